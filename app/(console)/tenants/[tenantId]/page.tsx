@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { forbidden, notFound } from "next/navigation";
+import { requireSessionActor } from "@/lib/auth/session";
+import { ServiceError } from "@/lib/errors";
+import { getTenantWithMembers } from "@/lib/services/tenants";
+import { RenameTenantForm, SuspendTenantButton } from "@/components/tenant-admin-forms";
+import { RelativeTime } from "@/components/relative-time";
+
+export const metadata: Metadata = { title: "Tenant" };
+
+export default async function TenantPage({ params }: { params: Promise<{ tenantId: string }> }) {
+  const actor = await requireSessionActor();
+  if (actor.role !== "admin" && actor.role !== "operator") forbidden();
+  const { tenantId } = await params;
+  const tenant = await getTenantWithMembers(actor, tenantId).catch((error) => {
+    if (error instanceof ServiceError && error.code === "not_found") notFound();
+    throw error;
+  });
+  const isAdmin = actor.role === "admin";
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <p className="muted" style={{ margin: "0 0 4px" }}><Link href="/tenants">Tenants</Link> /</p>
+          <h1>{tenant.name}</h1>
+        </div>
+        {tenant.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
+      </div>
+      <div className="cards">
+        <div className="card"><div className="label">Slug</div><div className="value"><code>{tenant.slug}</code></div></div>
+        <div className="card"><div className="label">Containers run as uid:gid</div><div className="value">{tenant.uid}:{tenant.uid}</div></div>
+        <div className="card"><div className="label">Created</div><div className="value"><RelativeTime iso={tenant.createdAt} /></div></div>
+      </div>
+      {isAdmin && (
+        <section className="panel" aria-labelledby="settings">
+          <h2 id="settings">Settings</h2>
+          <RenameTenantForm tenantId={tenant.id} name={tenant.name} />
+          <hr style={{ border: 0, borderTop: "1px solid var(--border)", margin: "16px 0" }} />
+          <SuspendTenantButton tenantId={tenant.id} name={tenant.name} suspended={tenant.suspended} />
+        </section>
+      )}
+      <h2>Members</h2>
+      {tenant.members.length === 0 ? (
+        <div className="empty">
+          <strong>No members yet</strong>
+          {isAdmin ? <>Add people to this tenant from the <Link href="/users">Users</Link> page.</> : "An administrator has not added anyone to this tenant."}
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead><tr><th>Email</th><th>Tenant role</th><th>Portal role</th><th>Status</th></tr></thead>
+            <tbody>
+              {tenant.members.map((m) => (
+                <tr key={m.id}>
+                  <td>{isAdmin ? <Link href={`/users/${m.id}`}>{m.email}</Link> : m.email}</td>
+                  <td>{m.membershipRole}</td>
+                  <td>{m.role}</td>
+                  <td>{m.disabled ? <span className="badge danger">disabled</span> : <span className="badge ok">active</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { requireSessionActor } from "@/lib/auth/session";
+import { formStateFromError } from "@/lib/forms/form-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { createTenant, updateTenant } from "@/lib/services/tenants";
+
+export async function createTenantAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    const tenant = await createTenant(actor, { name: formData.get("name"), slug: formData.get("slug") });
+    revalidatePath("/tenants");
+    return { ok: true, message: `Tenant “${tenant.name}” created.` };
+  } catch (error) {
+    return formStateFromError(error);
+  }
+}
+
+export async function renameTenantAction(tenantId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    const tenant = await updateTenant(actor, tenantId, { name: formData.get("name") });
+    revalidatePath(`/tenants/${tenantId}`);
+    return { ok: true, message: `Renamed to “${tenant.name}”.` };
+  } catch (error) {
+    return formStateFromError(error);
+  }
+}
+
+export async function setTenantSuspendedAction(tenantId: string, suspended: boolean): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    await updateTenant(actor, tenantId, { suspended });
+    revalidatePath(`/tenants/${tenantId}`);
+    revalidatePath("/tenants");
+    return { ok: true, message: suspended ? "Tenant suspended." : "Tenant resumed." };
+  } catch (error) {
+    return formStateFromError(error);
+  }
+}

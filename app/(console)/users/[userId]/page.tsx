@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { forbidden, notFound } from "next/navigation";
+import { requireSessionActor } from "@/lib/auth/session";
+import { ServiceError } from "@/lib/errors";
+import { listTenants } from "@/lib/services/tenants";
+import { getUser } from "@/lib/services/users";
+import { EditUserForm } from "@/components/user-forms";
+
+export const metadata: Metadata = { title: "Edit user" };
+
+export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
+  const actor = await requireSessionActor();
+  if (actor.role !== "admin") forbidden();
+  const { userId } = await params;
+  const [user, tenants] = await Promise.all([
+    getUser(actor, userId).catch((error) => {
+      if (error instanceof ServiceError && error.code === "not_found") notFound();
+      throw error;
+    }),
+    listTenants(actor),
+  ]);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <p className="muted" style={{ margin: "0 0 4px" }}><Link href="/users">Users</Link> /</p>
+          <h1>{user.email}</h1>
+        </div>
+        {user.disabled ? <span className="badge danger">disabled</span> : <span className="badge ok">active</span>}
+      </div>
+      <section className="panel">
+        <EditUserForm user={user} tenants={tenants.map((t) => ({ id: t.id, name: t.name }))} isSelf={user.id === actor.userId} />
+      </section>
+    </>
+  );
+}

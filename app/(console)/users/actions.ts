@@ -1,0 +1,48 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { requireSessionActor } from "@/lib/auth/session";
+import { formStateFromError } from "@/lib/forms/form-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { createUser, updateUser } from "@/lib/services/users";
+
+/** Memberships come from one select per tenant, named `membership:<tenantId>`. */
+function membershipsFrom(formData: FormData) {
+  const memberships: { tenantId: string; role: FormDataEntryValue }[] = [];
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith("membership:") && value !== "") memberships.push({ tenantId: key.slice("membership:".length), role: value });
+  }
+  return memberships;
+}
+
+export async function createUserAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    const user = await createUser(actor, {
+      email: formData.get("email"),
+      password: formData.get("password"),
+      role: formData.get("role"),
+      memberships: membershipsFrom(formData),
+    });
+    revalidatePath("/users");
+    return { ok: true, message: `User ${user.email} created.` };
+  } catch (error) {
+    return formStateFromError(error);
+  }
+}
+
+export async function updateUserAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    const user = await updateUser(actor, userId, {
+      role: formData.get("role"),
+      disabled: formData.get("disabled") === "on",
+      memberships: membershipsFrom(formData),
+    });
+    revalidatePath("/users");
+    revalidatePath(`/users/${userId}`);
+    return { ok: true, message: `Saved ${user.email}.` };
+  } catch (error) {
+    return formStateFromError(error);
+  }
+}

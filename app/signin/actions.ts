@@ -1,0 +1,55 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { headers } from "next/headers";
+import { z } from "zod";
+import { clientInfoFrom } from "@/lib/auth/client-info";
+import { secondsUntilAllowed } from "@/lib/auth/login-throttle";
+import { signIn, signOut } from "@/lib/auth/next-auth";
+import type { FormState } from "@/lib/forms/form-state";
+import { retryMessage } from "@/lib/services/sign-in";
+
+const signInForm = z.object({
+  email: z.string().trim().min(1, "Enter your email address.").max(254),
+  password: z.string().min(1, "Enter your password.").max(200),
+  next: z.string().optional(),
+});
+
+function safeNext(next: string | undefined): string {
+  // Only same-site paths: an open redirect after sign-in is a phishing aid.
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const parsed = signInForm.safeParse({
+    email: formData.get("email"),
+    password: formData.get("password"),
+    next: formData.get("next") ?? undefined,
+  });
+  if (!parsed.success) {
+    const errors = parsed.error.flatten().fieldErrors;
+    return { message: "Enter your email and password.", errors };
+  }
+  try {
+    await signIn("credentials", {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirectTo: safeNext(parsed.data.next),
+    });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof AuthError) {
+      const code = (error as AuthError & { code?: string }).code;
+      if (code === "rate_limited") {
+        const wait = await secondsUntilAllowed(parsed.data.email.toLowerCase(), clientInfoFrom(await headers()).ip);
+        return { message: retryMessage(Math.max(wait, 60)) };
+      }
+      return { message: "Wrong email or password." };
+    }
+    throw error; // the redirect after a successful sign-in
+  }
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/signin" });
+}

@@ -1,0 +1,45 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { Role } from "@/lib/schemas/user";
+
+interface Item {
+  href: string;
+  label: string;
+}
+
+function itemsFor(role: Role, isMember: boolean): { section: string; items: Item[] }[] {
+  const sections: { section: string; items: Item[] }[] = [];
+  if (isMember) sections.push({ section: "Tenant", items: [{ href: "/dashboard", label: "Dashboard" }] });
+  if (role === "admin") {
+    sections.push({ section: "Administration", items: [{ href: "/tenants", label: "Tenants" }, { href: "/users", label: "Users" }] });
+  }
+  if (role === "operator") sections.push({ section: "Operations", items: [{ href: "/tenants", label: "Tenants" }] });
+  sections.push({ section: "Account", items: [{ href: "/settings/tokens", label: "API tokens" }] });
+  return sections;
+}
+
+export function SideNav({ role, isMember }: { role: Role; isMember: boolean }) {
+  const pathname = usePathname();
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <Link href="/" className="brand">Berth</Link>
+      {itemsFor(role, isMember).map(({ section, items }) => (
+        <div key={section} style={{ display: "contents" }}>
+          <div className="section">{section}</div>
+          {items.map((item) => (
+            <Link
+              key={item.href}
+              href={item.href}
+              className="nav"
+              aria-current={pathname === item.href || pathname.startsWith(item.href + "/") ? "page" : undefined}
+            >
+              {item.label}
+            </Link>
+          ))}
+        </div>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,91 @@
+"use client";
+
+import { useActionState } from "react";
+import { createUserAction, updateUserAction } from "@/app/(console)/users/actions";
+import { emptyFormState, type FormState } from "@/lib/forms/form-state";
+import type { MembershipRole, Role, UserDto } from "@/lib/schemas/user";
+import { FieldError, FormMessage } from "@/components/form-bits";
+
+interface TenantOption {
+  id: string;
+  name: string;
+}
+
+function RoleSelect({ id, defaultValue, errors }: { id: string; defaultValue: Role; errors?: string[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>Role</label>
+      <select id={id} name="role" defaultValue={defaultValue} aria-describedby={`${id}-error`}>
+        <option value="member">member — works inside its tenants</option>
+        <option value="operator">operator — reads every tenant, changes nothing</option>
+        <option value="admin">admin — manages tenants, users and the catalog</option>
+      </select>
+      <FieldError id={`${id}-error`} errors={errors} />
+    </div>
+  );
+}
+
+function MembershipFields({ tenants, current, state }: { tenants: TenantOption[]; current: Map<string, MembershipRole>; state: FormState }) {
+  if (tenants.length === 0) return <p className="muted">No tenants exist yet; create one to add members to it.</p>;
+  const errors = Object.entries(state.errors ?? {}).filter(([k]) => k.startsWith("memberships")).flatMap(([, v]) => v);
+  return (
+    <fieldset>
+      <legend>Tenants</legend>
+      {tenants.map((t) => (
+        <div key={t.id} className="checkbox" style={{ justifyContent: "space-between", padding: "4px 0" }}>
+          <label htmlFor={`m-${t.id}`} style={{ fontWeight: 400 }}>{t.name}</label>
+          <select id={`m-${t.id}`} name={`membership:${t.id}`} defaultValue={current.get(t.id) ?? ""}>
+            <option value="">not a member</option>
+            <option value="member">member</option>
+            <option value="owner">owner</option>
+          </select>
+        </div>
+      ))}
+      <FieldError id="memberships-error" errors={errors} />
+    </fieldset>
+  );
+}
+
+export function CreateUserForm({ tenants }: { tenants: TenantOption[] }) {
+  const [state, action, pending] = useActionState(createUserAction, emptyFormState);
+  return (
+    <form action={action} className="stack" noValidate aria-label="Create user">
+      <div className="field">
+        <label htmlFor="new-email">Email</label>
+        <input id="new-email" name="email" type="email" autoComplete="off" required aria-invalid={!!state.errors?.email} aria-describedby="new-email-error" />
+        <FieldError id="new-email-error" errors={state.errors?.email} />
+      </div>
+      <div className="field">
+        <label htmlFor="new-password">Initial password</label>
+        <input id="new-password" name="password" type="password" autoComplete="new-password" required aria-invalid={!!state.errors?.password} aria-describedby="new-password-hint new-password-error" />
+        <span id="new-password-hint" className="hint">At least 12 characters. Share it with the person once; it is never shown again.</span>
+        <FieldError id="new-password-error" errors={state.errors?.password} />
+      </div>
+      <RoleSelect id="new-role" defaultValue="member" errors={state.errors?.role} />
+      <MembershipFields tenants={tenants} current={new Map()} state={state} />
+      <FormMessage state={state} />
+      <div><button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create user"}</button></div>
+    </form>
+  );
+}
+
+export function EditUserForm({ user, tenants, isSelf }: { user: UserDto; tenants: TenantOption[]; isSelf: boolean }) {
+  const [state, action, pending] = useActionState(updateUserAction.bind(null, user.id), emptyFormState);
+  const current = new Map(user.memberships.map((m) => [m.tenantId, m.role] as const));
+  return (
+    <form action={action} className="stack" noValidate aria-label="Edit user">
+      <RoleSelect id="edit-role" defaultValue={user.role} errors={state.errors?.role} />
+      <div className="field">
+        <label className="checkbox" htmlFor="edit-disabled">
+          <input id="edit-disabled" name="disabled" type="checkbox" defaultChecked={user.disabled} disabled={isSelf} />
+          Disabled — signed out on their next request; their API tokens stop working
+        </label>
+        {isSelf && <span className="hint">You cannot disable your own account.</span>}
+        <FieldError id="edit-disabled-error" errors={state.errors?.disabled} />
+      </div>
+      <MembershipFields tenants={tenants} current={current} state={state} />
+      <FormMessage state={state} />
+      <div><button type="submit" className="primary" disabled={pending}>{pending ? "Saving…" : "Save changes"}</button></div>
+    </form>
+  );
+}

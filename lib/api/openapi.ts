@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { errorSchema, healthSchema } from "@/lib/schemas/error";
+import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
+import { createdTokenSchema, createTokenSchema, tokenSchema } from "@/lib/schemas/token";
+import { createUserSchema, updateUserSchema, userSchema } from "@/lib/schemas/user";
+
+/**
+ * Every /api/v1 operation, described with the same zod schemas the services validate
+ * with, so the published document cannot drift from what the server accepts. A unit test
+ * checks that every route file under app/api/v1 is listed here.
+ */
+export interface Operation {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  path: string;
+  summary: string;
+  auth?: false;
+  body?: z.ZodType;
+  response?: { status: number; schema?: z.ZodType; contentType?: string };
+}
+
+const items = (schema: z.ZodType) => z.object({ items: z.array(schema) });
+
+export const operations: Operation[] = [
+  { method: "get", path: "/health", summary: "Portal, database and engine health", auth: false, response: { status: 200, schema: healthSchema } },
+  { method: "post", path: "/auth/token", summary: "Create an API token with email and password (shown once)", auth: false, body: createTokenSchema, response: { status: 201, schema: createdTokenSchema } },
+  { method: "get", path: "/tokens", summary: "List your API tokens", response: { status: 200, schema: items(tokenSchema) } },
+  { method: "delete", path: "/tokens/{tokenId}", summary: "Revoke one of your API tokens", response: { status: 204 } },
+  { method: "get", path: "/tenants", summary: "List the tenants you can see", response: { status: 200, schema: items(tenantSchema) } },
+  { method: "post", path: "/tenants", summary: "Create a tenant (admin)", body: createTenantSchema, response: { status: 201, schema: tenantSchema } },
+  { method: "get", path: "/tenants/{tenantId}", summary: "Read a tenant", response: { status: 200, schema: tenantSchema } },
+  { method: "patch", path: "/tenants/{tenantId}", summary: "Rename, suspend or resume a tenant (admin)", body: updateTenantSchema, response: { status: 200, schema: tenantSchema } },
+  { method: "get", path: "/users", summary: "List users (admin)", response: { status: 200, schema: items(userSchema) } },
+  { method: "post", path: "/users", summary: "Create a user (admin)", body: createUserSchema, response: { status: 201, schema: userSchema } },
+  { method: "get", path: "/users/{userId}", summary: "Read a user (admin)", response: { status: 200, schema: userSchema } },
+  { method: "patch", path: "/users/{userId}", summary: "Change a user's role, memberships or disabled flag (admin)", body: updateUserSchema, response: { status: 200, schema: userSchema } },
+  { method: "get", path: "/openapi.json", summary: "This document", auth: false, response: { status: 200 } },
+];
+
+const errorStatuses = { "400": "validation_failed", "401": "unauthorized", "403": "forbidden", "404": "not_found", "409": "conflict", "422": "policy_violation", "429": "rate_limited", "503": "daemon_unavailable" } as const;
+
+function schemaOf(schema: z.ZodType, io: "input" | "output") {
+  // zod's JSON Schema is draft 2020-12, the dialect OpenAPI 3.1 uses.
+  return z.toJSONSchema(schema, { io, unrepresentable: "any" });
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const responses: Record<string, unknown> = {};
+    if (op.response) {
+      responses[String(op.response.status)] = op.response.schema
+        ? { description: "Success", content: { [op.response.contentType ?? "application/json"]: { schema: schemaOf(op.response.schema, "output") } } }
+        : { description: "Success" };
+    }
+    for (const [status, code] of Object.entries(errorStatuses)) {
+      responses[status] = { description: code, content: { "application/json": { schema: schemaOf(errorSchema, "output") } } };
+    }
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      summary: op.summary,
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.auth === false ? { security: [] } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body, "input") } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Berth API", version: "1" },
+    servers: [{ url: "/api/v1" }],
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    paths,
+  };
+}

@@ -1,0 +1,23 @@
+import type { MembershipRole, Role } from "@/lib/schemas/user";
+
+/** Where a request came from: recorded with every activity event. */
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+  requestId: string;
+}
+
+/**
+ * Who is asking, as the service layer sees it. Built fresh from the database on every
+ * request (session or token), so a disabled user, a changed role or a removed membership
+ * takes effect at once.
+ */
+export interface Actor {
+  kind: "user" | "token";
+  userId: string;
+  email: string;
+  role: Role;
+  tokenId?: string;
+  memberships: { tenantId: string; role: MembershipRole }[];
+  client: ClientInfo;
+}

@@ -1,0 +1,17 @@
+import { createHash, randomBytes } from "node:crypto";
+
+const PREFIX = "berth_";
+
+/** A new bearer token: 256 random bits, prefixed so leaked tokens are easy to grep for. */
+export function generateApiToken(): string {
+  return PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** Only this hash is stored. A fast hash is right here: the token is high-entropy. */
+export function hashApiToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function looksLikeApiToken(value: string): boolean {
+  return value.startsWith(PREFIX) && value.length > PREFIX.length + 20 && value.length < 200;
+}

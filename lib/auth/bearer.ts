@@ -1,0 +1,31 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { Actor } from "@/lib/auth/actor";
+import { hashApiToken, looksLikeApiToken } from "@/lib/auth/api-token";
+import { clientInfoFrom } from "@/lib/auth/client-info";
+import { loadActor } from "@/lib/auth/load-actor";
+import { ServiceError } from "@/lib/errors";
+
+// Writing lastUsedAt on every call would make each API read a write; a minute's
+// resolution is plenty for "last used".
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The Actor behind `Authorization: Bearer <token>`, or `unauthorized`. */
+export async function actorFromBearer(headers: Headers): Promise<Actor> {
+  const header = headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match || !looksLikeApiToken(match[1])) {
+    throw new ServiceError("unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'.");
+  }
+  const token = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(match[1]) } });
+  const now = new Date();
+  if (!token || token.revokedAt || token.expiresAt <= now) {
+    throw new ServiceError("unauthorized", "This API token is not valid: it may have expired or been revoked.");
+  }
+  const actor = await loadActor(token.userId, clientInfoFrom(headers), { id: token.id });
+  if (!actor) throw new ServiceError("unauthorized", "This API token's user is disabled.");
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
+  }
+  return actor;
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { clientInfoFrom } from "@/lib/auth/client-info";
+import { ServiceError } from "@/lib/errors";
+import { checkPassword } from "@/lib/services/sign-in";
+
+/** Wrong email or password: the code lands in the sign-in URL, so it says no more than that. */
+class InvalidCredentials extends CredentialsSignin {
+  code = "invalid_credentials";
+}
+class RateLimited extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  // Credentials sign-in needs JWT sessions; the JWT carries only the user id, and every
+  // request re-reads the user (lib/auth/session.ts), so role changes and disabling apply at once.
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  trustHost: true,
+  pages: { signIn: "/signin" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, request) {
+        const email = typeof credentials?.email === "string" ? credentials.email : "";
+        const password = typeof credentials?.password === "string" ? credentials.password : "";
+        if (!email || !password) throw new InvalidCredentials();
+        try {
+          const user = await checkPassword(email, password, clientInfoFrom(request.headers));
+          return { id: user.userId, email: user.email };
+        } catch (error) {
+          if (error instanceof ServiceError && error.code === "rate_limited") throw new RateLimited();
+          if (error instanceof ServiceError && error.code === "unauthorized") throw new InvalidCredentials();
+          throw error;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.uid = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (typeof token.uid === "string") session.user.id = token.uid;
+      return session;
+    },
+  },
+  logger: {
+    // A wrong password is an expected outcome (recorded in the activity log), not a server error.
+    error(error) {
+      if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") return;
+      console.error("[auth]", error.name, error.message);
+    },
+  },
+});

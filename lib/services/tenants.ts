@@ -1,0 +1,97 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { recordActivity } from "@/lib/activity/record";
+import { assertCanReadTenant, requireRole, tenantWhere } from "@/lib/authz";
+import { db } from "@/lib/db";
+import { ServiceError, notFound } from "@/lib/errors";
+import type { Tenant } from "@/lib/generated/prisma/client";
+import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { createTenantSchema, updateTenantSchema, type TenantDto } from "@/lib/schemas/tenant";
+import { parseInput } from "@/lib/validation";
+
+// Tenant uids start here (control U1 asks for ≥ 10000; 20000 leaves room below for the
+// host's own service accounts) and grow by one per tenant.
+export const FIRST_TENANT_UID = 20000;
+
+export function toTenantDto(t: Tenant): TenantDto {
+  return { id: t.id, name: t.name, slug: t.slug, suspended: t.suspended, createdAt: t.createdAt.toISOString() };
+}
+
+export async function listTenants(actor: Actor): Promise<TenantDto[]> {
+  const tenants = await db.tenant.findMany({ where: tenantWhere(actor), orderBy: { name: "asc" } });
+  return tenants.map(toTenantDto);
+}
+
+export async function getTenant(actor: Actor, tenantId: string): Promise<TenantDto> {
+  assertCanReadTenant(actor, tenantId);
+  const tenant = await db.tenant.findFirst({ where: { id: tenantId, ...tenantWhere(actor) } });
+  if (!tenant) throw notFound("Tenant");
+  return toTenantDto(tenant);
+}
+
+export async function createTenant(actor: Actor, input: unknown): Promise<TenantDto> {
+  requireRole(actor, "admin");
+  const data = parseInput(createTenantSchema, input);
+  // Two admins creating tenants at once can pick the same next uid; the unique index
+  // refuses the second, and it retries with the next one.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const tenant = await db.$transaction(async (tx) => {
+        const top = await tx.tenant.aggregate({ _max: { uid: true } });
+        const uid = Math.max(FIRST_TENANT_UID, (top._max.uid ?? FIRST_TENANT_UID - 1) + 1);
+        const created = await tx.tenant.create({ data: { name: data.name, slug: data.slug, uid } });
+        await recordActivity(actor, {
+          action: "tenant.create",
+          outcome: "allowed",
+          tenantId: created.id,
+          target: `tenant:${created.slug}`,
+          details: { name: created.name, slug: created.slug, uid },
+        }, tx);
+        return created;
+      });
+      return toTenantDto(tenant);
+    } catch (error) {
+      if (isUniqueViolation(error, "slug")) {
+        throw new ServiceError("conflict", `The slug "${data.slug}" is taken. Choose another.`, [
+          { path: "slug", message: "this slug is taken" },
+        ]);
+      }
+      if (!isUniqueViolation(error, "uid")) throw error;
+    }
+  }
+  throw new ServiceError("conflict", "Could not allocate a tenant uid; try again.");
+}
+
+export async function updateTenant(actor: Actor, tenantId: string, input: unknown): Promise<TenantDto> {
+  requireRole(actor, "admin");
+  const data = parseInput(updateTenantSchema, input);
+  return db.$transaction(async (tx) => {
+    const before = await tx.tenant.findUnique({ where: { id: tenantId } });
+    if (!before) throw notFound("Tenant");
+    const after = await tx.tenant.update({ where: { id: tenantId }, data });
+    const action = data.suspended === undefined ? "tenant.update" : data.suspended ? "tenant.suspend" : "tenant.resume";
+    await recordActivity(actor, {
+      action,
+      outcome: "allowed",
+      tenantId,
+      target: `tenant:${after.slug}`,
+      details: { before: { name: before.name, suspended: before.suspended }, after: data },
+    }, tx);
+    return toTenantDto(after);
+  });
+}
+
+/** A tenant with its members, for the tenant page (admins and operators). */
+export async function getTenantWithMembers(actor: Actor, tenantId: string) {
+  requireRole(actor, "admin", "operator");
+  const tenant = await db.tenant.findUnique({
+    where: { id: tenantId },
+    include: { memberships: { include: { user: { select: { id: true, email: true, role: true, disabled: true } } }, orderBy: { createdAt: "asc" } } },
+  });
+  if (!tenant) throw notFound("Tenant");
+  return {
+    ...toTenantDto(tenant),
+    uid: tenant.uid,
+    members: tenant.memberships.map((m) => ({ ...m.user, membershipRole: m.role })),
+  };
+}

@@ -1,0 +1,153 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { hashPassword } from "@/lib/auth/password";
+import { recordActivity } from "@/lib/activity/record";
+import { requireRole } from "@/lib/authz";
+import { db, type Tx } from "@/lib/db";
+import { ServiceError, notFound } from "@/lib/errors";
+import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import {
+  createUserSchema,
+  updateUserSchema,
+  type MembershipRole,
+  type Role,
+  type UserDto,
+} from "@/lib/schemas/user";
+import { parseInput } from "@/lib/validation";
+
+const userSelect = {
+  id: true,
+  email: true,
+  role: true,
+  disabled: true,
+  createdAt: true,
+  lastSignInAt: true,
+  memberships: { select: { tenantId: true, role: true, tenant: { select: { slug: true, name: true } } } },
+} as const;
+
+type UserRow = {
+  id: string;
+  email: string;
+  role: string;
+  disabled: boolean;
+  memberships: { tenantId: string; role: string }[];
+};
+
+export function toUserDto(u: UserRow): UserDto {
+  return {
+    id: u.id,
+    email: u.email,
+    role: u.role as Role,
+    disabled: u.disabled,
+    memberships: u.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role as MembershipRole })),
+  };
+}
+
+/** Users with the extra columns the admin table shows. */
+export async function listUsers(actor: Actor) {
+  requireRole(actor, "admin");
+  const users = await db.user.findMany({ select: userSelect, orderBy: { email: "asc" } });
+  return users.map((u) => ({
+    ...toUserDto(u),
+    lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+    tenants: u.memberships.map((m) => ({ slug: m.tenant.slug, name: m.tenant.name, role: m.role })),
+  }));
+}
+
+export async function getUser(actor: Actor, userId: string): Promise<UserDto> {
+  requireRole(actor, "admin");
+  const user = await db.user.findUnique({ where: { id: userId }, select: userSelect });
+  if (!user) throw notFound("User");
+  return toUserDto(user);
+}
+
+async function assertTenantsExist(tx: Tx, memberships: { tenantId: string }[]) {
+  if (memberships.length === 0) return;
+  const ids = memberships.map((m) => m.tenantId);
+  const found = await tx.tenant.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  const known = new Set(found.map((t) => t.id));
+  const fields = memberships
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => !known.has(m.tenantId))
+    .map(({ i }) => ({ path: `memberships[${i}].tenantId`, message: "no such tenant" }));
+  if (fields.length) throw new ServiceError("validation_failed", "A membership names a tenant that does not exist.", fields);
+}
+
+export async function createUser(actor: Actor, input: unknown): Promise<UserDto> {
+  requireRole(actor, "admin");
+  const data = parseInput(createUserSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  try {
+    return await db.$transaction(async (tx) => {
+      await assertTenantsExist(tx, data.memberships ?? []);
+      const user = await tx.user.create({
+        data: {
+          email: data.email,
+          passwordHash,
+          role: data.role,
+          memberships: { create: (data.memberships ?? []).map((m) => ({ tenantId: m.tenantId, role: m.role })) },
+        },
+        select: userSelect,
+      });
+      await recordActivity(actor, {
+        action: "user.create",
+        outcome: "allowed",
+        target: `user:${user.email}`,
+        details: { userId: user.id, role: user.role, memberships: data.memberships ?? [] },
+      }, tx);
+      return toUserDto(user);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "email")) {
+      throw new ServiceError("conflict", `A user with the email ${data.email} already exists.`, [
+        { path: "email", message: "already in use" },
+      ]);
+    }
+    throw error;
+  }
+}
+
+export async function updateUser(actor: Actor, userId: string, input: unknown): Promise<UserDto> {
+  requireRole(actor, "admin");
+  const data = parseInput(updateUserSchema, input);
+  // An admin who demotes or disables themselves locks the portal out of its last admin.
+  if (userId === actor.userId && (data.disabled === true || (data.role && data.role !== "admin"))) {
+    throw new ServiceError("conflict", "You cannot disable yourself or remove your own admin role.", [
+      { path: data.disabled ? "disabled" : "role", message: "not on your own account" },
+    ]);
+  }
+  return db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: userId }, select: userSelect });
+    if (!before) throw notFound("User");
+    if (data.memberships) {
+      await assertTenantsExist(tx, data.memberships);
+      await tx.membership.deleteMany({ where: { userId } });
+      await tx.membership.createMany({ data: data.memberships.map((m) => ({ userId, tenantId: m.tenantId, role: m.role })) });
+    }
+    const after = await tx.user.update({
+      where: { id: userId },
+      data: { role: data.role, disabled: data.disabled },
+      select: userSelect,
+    });
+    const action = data.disabled === true ? "user.disable" : data.disabled === false && before.disabled ? "user.enable" : "user.update";
+    await recordActivity(actor, {
+      action,
+      outcome: "allowed",
+      target: `user:${after.email}`,
+      details: { userId, before: toUserDto(before), after: toUserDto(after) },
+    }, tx);
+    return toUserDto(after);
+  });
+}
+
+/** Creates the first admin when no admin exists yet (npm run up). Returns whether it did. */
+export async function ensureFirstAdmin(email: string, password: string): Promise<boolean> {
+  const existing = await db.user.count({ where: { role: "admin" } });
+  if (existing > 0) return false;
+  const data = parseInput(createUserSchema, { email, password, role: "admin" });
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email: data.email, passwordHash: await hashPassword(data.password), role: "admin" } });
+    await recordActivity({ kind: "system" }, { action: "user.create", outcome: "allowed", target: `user:${user.email}`, details: { userId: user.id, role: "admin", firstAdmin: true } }, tx);
+  });
+  return true;
+}

@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import type { Actor } from "@/lib/auth/actor";
+import { loadActor } from "@/lib/auth/load-actor";
+import { hashPassword } from "@/lib/auth/password";
+import { db } from "@/lib/db";
+import type { MembershipRole, Role } from "@/lib/schemas/user";
+
+export const client = { ip: "127.0.0.1", userAgent: "vitest", requestId: "test" };
+
+/** A short unique suffix so files sharing one database never collide. */
+export function uniq(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}`;
+}
+
+export const TEST_PASSWORD = "correct horse battery";
+
+/** Inserts a user straight into the database (setup, not the behaviour under test). */
+export async function makeUser(
+  role: Role,
+  memberships: { tenantId: string; role: MembershipRole }[] = [],
+): Promise<{ id: string; email: string }> {
+  return db.user.create({
+    data: {
+      email: `${uniq(role)}@test.berth`,
+      passwordHash: await hashPassword(TEST_PASSWORD),
+      role,
+      memberships: { create: memberships },
+    },
+    select: { id: true, email: true },
+  });
+}
+
+export async function actorOf(user: { id: string }): Promise<Actor> {
+  const actor = await loadActor(user.id, client);
+  if (!actor) throw new Error("test user is disabled or gone");
+  return actor;
+}
+
+export async function makeActor(role: Role, memberships: { tenantId: string; role: MembershipRole }[] = []) {
+  return actorOf(await makeUser(role, memberships));
+}
