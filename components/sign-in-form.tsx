@@ -12,7 +12,7 @@ export function SignInForm({ next }: { next?: string }) {
       <input type="hidden" name="next" value={next ?? "/"} />
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="username" required aria-describedby="email-error" />
+        <input id="email" name="email" type="email" autoComplete="username" defaultValue={state.values?.email} required aria-describedby="email-error" />
         <FieldError id="email-error" errors={state.errors?.email} />
       </div>
       <div className="field">

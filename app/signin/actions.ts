@@ -28,7 +28,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   });
   if (!parsed.success) {
     const errors = parsed.error.flatten().fieldErrors;
-    return { message: "Enter your email and password.", errors };
+    return { message: "Enter your email and password.", errors, values: { email: String(formData.get("email") ?? "") } };
   }
   try {
     await signIn("credentials", {
@@ -42,9 +42,9 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
       const code = (error as AuthError & { code?: string }).code;
       if (code === "rate_limited") {
         const wait = await secondsUntilAllowed(parsed.data.email.toLowerCase(), clientInfoFrom(await headers()).ip);
-        return { message: retryMessage(Math.max(wait, 60)) };
+        return { message: retryMessage(Math.max(wait, 60)), values: { email: parsed.data.email } };
       }
-      return { message: "Wrong email or password." };
+      return { message: "Wrong email or password.", values: { email: parsed.data.email } };
     }
     throw error; // the redirect after a successful sign-in
   }

@@ -38,30 +38,48 @@ export const operations: Operation[] = [
 
 const errorStatuses = { "400": "validation_failed", "401": "unauthorized", "403": "forbidden", "404": "not_found", "409": "conflict", "422": "policy_violation", "429": "rate_limited", "503": "daemon_unavailable" } as const;
 
-function schemaOf(schema: z.ZodType, io: "input" | "output") {
-  // zod's JSON Schema is draft 2020-12, the dialect OpenAPI 3.1 uses.
-  return z.toJSONSchema(schema, { io, unrepresentable: "any" });
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * zod's JSON Schema is draft 2020-12, the dialect OpenAPI 3.1 uses. Named schemas (those
+ * with `.meta({ id })`) come back under `$defs`; they move to `components.schemas` (request
+ * and response shapes have distinct ids, so input and output never collide).
+ */
+function schemaOf(schema: z.ZodType, io: "input" | "output", components: Record<string, JsonSchema>): JsonSchema {
+  const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, k === "$ref" && typeof v === "string" ? v.replace("#/$defs/", "#/components/schemas/") : rewrite(v)]),
+      );
+    }
+    return value;
+  };
+  for (const [name, def] of Object.entries($defs ?? {})) components[name] = rewrite(def) as JsonSchema;
+  return rewrite(rest) as JsonSchema;
 }
 
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: Record<string, JsonSchema> = {};
   for (const op of operations) {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const responses: Record<string, unknown> = {};
     if (op.response) {
       responses[String(op.response.status)] = op.response.schema
-        ? { description: "Success", content: { [op.response.contentType ?? "application/json"]: { schema: schemaOf(op.response.schema, "output") } } }
+        ? { description: "Success", content: { [op.response.contentType ?? "application/json"]: { schema: schemaOf(op.response.schema, "output", schemas) } } }
         : { description: "Success" };
     }
     for (const [status, code] of Object.entries(errorStatuses)) {
-      responses[status] = { description: code, content: { "application/json": { schema: schemaOf(errorSchema, "output") } } };
+      responses[status] = { description: code, content: { "application/json": { schema: schemaOf(errorSchema, "output", schemas) } } };
     }
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
       summary: op.summary,
       ...(params.length ? { parameters: params } : {}),
       ...(op.auth === false ? { security: [] } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body, "input") } } } } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body, "input", schemas) } } } } : {}),
       responses,
     };
   }
@@ -70,7 +88,7 @@ export function openApiDocument() {
     info: { title: "Berth API", version: "1" },
     servers: [{ url: "/api/v1" }],
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: { schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     paths,
   };
 }

@@ -6,6 +6,8 @@ export interface FormState {
   ok?: boolean;
   message?: string;
   errors?: Record<string, string[]>;
+  /** What the person typed, to refill the form after an error (never a password). */
+  values?: Record<string, string>;
   /** A value shown once after success (a new API token). */
   secret?: string;
 }

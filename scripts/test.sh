@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `npm test`: provisions what the tests need (npm deps, Docker Engine, Chromium, starter
+# images), then runs type checks, unit, integration (real daemon, real SQLite) and
+# end-to-end tests (production build, headless Chromium). Every stage runs; the exit code
+# is non-zero if any failed.
+source "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-node-deps.sh
+bash scripts/ensure-docker.sh
+bash scripts/ensure-chromium.sh
+bash scripts/ensure-images.sh
+
+failed=()
+stage() {
+  local name=$1; shift
+  say "── $name"
+  if "$@"; then return 0; fi
+  failed+=("$name")
+}
+
+stage "type check" npx tsc --noEmit -p .
+stage "unit tests" npx vitest run --project unit
+stage "integration tests" npx vitest run --project integration
+
+# End-to-end: a fresh database and secret of its own, never the one `npm run up` uses.
+e2e_dir=$(mktemp -d /tmp/berth-e2e.XXXXXX)
+trap 'rm -rf "$e2e_dir"' EXIT
+export DATABASE_URL="file:$e2e_dir/e2e.db"
+export AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
+export BERTH_ADMIN_EMAIL="admin@e2e.berth"
+export BERTH_ADMIN_PASSWORD="e2e-admin-password"
+export NEXT_TELEMETRY_DISABLED=1
+prepare_e2e() {
+  npx prisma migrate deploy >/dev/null &&
+    npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null &&
+    npx next build >"$e2e_dir/build.log" 2>&1 || { tail -40 "$e2e_dir/build.log"; return 1; }
+}
+if stage "production build for e2e" prepare_e2e; then
+  stage "end-to-end tests" npx playwright test
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+  printf '\033[31m[berth] failed: %s\033[0m\n' "$(IFS=,; echo "${failed[*]}")"
+  exit 1
+fi
+say "all test stages passed"
