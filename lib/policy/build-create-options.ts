@@ -65,7 +65,10 @@ function buildMounts(req: LaunchRequest, ctx: TenantContext, out: Violation[]): 
       out.push(violation("H1", `volumes[${i}].volume`, "the Docker volume behind this name is not a plain volume name"));
       return;
     }
-    mounts.push({ Type: "volume", Source: source, Target: v.path, ReadOnly: v.readOnly });
+    // NoCopy: on first mount Docker otherwise copies the image's directory at the target into
+    // the empty volume, *including its owner and mode* (root 0755 in most images), which
+    // undoes the tenant ownership Berth gave the volume and leaves it unwritable.
+    mounts.push({ Type: "volume", Source: source, Target: v.path, ReadOnly: v.readOnly, VolumeOptions: { NoCopy: true } });
   });
   return mounts;
 }

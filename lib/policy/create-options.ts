@@ -10,6 +10,8 @@ export interface DockerMount {
   Source: string;
   Target: string;
   ReadOnly: boolean;
+  /** Never DriverConfig (H2): only NoCopy. */
+  VolumeOptions: { NoCopy: true };
 }
 
 export interface DockerUlimit {

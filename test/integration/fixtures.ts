@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
 import { loadActor } from "@/lib/auth/load-actor";
@@ -38,4 +39,16 @@ export async function actorOf(user: { id: string }): Promise<Actor> {
 
 export async function makeActor(role: Role, memberships: { tenantId: string; role: MembershipRole }[] = []) {
   return actorOf(await makeUser(role, memberships));
+}
+
+/** Every Docker object this test run labelled (berth.test=<run id>), as the engine lists them. */
+export function dockerObjectsOfRun(): { containers: string[]; volumes: string[]; networks: string[] } {
+  const filter = `label=berth.test=${process.env.BERTH_TEST_RUN_ID}`;
+  const ids = (args: string[]) =>
+    execFileSync("docker", args, { encoding: "utf8" }).split("\n").map((s) => s.trim()).filter(Boolean);
+  return {
+    containers: ids(["ps", "-aq", "--filter", filter]),
+    volumes: ids(["volume", "ls", "-q", "--filter", filter]),
+    networks: ids(["network", "ls", "-q", "--filter", filter]),
+  };
 }

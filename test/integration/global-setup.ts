@@ -16,8 +16,25 @@ export default function setup(project: TestProject) {
     stdio: "pipe",
   });
   project.provide("databaseUrl", databaseUrl);
-  project.provide("runId", `int-${process.pid}-${Date.now().toString(36)}`);
-  return () => rmSync(dir, { recursive: true, force: true });
+  const runId = `int-${process.pid}-${Date.now().toString(36)}`;
+  project.provide("runId", runId);
+  return () => {
+    removeDockerObjects(runId);
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/** Safety net after every file's own clean-up: nothing labelled with this run survives it. */
+export function removeDockerObjects(runId: string) {
+  const filter = `label=berth.test=${runId}`;
+  const ids = (args: string[]) =>
+    execFileSync("docker", args, { encoding: "utf8" }).split("\n").map((s) => s.trim()).filter(Boolean);
+  const containers = ids(["ps", "-aq", "--filter", filter]);
+  if (containers.length) execFileSync("docker", ["rm", "-f", "-v", ...containers], { stdio: "pipe" });
+  const volumes = ids(["volume", "ls", "-q", "--filter", filter]);
+  if (volumes.length) execFileSync("docker", ["volume", "rm", "-f", ...volumes], { stdio: "pipe" });
+  const networks = ids(["network", "ls", "-q", "--filter", filter]);
+  if (networks.length) execFileSync("docker", ["network", "rm", ...networks], { stdio: "pipe" });
 }
 
 declare module "vitest" {

@@ -1,0 +1,46 @@
+import "server-only";
+import { ServiceError } from "@/lib/errors";
+
+interface DockerishError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | null;
+  reason?: string;
+  message?: string;
+}
+
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+
+/** The daemon's own words for an error, without dockerode's "(HTTP code 409) …" prefix. */
+export function daemonMessage(error: unknown): string {
+  const e = error as DockerishError;
+  return (e?.json?.message ?? e?.reason ?? e?.message ?? String(error)).replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, "").trim();
+}
+
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as DockerishError)?.code;
+  return typeof code === "string" && UNREACHABLE.has(code);
+}
+
+export function isNotFound(error: unknown): boolean {
+  return (error as DockerishError)?.statusCode === 404;
+}
+
+export function isStatus(error: unknown, status: number): boolean {
+  return (error as DockerishError)?.statusCode === status;
+}
+
+export const daemonUnavailable = () =>
+  new ServiceError("daemon_unavailable", "The container engine cannot be reached right now; nothing was changed. Try again shortly.");
+
+/**
+ * Maps a dockerode failure to the error a person sees: an unreachable engine is
+ * `daemon_unavailable`; anything else says what failed, in the daemon's words.
+ */
+export function toServiceError(error: unknown, doing: string): ServiceError {
+  if (error instanceof ServiceError) return error;
+  if (isUnreachable(error)) return daemonUnavailable();
+  if (isNotFound(error)) return new ServiceError("not_found", `${doing}: not found on the engine.`);
+  if (isStatus(error, 409)) return new ServiceError("conflict", `${doing}: ${daemonMessage(error)}`);
+  return new ServiceError("internal", `${doing} failed: ${daemonMessage(error)}`);
+}

@@ -1,0 +1,55 @@
+import "server-only";
+import { PassThrough } from "node:stream";
+import { docker } from "@/lib/docker/client";
+import { toServiceError } from "@/lib/docker/errors";
+import { PolicyAssertionError, inspectWorkload } from "@/lib/docker/workloads";
+import { ServiceError } from "@/lib/errors";
+import { assertExecOptions, buildExecOptions } from "@/lib/policy";
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+/**
+ * Runs a command inside a tenant's container as the tenant's user (control O4: never root,
+ * never privileged), waits for it and returns its combined output.
+ */
+export async function execInWorkload(
+  tenant: { id: string; uid: number },
+  dockerId: string,
+  cmd: string[],
+  timeoutMs = 15_000,
+): Promise<ExecResult> {
+  const info = await inspectWorkload(tenant.id, dockerId);
+  if (!info) throw new ServiceError("not_found", "Container was not found.");
+  const options = { ...buildExecOptions({ uid: tenant.uid, gid: tenant.uid }, cmd, false), AttachStdin: false };
+  const violations = assertExecOptions(options, { uid: tenant.uid, gid: tenant.uid });
+  if (violations.length) throw new PolicyAssertionError(violations);
+  try {
+    const exec = await docker().getContainer(info.Id).exec(options);
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on("data", (c: Buffer) => chunks.push(c));
+    docker().modem.demuxStream(stream, out, out);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new ServiceError("internal", `The command did not finish within ${timeoutMs / 1000} s.`));
+      }, timeoutMs);
+      stream.on("end", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      stream.on("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    const result = await exec.inspect();
+    return { exitCode: result.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
+  } catch (error) {
+    throw toServiceError(error, "Running the command");
+  }
+}

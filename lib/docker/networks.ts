@@ -1,0 +1,53 @@
+import "server-only";
+import { docker } from "@/lib/docker/client";
+import { isStatus, toServiceError } from "@/lib/docker/errors";
+import { LABEL, belongsTo, testLabels } from "@/lib/docker/labels";
+
+export function tenantNetworkName(slug: string): string {
+  return `berth-${slug}`;
+}
+
+/**
+ * The tenant's own bridge network (control N1), created on first launch. Docker isolates
+ * user-defined bridges from each other, so tenants cannot reach each other, while a
+ * tenant's containers resolve each other by name. Without outbound access the network is
+ * `internal` (no route off the host).
+ */
+export async function ensureTenantNetwork(tenant: { id: string; slug: string }, allowOutbound: boolean): Promise<string> {
+  const name = tenantNetworkName(tenant.slug);
+  try {
+    const existing = await docker().getNetwork(name).inspect().catch((error: unknown) => {
+      if (isStatus(error, 404)) return null;
+      throw error;
+    });
+    if (existing) {
+      if (!belongsTo(existing.Labels, tenant.id)) {
+        throw new Error(`network ${name} exists but is not Berth's network for this tenant`);
+      }
+      return name;
+    }
+    await docker()
+      .createNetwork({
+        Name: name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Internal: !allowOutbound,
+        Labels: { [LABEL.managed]: "true", [LABEL.tenant]: tenant.id, ...testLabels() },
+      })
+      .catch((error: unknown) => {
+        // Two first launches racing: the other one created it; that is fine.
+        if (isStatus(error, 409)) return null;
+        throw error;
+      });
+    return name;
+  } catch (error) {
+    throw toServiceError(error, `Preparing the tenant network ${name}`);
+  }
+}
+
+/** Removes the tenant network if Berth owns it; used by tests and tenant clean-up. */
+export async function removeTenantNetwork(tenant: { id: string; slug: string }): Promise<void> {
+  const network = docker().getNetwork(tenantNetworkName(tenant.slug));
+  const info = await network.inspect().catch(() => null);
+  if (info && belongsTo(info.Labels, tenant.id)) await network.remove().catch(() => undefined);
+}

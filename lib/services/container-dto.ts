@@ -1,0 +1,87 @@
+import "server-only";
+import { config } from "@/lib/config";
+import type { WorkloadState } from "@/lib/docker/workloads";
+
+export type ContainerStatus = "creating" | "running" | "exited" | "stopped" | "restarting" | "dead" | "missing" | "quarantined";
+
+export interface ContainerDto {
+  id: string;
+  tenantId: string;
+  name: string;
+  image: string;
+  status: ContainerStatus;
+  exitCode?: number;
+  oomKilled?: boolean;
+  health?: string;
+  ports: { container: number; protocol: string; hostIp: string; hostPort: number; url: string }[];
+  memoryMb: number;
+  cpuMillis: number;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface ContainerRow {
+  id: string;
+  tenantId: string;
+  name: string;
+  imageRef: string;
+  status: string;
+  memoryMb: number;
+  cpuMillis: number;
+  createdAt: Date;
+  createdByEmail: string | null;
+  ports: { hostIp: string; hostPort: number; protocol: string; containerPort: number }[];
+}
+
+/**
+ * The status a person sees: Berth's own states (creating, quarantined) win; otherwise the
+ * engine's live state, with "stopped" for a container Berth stopped on request and
+ * "exited" for one that ended by itself, and "missing" when the engine no longer has it.
+ */
+export function statusOf(row: Pick<ContainerRow, "status">, live: WorkloadState | null | undefined): ContainerStatus {
+  if (row.status === "creating" || row.status === "quarantined") return row.status;
+  if (!live) return "missing";
+  switch (live.state) {
+    case "running":
+    case "paused":
+      return "running";
+    case "restarting":
+      return "restarting";
+    case "dead":
+    case "removing":
+      return "dead";
+    case "created":
+      return "stopped";
+    default:
+      return row.status === "stopped" ? "stopped" : "exited";
+  }
+}
+
+export function toContainerDto(row: ContainerRow, live: WorkloadState | null | undefined): ContainerDto {
+  const status = statusOf(row, live);
+  const host = config().publicHost;
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    name: row.name,
+    image: row.imageRef,
+    status,
+    ...(live && (status === "exited" || status === "stopped" || status === "dead") && live.exitCode !== undefined ? { exitCode: live.exitCode } : {}),
+    ...(live?.oomKilled ? { oomKilled: true } : {}),
+    ...(live?.health ? { health: live.health } : {}),
+    ports: row.ports
+      .slice()
+      .sort((a, b) => a.containerPort - b.containerPort)
+      .map((p) => ({
+        container: p.containerPort,
+        protocol: p.protocol,
+        hostIp: p.hostIp,
+        hostPort: p.hostPort,
+        url: p.protocol === "tcp" ? `http://${host.includes(":") ? `[${host}]` : host}:${p.hostPort}` : `udp://${host}:${p.hostPort}`,
+      })),
+    memoryMb: row.memoryMb,
+    cpuMillis: row.cpuMillis,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdByEmail,
+  };
+}

@@ -1,0 +1,151 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import type { Actor } from "@/lib/auth/actor";
+import { recordActivity } from "@/lib/activity/record";
+import { assertCanActInTenant, assertCanReadTenant, membershipRole, tenantWhere } from "@/lib/authz";
+import { db } from "@/lib/db";
+import { workloadLogs, type LogOptions } from "@/lib/docker/logs";
+import { workloadStats, type WorkloadStats } from "@/lib/docker/stats";
+import {
+  inspectWorkload,
+  listWorkloads,
+  removeWorkload,
+  restartWorkload,
+  startWorkload,
+  stopWorkload,
+  workloadState,
+} from "@/lib/docker/workloads";
+import { ServiceError, forbidden, notFound } from "@/lib/errors";
+import { toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
+import { recordRefusal } from "@/lib/services/denials";
+
+const withPorts = { ports: true } as const;
+
+/** A tenant's containers with their live state (one label-filtered engine call). */
+export async function listContainers(actor: Actor, tenantId: string): Promise<ContainerDto[]> {
+  assertCanReadTenant(actor, tenantId);
+  const rows = await db.container.findMany({
+    where: { tenantId, tenant: tenantWhere(actor) },
+    include: withPorts,
+    orderBy: { createdAt: "desc" },
+  });
+  const live = rows.length ? await listWorkloads(tenantId) : new Map();
+  return rows.map((row) => toContainerDto(row, live.get(row.id) ?? null));
+}
+
+/** The container if the actor can see its tenant; another tenant's id is not_found. */
+async function visibleContainer(actor: Actor, containerId: string) {
+  const row = await db.container.findFirst({
+    where: { id: containerId, tenant: tenantWhere(actor) },
+    include: withPorts,
+  });
+  if (!row) throw notFound("Container");
+  return row;
+}
+
+/** The same, for changing it: only members of the container's tenant. */
+async function actionableContainer(actor: Actor, containerId: string) {
+  const row = await visibleContainer(actor, containerId);
+  if (!membershipRole(actor, row.tenantId)) {
+    throw forbidden("Only members of this container's tenant can change it.");
+  }
+  assertCanActInTenant(actor, row.tenantId);
+  return row;
+}
+
+async function liveOf(row: { tenantId: string; dockerId: string | null }) {
+  return row.dockerId ? workloadState(row.tenantId, row.dockerId) : null;
+}
+
+export async function getContainer(actor: Actor, containerId: string): Promise<ContainerDto> {
+  const row = await visibleContainer(actor, containerId);
+  return toContainerDto(row, await liveOf(row));
+}
+
+/** What the container page shows: the DTO plus the hardening as the engine reports it. */
+export async function getContainerDetail(actor: Actor, containerId: string) {
+  const row = await visibleContainer(actor, containerId);
+  const info = row.dockerId ? await inspectWorkload(row.tenantId, row.dockerId) : null;
+  const live = info
+    ? { dockerId: info.Id, berthId: row.id, state: info.State.Status, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, health: info.State.Health?.Status }
+    : null;
+  const mounts = await db.containerMount.findMany({ where: { containerId: row.id, container: { tenantId: row.tenantId } }, include: { volume: { select: { name: true } } } });
+  return {
+    container: toContainerDto(row, live),
+    command: row.command ? (JSON.parse(row.command) as string[]) : null,
+    envKeys: row.envKeys ? (JSON.parse(row.envKeys) as string[]) : [],
+    restart: row.restart,
+    mounts: mounts.map((m) => ({ volume: m.volume.name, path: m.path, readOnly: m.readOnly })),
+    canAct: !!membershipRole(actor, row.tenantId),
+    hardening: info
+      ? {
+          user: info.Config.User,
+          capabilitiesDropped: info.HostConfig.CapDrop ?? [],
+          capabilitiesAdded: info.HostConfig.CapAdd ?? [],
+          readOnlyRootfs: info.HostConfig.ReadonlyRootfs ?? false,
+          noNewPrivileges: (info.HostConfig.SecurityOpt ?? ([] as string[])).some((o: string) => o.startsWith("no-new-privileges")),
+          privileged: info.HostConfig.Privileged ?? false,
+          memoryBytes: info.HostConfig.Memory ?? 0,
+          nanoCpus: info.HostConfig.NanoCpus ?? 0,
+          pidsLimit: info.HostConfig.PidsLimit ?? 0,
+          network: info.HostConfig.NetworkMode ?? "",
+          init: info.HostConfig.Init ?? false,
+        }
+      : null,
+  };
+}
+
+type Lifecycle = "start" | "stop" | "restart";
+
+/** Start, stop or restart, recorded; a suspended tenant cannot start anything. */
+export async function changeContainerState(actor: Actor, containerId: string, change: Lifecycle): Promise<ContainerDto> {
+  const row = await actionableContainer(actor, containerId);
+  const event = { action: `container.${change}`, tenantId: row.tenantId, target: `container:${row.name}`, details: { containerId } };
+  try {
+    if (!row.dockerId || row.status === "creating") throw new ServiceError("conflict", "This container is still being created.");
+    if (row.status === "quarantined") throw new ServiceError("conflict", "This container is quarantined; an administrator must review it first.");
+    if (change !== "stop") {
+      const tenant = await db.tenant.findUnique({ where: { id: row.tenantId }, select: { suspended: true } });
+      if (tenant?.suspended) throw new ServiceError("conflict", "This tenant is suspended; its containers cannot be started.");
+    }
+    if (change === "start") await startWorkload(row.tenantId, row.dockerId);
+    else if (change === "stop") await stopWorkload(row.tenantId, row.dockerId);
+    else await restartWorkload(row.tenantId, row.dockerId);
+  } catch (error) {
+    throw await recordRefusal(actor, event, error);
+  }
+  const status = change === "stop" ? "stopped" : "running";
+  const updated = await db.$transaction(async (tx) => {
+    const saved = await tx.container.update({ where: { id: row.id }, data: { status }, include: withPorts });
+    await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
+    return saved;
+  });
+  return toContainerDto(updated, await liveOf(updated));
+}
+
+/** Removes the container from the engine, frees its ports and deletes its row. */
+export async function removeContainer(actor: Actor, containerId: string): Promise<void> {
+  const row = await actionableContainer(actor, containerId);
+  const event = { action: "container.remove", tenantId: row.tenantId, target: `container:${row.name}`, details: { containerId } };
+  try {
+    if (row.dockerId) await removeWorkload(row.tenantId, row.dockerId);
+  } catch (error) {
+    throw await recordRefusal(actor, event, error);
+  }
+  await db.$transaction(async (tx) => {
+    await tx.container.delete({ where: { id: row.id } });
+    await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
+  });
+}
+
+export async function containerLogs(actor: Actor, containerId: string, options: LogOptions, signal?: AbortSignal): Promise<Readable> {
+  const row = await visibleContainer(actor, containerId);
+  if (!row.dockerId) throw new ServiceError("conflict", "This container has no logs yet.");
+  return workloadLogs(row.tenantId, row.dockerId, options, signal);
+}
+
+export async function containerStats(actor: Actor, containerId: string): Promise<WorkloadStats> {
+  const row = await visibleContainer(actor, containerId);
+  if (!row.dockerId) throw new ServiceError("conflict", "This container is still being created.");
+  return workloadStats(row.tenantId, row.dockerId);
+}

@@ -1,0 +1,40 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { ServiceError } from "@/lib/errors";
+import type { HostPortAllocation } from "@/lib/policy";
+
+/**
+ * Hands out the lowest free host ports of the range, inside the caller's transaction. The
+ * table's primary key (hostIp, hostPort, protocol) makes a double allocation impossible:
+ * a racing launch fails its insert instead of sharing a port.
+ */
+export async function allocatePorts(
+  tx: Tx,
+  containerId: string,
+  requested: readonly { container: number; protocol: "tcp" | "udp" }[],
+  hostIp: string,
+  range: { from: number; to: number },
+): Promise<HostPortAllocation[]> {
+  if (requested.length === 0) return [];
+  const taken = await tx.portAllocation.findMany({
+    where: { hostIp, hostPort: { gte: range.from, lte: range.to } },
+    select: { hostPort: true },
+  });
+  const used = new Set(taken.map((p) => p.hostPort));
+  const out: HostPortAllocation[] = [];
+  let candidate = range.from;
+  for (const port of requested) {
+    while (candidate <= range.to && used.has(candidate)) candidate++;
+    if (candidate > range.to) {
+      throw new ServiceError("conflict", `No free host port is left in ${range.from}-${range.to}; remove a container with published ports or ask an operator to widen the range.`, [
+        { path: "ports", message: "no free host port" },
+      ]);
+    }
+    used.add(candidate);
+    out.push({ container: port.container, protocol: port.protocol, hostPort: candidate });
+  }
+  await tx.portAllocation.createMany({
+    data: out.map((p) => ({ hostIp, hostPort: p.hostPort, protocol: p.protocol, containerPort: p.container, containerId })),
+  });
+  return out;
+}

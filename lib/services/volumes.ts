@@ -1,0 +1,80 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { recordActivity } from "@/lib/activity/record";
+import { assertCanActInTenant, assertCanReadTenant, tenantWhere } from "@/lib/authz";
+import { db } from "@/lib/db";
+import { createTenantVolume, removeTenantVolume } from "@/lib/docker/volumes";
+import { ServiceError, notFound } from "@/lib/errors";
+import { recordRefusal } from "@/lib/services/denials";
+import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { createVolumeSchema, type VolumeDto } from "@/lib/schemas/volume";
+import { parseInput } from "@/lib/validation";
+
+type VolumeRow = { id: string; tenantId: string; name: string; createdAt: Date; mounts: { containerId: string }[] };
+
+function toVolumeDto(v: VolumeRow): VolumeDto {
+  return { id: v.id, tenantId: v.tenantId, name: v.name, createdAt: v.createdAt.toISOString(), inUseBy: v.mounts.map((m) => m.containerId) };
+}
+
+export async function listVolumes(actor: Actor, tenantId: string): Promise<VolumeDto[]> {
+  assertCanReadTenant(actor, tenantId);
+  const volumes = await db.volume.findMany({
+    where: { tenantId, tenant: tenantWhere(actor) },
+    include: { mounts: { select: { containerId: true } } },
+    orderBy: { name: "asc" },
+  });
+  return volumes.map(toVolumeDto);
+}
+
+/** Creates a named volume owned by the tenant's uid (see lib/docker/volumes.ts). Owners only. */
+export async function createVolume(actor: Actor, tenantId: string, input: unknown): Promise<VolumeDto> {
+  assertCanActInTenant(actor, tenantId, "owner");
+  const event = { action: "volume.create", tenantId, details: { input: input as Record<string, unknown> } };
+  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
+  if (!tenant) throw notFound("Tenant");
+  let row: VolumeRow;
+  try {
+    const { name } = parseInput(createVolumeSchema, input);
+    row = await db.volume.create({
+      data: { tenantId, name, dockerName: `berth-${tenant.slug}-${name}`, createdById: actor.userId },
+      include: { mounts: { select: { containerId: true } } },
+    });
+  } catch (error) {
+    const refused = isUniqueViolation(error)
+      ? new ServiceError("conflict", "A volume with this name already exists in this tenant.", [{ path: "name", message: "already in use in this tenant" }])
+      : error;
+    throw await recordRefusal(actor, event, refused);
+  }
+  try {
+    await createTenantVolume(tenant, `berth-${tenant.slug}-${row.name}`);
+  } catch (error) {
+    await db.volume.delete({ where: { id: row.id } }).catch(() => undefined);
+    throw await recordRefusal(actor, { ...event, target: `volume:${row.name}` }, error);
+  }
+  await recordActivity(actor, { action: "volume.create", outcome: "allowed", tenantId, target: `volume:${row.name}`, details: { volumeId: row.id } });
+  return toVolumeDto(row);
+}
+
+/** Deletes a volume and its data; refused while any container of the tenant mounts it. */
+export async function deleteVolume(actor: Actor, volumeId: string): Promise<void> {
+  const volume = await db.volume.findFirst({
+    where: { id: volumeId, tenant: tenantWhere(actor) },
+    include: { mounts: { include: { container: { select: { name: true } } } } },
+  });
+  if (!volume) throw notFound("Volume");
+  assertCanActInTenant(actor, volume.tenantId, "owner");
+  const event = { action: "volume.remove", tenantId: volume.tenantId, target: `volume:${volume.name}`, details: { volumeId } };
+  try {
+    if (volume.mounts.length) {
+      const names = volume.mounts.map((m) => m.container.name).join(", ");
+      throw new ServiceError("conflict", `The volume "${volume.name}" is mounted by ${names}; remove those containers first.`);
+    }
+    await removeTenantVolume(volume.tenantId, volume.dockerName);
+  } catch (error) {
+    throw await recordRefusal(actor, event, error);
+  }
+  await db.$transaction(async (tx) => {
+    await tx.volume.delete({ where: { id: volume.id } });
+    await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
+  });
+}

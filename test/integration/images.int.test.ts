@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { db } from "@/lib/db";
+import type { PullProgress } from "@/lib/docker/images";
+import { ServiceError } from "@/lib/errors";
+import { addCatalogImage, listCatalogImages, removeCatalogImage } from "@/lib/services/images";
+import { makeActor } from "./fixtures";
+import { missingImageRef, pushFreshImage, removeTestImage } from "../support/registry-image";
+
+// Needs scripts/ensure-registry.sh (npm test runs it): a real registry on 127.0.0.1:5000.
+describe("image catalog (real daemon, real local registry)", () => {
+  let admin: Actor;
+  let ref: string;
+  const missing = missingImageRef("berth-test/missing");
+
+  beforeAll(async () => {
+    admin = await makeActor("admin");
+    ref = pushFreshImage("berth-test/shell");
+  });
+
+  afterAll(async () => {
+    await removeTestImage(ref);
+    await removeTestImage(missing);
+  });
+
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "resolved",
+      (error: unknown) => (error instanceof ServiceError ? error.code : `unexpected: ${String(error)}`),
+    );
+
+  it("pulls an absent image with per-layer progress, adds it, and lists it as present", async () => {
+    expect((await listCatalogImages(admin)).some((i) => i.ref === ref)).toBe(false);
+    const events: PullProgress[] = [];
+    const image = await addCatalogImage(
+      admin,
+      { ref, name: "Test shell", description: "pushed by the test", defaultPort: 8080, defaultCommand: ["sh", "-c", "sleep 1"] },
+      (p) => events.push(p),
+    );
+    expect(image).toEqual({
+      id: expect.any(String),
+      ref,
+      name: "Test shell",
+      description: "pushed by the test",
+      defaultPort: 8080,
+      defaultCommand: ["sh", "-c", "sleep 1"],
+      present: true,
+    });
+
+    // The base layer is berth/shell:1's and already on the host; the fresh one is fetched.
+    const last = events.at(-1)!;
+    expect(last.layers.map((l) => l.status).sort()).toEqual(["Already exists", "Pull complete"]);
+    expect(events.some((e) => e.layers.some((l) => l.status === "Downloading" && l.total > 0))).toBe(true);
+    expect(last.totalBytes).toBeGreaterThan(2_000_000);
+    expect(last.currentBytes).toBe(last.totalBytes);
+    expect(last.status).toContain("Downloaded newer image");
+
+    const listed = (await listCatalogImages(admin)).find((i) => i.ref === ref);
+    expect(listed).toMatchObject({ id: image.id, present: true });
+    const event = await db.activityEvent.findFirst({ where: { action: "image.add", target: `image:${ref}` } });
+    expect(event).toMatchObject({ outcome: "allowed", actorId: admin.userId });
+    expect(JSON.parse(event!.details!)).toMatchObject({ ref, pulled: true });
+  });
+
+  it("refuses the same reference twice with conflict on ref", async () => {
+    const error = await addCatalogImage(admin, { ref, name: "Again" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ code: "conflict", fields: [{ path: "ref", message: expect.any(String) }] });
+  });
+
+  it("a reference the registry lacks is validation_failed on ref, adds nothing and records the failure", async () => {
+    const error = await addCatalogImage(admin, { ref: missing, name: "Missing" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ code: "validation_failed", fields: [{ path: "ref", message: expect.stringContaining("no such image or tag") }] });
+    expect(await db.catalogImage.findUnique({ where: { ref: missing } })).toBeNull();
+    const event = await db.activityEvent.findFirst({ where: { action: "image.add", target: `image:${missing}` } });
+    expect(event).toMatchObject({ outcome: "failed", reason: expect.stringContaining("manifest unknown") });
+  });
+
+  it("an unreachable registry is validation_failed on ref in the engine's words", async () => {
+    const error = await addCatalogImage(admin, { ref: "127.0.0.1:5999/nobody/home:1", name: "Nobody" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "validation_failed", fields: [{ path: "ref", message: expect.stringContaining("connection refused") }] });
+  });
+
+  it("bad input is validation_failed before anything is pulled", async () => {
+    const error = await addCatalogImage(admin, { ref: "Not A Ref", name: "", extra: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "validation_failed" });
+    expect((error as ServiceError).fields?.map((f) => f.path).sort()).toEqual(["extra", "name", "ref"]);
+  });
+
+  it("only admins add and remove; everyone signed in reads", async () => {
+    const image = (await listCatalogImages(admin)).find((i) => i.ref === ref)!;
+    for (const role of ["operator", "member"] as const) {
+      const actor = await makeActor(role);
+      expect(await codeOf(addCatalogImage(actor, { ref: missing, name: "Nope" }))).toBe("forbidden");
+      expect(await codeOf(removeCatalogImage(actor, image.id))).toBe("forbidden");
+      expect((await listCatalogImages(actor)).map((i) => i.ref)).toContain(ref);
+    }
+  });
+
+  it("removes the entry, records it, keeps the image on the host; an unknown id is not_found", async () => {
+    const image = (await listCatalogImages(admin)).find((i) => i.ref === ref)!;
+    await removeCatalogImage(admin, image.id);
+    expect(await db.catalogImage.findUnique({ where: { id: image.id } })).toBeNull();
+    expect(await db.activityEvent.findFirst({ where: { action: "image.remove", target: `image:${ref}` } })).toMatchObject({ outcome: "allowed" });
+    expect(await codeOf(removeCatalogImage(admin, image.id))).toBe("not_found");
+
+    // Still on the host, so adding it back needs no pull.
+    const events: PullProgress[] = [];
+    const again = await addCatalogImage(admin, { ref, name: "Back" }, (p) => events.push(p));
+    expect(again.present).toBe(true);
+    expect(events).toEqual([{ layers: [], currentBytes: 0, totalBytes: 0, status: "Already on the host" }]);
+    await removeCatalogImage(admin, again.id);
+  });
+});
