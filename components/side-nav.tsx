@@ -11,11 +11,16 @@ interface Item {
 
 function itemsFor(role: Role, isMember: boolean): { section: string; items: Item[] }[] {
   const sections: { section: string; items: Item[] }[] = [];
-  if (isMember) sections.push({ section: "Tenant", items: [{ href: "/dashboard", label: "Dashboard" }] });
-  if (role === "admin") {
-    sections.push({ section: "Administration", items: [{ href: "/tenants", label: "Tenants" }, { href: "/users", label: "Users" }] });
+  if (isMember) {
+    sections.push({
+      section: "Tenant",
+      items: [{ href: "/dashboard", label: "Dashboard" }, { href: "/containers/new", label: "Launch" }, { href: "/volumes", label: "Volumes" }],
+    });
   }
-  if (role === "operator") sections.push({ section: "Operations", items: [{ href: "/tenants", label: "Tenants" }] });
+  if (role === "admin") {
+    sections.push({ section: "Administration", items: [{ href: "/tenants", label: "Tenants" }, { href: "/users", label: "Users" }, { href: "/images", label: "Images" }] });
+  }
+  if (role === "operator") sections.push({ section: "Operations", items: [{ href: "/tenants", label: "Tenants" }, { href: "/images", label: "Images" }] });
   sections.push({ section: "Account", items: [{ href: "/settings/tokens", label: "API tokens" }] });
   return sections;
 }

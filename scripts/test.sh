@@ -10,6 +10,7 @@ bash scripts/ensure-node-deps.sh
 bash scripts/ensure-docker.sh
 bash scripts/ensure-chromium.sh
 bash scripts/ensure-images.sh
+bash scripts/ensure-registry.sh
 
 failed=()
 stage() {

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { containerSchema, launchRequestApiSchema, statsSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
+import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
+import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
 import { createdTokenSchema, createTokenSchema, tokenSchema } from "@/lib/schemas/token";
 import { createUserSchema, updateUserSchema, userSchema } from "@/lib/schemas/user";
@@ -33,7 +36,22 @@ export const operations: Operation[] = [
   { method: "post", path: "/users", summary: "Create a user (admin)", body: createUserSchema, response: { status: 201, schema: userSchema } },
   { method: "get", path: "/users/{userId}", summary: "Read a user (admin)", response: { status: 200, schema: userSchema } },
   { method: "patch", path: "/users/{userId}", summary: "Change a user's role, memberships or disabled flag (admin)", body: updateUserSchema, response: { status: 200, schema: userSchema } },
+  { method: "get", path: "/tenants/{tenantId}/containers", summary: "List a tenant's containers with their live status", response: { status: 200, schema: items(containerSchema) } },
+  { method: "post", path: "/tenants/{tenantId}/containers", summary: "Launch a hardened container from the catalog (created and started)", body: launchRequestApiSchema, response: { status: 201, schema: containerSchema } },
+  { method: "get", path: "/containers/{containerId}", summary: "Read a container", response: { status: 200, schema: containerSchema } },
+  { method: "delete", path: "/containers/{containerId}", summary: "Remove a container (its named volumes stay)", response: { status: 204 } },
+  { method: "post", path: "/containers/{containerId}/start", summary: "Start a stopped container", response: { status: 200, schema: containerSchema } },
+  { method: "post", path: "/containers/{containerId}/stop", summary: "Stop a container", response: { status: 200, schema: containerSchema } },
+  { method: "post", path: "/containers/{containerId}/restart", summary: "Restart a container", response: { status: 200, schema: containerSchema } },
+  { method: "get", path: "/containers/{containerId}/logs", summary: "Logs as text; with follow=true a text/event-stream of lines (query: tail, timestamps, follow)", response: { status: 200, contentType: "text/plain" } },
+  { method: "get", path: "/containers/{containerId}/stats", summary: "One sample of CPU, memory, network and PIDs", response: { status: 200, schema: statsSchema } },
+  { method: "get", path: "/tenants/{tenantId}/volumes", summary: "List a tenant's volumes and the containers using them", response: { status: 200, schema: items(volumeSchema) } },
+  { method: "post", path: "/tenants/{tenantId}/volumes", summary: "Create a volume owned by the tenant's user (owners)", body: createVolumeSchema, response: { status: 201, schema: volumeSchema } },
+  { method: "delete", path: "/volumes/{volumeId}", summary: "Delete a volume and its data (409 while mounted; owners)", response: { status: 204 } },
   { method: "get", path: "/openapi.json", summary: "This document", auth: false, response: { status: 200 } },
+  { method: "get", path: "/images", summary: "List the image catalog, with presence on the host", response: { status: 200, schema: items(catalogImageSchema) } },
+  { method: "post", path: "/images", summary: "Add an image to the catalog, pulling it first if the host lacks it (admin)", body: addImageSchema, response: { status: 201, schema: catalogImageSchema } },
+  { method: "delete", path: "/images/{imageId}", summary: "Remove an image from the catalog; the host keeps the image (admin)", response: { status: 204 } },
 ];
 
 const errorStatuses = { "400": "validation_failed", "401": "unauthorized", "403": "forbidden", "404": "not_found", "409": "conflict", "422": "policy_violation", "429": "rate_limited", "503": "daemon_unavailable" } as const;

@@ -14,7 +14,9 @@ const UNREACHABLE = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "
 /** The daemon's own words for an error, without dockerode's "(HTTP code 409) …" prefix. */
 export function daemonMessage(error: unknown): string {
   const e = error as DockerishError;
-  return (e?.json?.message ?? e?.reason ?? e?.message ?? String(error)).replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, "").trim();
+  // On streamed calls dockerode leaves `json` null and `reason` generic ("server error"):
+  // the daemon's words are then only in `message`, after an "(HTTP code …) … -" prefix.
+  return (e?.json?.message ?? e?.message ?? e?.reason ?? String(error)).replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, "").trim();
 }
 
 export function isUnreachable(error: unknown): boolean {

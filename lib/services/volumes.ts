@@ -16,14 +16,19 @@ function toVolumeDto(v: VolumeRow): VolumeDto {
   return { id: v.id, tenantId: v.tenantId, name: v.name, createdAt: v.createdAt.toISOString(), inUseBy: v.mounts.map((m) => m.containerId) };
 }
 
-export async function listVolumes(actor: Actor, tenantId: string): Promise<VolumeDto[]> {
+/** The tenant's volumes with the containers that mount them (id and name, for the page). */
+export async function listVolumeDetails(actor: Actor, tenantId: string) {
   assertCanReadTenant(actor, tenantId);
   const volumes = await db.volume.findMany({
     where: { tenantId, tenant: tenantWhere(actor) },
-    include: { mounts: { select: { containerId: true } } },
+    include: { mounts: { select: { containerId: true, container: { select: { name: true } } } } },
     orderBy: { name: "asc" },
   });
-  return volumes.map(toVolumeDto);
+  return volumes.map((v) => ({ ...toVolumeDto(v), users: v.mounts.map((m) => ({ id: m.containerId, name: m.container.name })) }));
+}
+
+export async function listVolumes(actor: Actor, tenantId: string): Promise<VolumeDto[]> {
+  return (await listVolumeDetails(actor, tenantId)).map(({ users: _users, ...dto }) => dto);
 }
 
 /** Creates a named volume owned by the tenant's uid (see lib/docker/volumes.ts). Owners only. */

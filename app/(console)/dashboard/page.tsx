@@ -1,7 +1,14 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireSessionActor } from "@/lib/auth/session";
+import { ServiceError } from "@/lib/errors";
+import { canSeeTenantActivity, recentTenantActivity } from "@/lib/services/activity-feed";
+import { listContainers } from "@/lib/services/containers";
 import { getTenantDashboard } from "@/lib/services/dashboard";
+import { getTenantUsage } from "@/lib/services/tenant-usage";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
+import { ActivityList } from "@/components/activity-list";
+import { ContainerTable } from "@/components/container-table";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -19,12 +26,20 @@ export default async function DashboardPage() {
       </>
     );
   }
-  const { tenant, uid, memberCount, myRole } = await getTenantDashboard(actor, tenantId);
+  const [{ tenant, uid, myRole }, usage, containers, activity] = await Promise.all([
+    getTenantDashboard(actor, tenantId),
+    getTenantUsage(actor, tenantId),
+    listContainers(actor, tenantId).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error))),
+    canSeeTenantActivity(actor, tenantId) ? recentTenantActivity(actor, tenantId, { limit: 8 }) : Promise.resolve(null),
+  ]);
   return (
     <>
       <div className="page-head">
-        <h1>{tenant.name}</h1>
-        {tenant.suspended && <span className="badge danger">Suspended</span>}
+        <div>
+          <h1>{tenant.name}</h1>
+          <p className="muted" style={{ margin: "4px 0 0" }}>You are {myRole === "owner" ? "an owner" : "a member"} · containers run as uid {uid}</p>
+        </div>
+        {!tenant.suspended && <Link href="/containers/new" className="button primary">Launch container</Link>}
       </div>
       {tenant.suspended && (
         <p className="banner warn" role="status">
@@ -32,15 +47,31 @@ export default async function DashboardPage() {
         </p>
       )}
       <div className="cards">
-        <div className="card"><div className="label">Your role</div><div className="value">{myRole}</div></div>
-        <div className="card"><div className="label">Members</div><div className="value">{memberCount}</div></div>
-        <div className="card"><div className="label">Containers run as uid</div><div className="value">{uid}</div></div>
+        <div className="card"><div className="label">Containers</div><div className="value">{usage.containers}</div></div>
+        <div className="card"><div className="label">Memory reserved</div><div className="value">{usage.memoryMb} MB</div></div>
+        <div className="card"><div className="label">CPU reserved</div><div className="value">{(usage.cpuMillis / 1000).toFixed(2)}</div></div>
+        <div className="card"><div className="label">Volumes</div><div className="value">{usage.volumes}</div></div>
       </div>
       <h2>Containers</h2>
-      <div className="empty">
-        <strong>No containers yet</strong>
-        Containers you launch from the image catalog will be listed here, with their status and URLs.
-      </div>
+      {containers instanceof ServiceError ? (
+        <div className="empty" role="alert">
+          <strong>Container states cannot be shown</strong>
+          {containers.message}
+        </div>
+      ) : containers.length === 0 ? (
+        <div className="empty">
+          <strong>No containers yet</strong>
+          {tenant.suspended ? "Launching is paused while the tenant is suspended." : <>Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.</>}
+        </div>
+      ) : (
+        <ContainerTable containers={containers} />
+      )}
+      {activity && (
+        <>
+          <h2>Recent activity</h2>
+          <ActivityList events={activity} empty="Nothing has happened in this tenant yet." />
+        </>
+      )}
     </>
   );
 }

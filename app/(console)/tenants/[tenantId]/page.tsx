@@ -3,7 +3,9 @@ import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
+import { listContainers } from "@/lib/services/containers";
 import { getTenantWithMembers } from "@/lib/services/tenants";
+import { ContainerTable } from "@/components/container-table";
 import { RenameTenantForm, SuspendTenantButton } from "@/components/tenant-admin-forms";
 import { RelativeTime } from "@/components/relative-time";
 
@@ -18,6 +20,7 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
     throw error;
   });
   const isAdmin = actor.role === "admin";
+  const containers = await listContainers(actor, tenantId).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error)));
   return (
     <>
       <div className="page-head">
@@ -39,6 +42,14 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
           <hr style={{ border: 0, borderTop: "1px solid var(--border)", margin: "16px 0" }} />
           <SuspendTenantButton tenantId={tenant.id} name={tenant.name} suspended={tenant.suspended} />
         </section>
+      )}
+      <h2>Containers</h2>
+      {containers instanceof ServiceError ? (
+        <div className="empty" role="alert"><strong>Container states cannot be shown</strong>{containers.message}</div>
+      ) : containers.length === 0 ? (
+        <div className="empty"><strong>No containers</strong>This tenant&apos;s members have not launched anything yet.</div>
+      ) : (
+        <ContainerTable containers={containers} />
       )}
       <h2>Members</h2>
       {tenant.members.length === 0 ? (

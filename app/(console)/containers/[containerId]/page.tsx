@@ -1,0 +1,96 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireSessionActor } from "@/lib/auth/session";
+import { ServiceError } from "@/lib/errors";
+import { canSeeTenantActivity, recentTenantActivity } from "@/lib/services/activity-feed";
+import { getContainerDetail } from "@/lib/services/containers";
+import { ActivityList } from "@/components/activity-list";
+import { ContainerActions } from "@/components/container-actions";
+import { ContainerStatus } from "@/components/container-status";
+import { LogViewer } from "@/components/log-viewer";
+import { RelativeTime } from "@/components/relative-time";
+import { StatsPanel } from "@/components/stats-panel";
+
+export const metadata: Metadata = { title: "Container" };
+
+const tabs = [
+  { id: "overview", label: "Overview" },
+  { id: "logs", label: "Logs" },
+  { id: "stats", label: "Stats" },
+  { id: "activity", label: "Activity" },
+] as const;
+
+export default async function ContainerPage({ params, searchParams }: { params: Promise<{ containerId: string }>; searchParams: Promise<{ tab?: string }> }) {
+  const actor = await requireSessionActor();
+  const [{ containerId }, { tab = "overview" }] = await Promise.all([params, searchParams]);
+  const detail = await getContainerDetail(actor, containerId).catch((error: unknown) => {
+    if (error instanceof ServiceError && error.code === "not_found") notFound();
+    throw error;
+  });
+  const { container: c, hardening } = detail;
+  const active = tabs.some((t) => t.id === tab) ? tab : "overview";
+  const showActivity = canSeeTenantActivity(actor, c.tenantId);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <p className="muted" style={{ margin: "0 0 4px" }}>
+            <Link href={actor.memberships.some((m) => m.tenantId === c.tenantId) ? "/dashboard" : `/tenants/${c.tenantId}`}>Containers</Link> /
+          </p>
+          <h1>{c.name} <ContainerStatus container={c} /></h1>
+          <div className="url-list" style={{ marginTop: 6 }}>
+            {c.ports.map((p) => (p.protocol === "tcp" ? <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">{p.url}</a> : <span key={p.hostPort}>{p.url}</span>))}
+          </div>
+        </div>
+        {detail.canAct && <ContainerActions containerId={c.id} name={c.name} status={c.status} />}
+      </div>
+      <nav className="tabs" aria-label="Container sections">
+        {tabs.filter((t) => t.id !== "activity" || showActivity).map((t) => (
+          <Link key={t.id} href={`/containers/${c.id}?tab=${t.id}`} aria-current={active === t.id ? "page" : undefined}>{t.label}</Link>
+        ))}
+      </nav>
+      {active === "overview" && (
+        <div className="cards" style={{ gridTemplateColumns: "repeat(auto-fill, minmax(340px, 1fr))" }}>
+          <section className="panel" aria-labelledby="about">
+            <h2 id="about">Container</h2>
+            <dl className="facts">
+              <dt>Image</dt><dd><code>{c.image}</code></dd>
+              <dt>Command</dt><dd>{detail.command ? <code>{detail.command.join(" ")}</code> : <span className="muted">image default</span>}</dd>
+              <dt>Environment</dt><dd>{detail.envKeys.length ? detail.envKeys.join(", ") : <span className="muted">none</span>} {detail.envKeys.length > 0 && <span className="muted">(values are not shown)</span>}</dd>
+              <dt>Volumes</dt><dd>{detail.mounts.length ? detail.mounts.map((m) => `${m.volume} → ${m.path}${m.readOnly ? " (read-only)" : ""}`).join(", ") : <span className="muted">none</span>}</dd>
+              <dt>Restart</dt><dd>{detail.restart === "no" ? "never" : "on failure, up to 5 times"}</dd>
+              <dt>Created</dt><dd><RelativeTime iso={c.createdAt} />{c.createdBy && ` by ${c.createdBy}`}</dd>
+              <dt>Limits</dt><dd>{c.memoryMb} MB memory · {(c.cpuMillis / 1000).toFixed(2)} CPU</dd>
+            </dl>
+          </section>
+          <section className="panel" aria-labelledby="hardening">
+            <h2 id="hardening">Effective hardening</h2>
+            {hardening ? (
+              <dl className="facts">
+                <dt>User</dt><dd><code>{hardening.user}</code> (never root)</dd>
+                <dt>Capabilities</dt><dd>{hardening.capabilitiesAdded.length ? `only ${hardening.capabilitiesAdded.join(", ")}` : "none"} (dropped: {hardening.capabilitiesDropped.join(", ")})</dd>
+                <dt>Privilege escalation</dt><dd>{hardening.noNewPrivileges ? "blocked (no-new-privileges)" : "not blocked"}{hardening.privileged ? " · PRIVILEGED" : ""}</dd>
+                <dt>Root filesystem</dt><dd>{hardening.readOnlyRootfs ? "read-only" : "writable"}</dd>
+                <dt>Memory</dt><dd>{Math.round(hardening.memoryBytes / 2 ** 20)} MB, no swap</dd>
+                <dt>CPU</dt><dd>{(hardening.nanoCpus / 1e9).toFixed(2)}</dd>
+                <dt>Processes</dt><dd>at most {hardening.pidsLimit}{hardening.init ? ", with an init that reaps zombies" : ""}</dd>
+                <dt>Network</dt><dd><code>{hardening.network}</code></dd>
+              </dl>
+            ) : (
+              <p className="muted">The engine has no such container right now ({c.status}); nothing to show.</p>
+            )}
+          </section>
+        </div>
+      )}
+      {active === "logs" && <LogViewer containerId={c.id} />}
+      {active === "stats" && <StatsPanel containerId={c.id} />}
+      {active === "activity" && showActivity && (
+        <ActivityList
+          events={await recentTenantActivity(actor, c.tenantId, { target: `container:${c.name}`, since: new Date(c.createdAt), limit: 50 })}
+          empty="No events for this container yet."
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import type { Metadata } from "next";
+import { requireSessionActor } from "@/lib/auth/session";
+import { ServiceError } from "@/lib/errors";
+import type { CatalogImageDto } from "@/lib/schemas/image";
+import { listCatalogImages } from "@/lib/services/images";
+import { AddImageForm } from "@/components/add-image-form";
+import { RemoveImageButton } from "@/components/remove-image-button";
+
+export const metadata: Metadata = { title: "Image catalog" };
+
+export default async function ImagesPage() {
+  const actor = await requireSessionActor();
+  const isAdmin = actor.role === "admin";
+  let images: CatalogImageDto[] = [];
+  let failure: string | null = null;
+  try {
+    images = await listCatalogImages(actor);
+  } catch (error) {
+    // Presence comes from the engine; without it the list would claim images are missing.
+    if (!(error instanceof ServiceError)) throw error;
+    failure = error.message;
+  }
+  return (
+    <>
+      <div className="page-head">
+        <h1>Image catalog</h1>
+        {!isAdmin && <span className="badge">read-only</span>}
+      </div>
+      {isAdmin && (
+        <section className="panel" aria-labelledby="add-image">
+          <h2 id="add-image">Add image</h2>
+          <AddImageForm />
+        </section>
+      )}
+      {failure ? (
+        <div className="empty" role="alert">
+          <strong>The catalog could not be loaded</strong>
+          {failure}
+        </div>
+      ) : images.length === 0 ? (
+        <div className="empty">
+          <strong>The catalog is empty</strong>
+          {isAdmin
+            ? "Add an image by its reference above; Berth pulls it to the host, and tenants can then launch it."
+            : "Tenants launch containers from the images in this catalog. Ask an administrator to add one."}
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Reference</th>
+                <th className="nowrap">Default port</th>
+                <th>Description</th>
+                <th>On host</th>
+                {isAdmin && <th><span className="visually-hidden">Actions</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {images.map((image) => (
+                <tr key={image.id}>
+                  <td>{image.name}</td>
+                  <td className="ref-cell"><code className="ref">{image.ref}</code></td>
+                  <td className="num">{image.defaultPort ?? <span className="muted">none</span>}</td>
+                  <td className="muted">{image.description}</td>
+                  <td className="nowrap">
+                    {image.present
+                      ? <span className="badge ok">present on host</span>
+                      : <span className="badge warn" title="Launching it will fail until the image is pulled again">missing</span>}
+                  </td>
+                  {isAdmin && <td><RemoveImageButton imageId={image.id} name={image.name} imageRef={image.ref} /></td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

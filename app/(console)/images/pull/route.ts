@@ -1,0 +1,53 @@
+import { errorResponse, json, readJson } from "@/lib/api/respond";
+import { getSessionActor } from "@/lib/auth/session";
+import { addCatalogImage } from "@/lib/services/images";
+
+/**
+ * The Add image form's door: the same addCatalogImage as POST /api/v1/images, answered as
+ * NDJSON so the browser can draw the pull's progress while it happens. One line per
+ * event: {type:"progress",…}, then {type:"done",image} or {type:"error",error}.
+ *
+ * It takes the session cookie for a write, which /api/v1 never does. That is safe here
+ * because readJson insists on Content-Type: application/json, which a cross-site form
+ * cannot send and cross-site fetch cannot send without a CORS preflight this route does
+ * not answer; the cookie is also SameSite=Lax.
+ */
+export async function POST(req: Request): Promise<Response> {
+  const actor = await getSessionActor();
+  if (!actor) return json({ error: { code: "unauthorized", message: "Your session has ended. Sign in again." } }, 401);
+  let input: unknown;
+  try {
+    input = await readJson(req);
+  } catch (error) {
+    return errorResponse(error);
+  }
+
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let open = true;
+      const send = (line: object) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(JSON.stringify(line) + "\n"));
+        } catch {
+          // The browser went away; the pull and the catalog entry still complete.
+          open = false;
+        }
+      };
+      try {
+        const image = await addCatalogImage(actor, input, (progress) => send({ type: "progress", ...progress }));
+        send({ type: "done", image });
+      } catch (error) {
+        // The same error body /api/v1 would answer with (internal errors get a request id).
+        const { error: body } = (await errorResponse(error).json()) as { error: object };
+        send({ type: "error", error: body });
+      } finally {
+        if (open) controller.close();
+      }
+    },
+  });
+  return new Response(body, {
+    headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no" },
+  });
+}

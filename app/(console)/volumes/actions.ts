@@ -1,0 +1,29 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { requireSessionActor } from "@/lib/auth/session";
+import { formStateFromError } from "@/lib/forms/form-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { createVolume, deleteVolume } from "@/lib/services/volumes";
+
+export async function createVolumeAction(tenantId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    const volume = await createVolume(actor, tenantId, { name: formData.get("name") });
+    revalidatePath("/volumes");
+    return { ok: true, message: `Volume “${volume.name}” created.` };
+  } catch (error) {
+    return { ...formStateFromError(error), values: { name: String(formData.get("name") ?? "") } };
+  }
+}
+
+export async function deleteVolumeAction(volumeId: string): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    await deleteVolume(actor, volumeId);
+    revalidatePath("/volumes");
+    return { ok: true, message: "Volume deleted." };
+  } catch (error) {
+    return formStateFromError(error);
+  }
+}

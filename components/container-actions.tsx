@@ -1,0 +1,35 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { containerAction } from "@/app/(console)/containers/actions";
+import { emptyFormState, type FormState } from "@/lib/forms/form-state";
+import { FormMessage } from "@/components/form-bits";
+
+type Change = "start" | "stop" | "restart" | "remove";
+
+export function ContainerActions({ containerId, name, status }: { containerId: string; name: string; status: string }) {
+  const [state, setState] = useState<FormState>(emptyFormState);
+  const [pending, startTransition] = useTransition();
+  const [busy, setBusy] = useState<Change | null>(null);
+  const run = (change: Change) => {
+    if (change === "remove" && !window.confirm(`Remove the container “${name}”? It is stopped and deleted; its volumes and their data are kept.`)) return;
+    setBusy(change);
+    startTransition(async () => {
+      setState(await containerAction(containerId, change));
+      setBusy(null);
+    });
+  };
+  const running = status === "running" || status === "restarting";
+  const label = (change: Change, idle: string, active: string) => (pending && busy === change ? active : idle);
+  return (
+    <div>
+      <div className="actions">
+        {!running && <button type="button" onClick={() => run("start")} disabled={pending}>{label("start", "Start", "Starting…")}</button>}
+        {running && <button type="button" onClick={() => run("stop")} disabled={pending}>{label("stop", "Stop", "Stopping…")}</button>}
+        <button type="button" onClick={() => run("restart")} disabled={pending}>{label("restart", "Restart", "Restarting…")}</button>
+        <button type="button" className="danger" onClick={() => run("remove")} disabled={pending}>{label("remove", "Remove", "Removing…")}</button>
+      </div>
+      {!state.ok && <FormMessage state={state} />}
+    </div>
+  );
+}

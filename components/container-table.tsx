@@ -1,0 +1,43 @@
+import Link from "next/link";
+import type { ContainerDto } from "@/lib/services/container-dto";
+import { ContainerStatus } from "@/components/container-status";
+import { RelativeTime } from "@/components/relative-time";
+
+export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr><th>Name</th><th>Image</th><th>Status</th><th>URLs</th><th className="num">Memory</th><th className="num">CPU</th><th>Created</th></tr>
+        </thead>
+        <tbody>
+          {containers.map((c) => (
+            <tr key={c.id}>
+              <td><Link href={`/containers/${c.id}`}>{c.name}</Link></td>
+              <td><code>{c.image}</code></td>
+              <td><ContainerStatus container={c} /></td>
+              <td>
+                {c.ports.length === 0 ? (
+                  <span className="muted">none</span>
+                ) : (
+                  <span className="url-list">
+                    {c.ports.map((p) =>
+                      p.protocol === "tcp" ? (
+                        <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">{p.url}</a>
+                      ) : (
+                        <span key={p.hostPort}>{p.url}</span>
+                      ),
+                    )}
+                  </span>
+                )}
+              </td>
+              <td className="num">{c.memoryMb} MB</td>
+              <td className="num">{(c.cpuMillis / 1000).toFixed(2)}</td>
+              <td><RelativeTime iso={c.createdAt} />{c.createdBy && <span className="muted"> by {c.createdBy}</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

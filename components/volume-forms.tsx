@@ -1,0 +1,43 @@
+"use client";
+
+import { useActionState, useState, useTransition } from "react";
+import { createVolumeAction, deleteVolumeAction } from "@/app/(console)/volumes/actions";
+import { emptyFormState, type FormState } from "@/lib/forms/form-state";
+import { FieldError, FormMessage } from "@/components/form-bits";
+
+export function CreateVolumeForm({ tenantId }: { tenantId: string }) {
+  const [state, action, pending] = useActionState(createVolumeAction.bind(null, tenantId), emptyFormState);
+  return (
+    <form action={action} className="inline" noValidate aria-label="Create volume">
+      <div className="field">
+        <label htmlFor="volume-name">Name</label>
+        <input id="volume-name" name="name" type="text" placeholder="data" defaultValue={state.values?.name} required aria-invalid={!!state.errors?.name} aria-describedby="volume-name-error" />
+        <FieldError id="volume-name-error" errors={state.errors?.name} />
+      </div>
+      <button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create volume"}</button>
+      <div style={{ flexBasis: "100%" }}><FormMessage state={state} /></div>
+    </form>
+  );
+}
+
+export function DeleteVolumeButton({ volumeId, name }: { volumeId: string; name: string }) {
+  const [state, setState] = useState<FormState>(emptyFormState);
+  const [pending, startTransition] = useTransition();
+  return (
+    <>
+      <button
+        type="button"
+        className="danger"
+        disabled={pending}
+        aria-label={`Delete volume ${name}`}
+        onClick={() => {
+          if (!window.confirm(`Delete the volume “${name}” and all the data in it? This cannot be undone.`)) return;
+          startTransition(async () => setState(await deleteVolumeAction(volumeId)));
+        }}
+      >
+        {pending ? "Deleting…" : "Delete"}
+      </button>
+      {!state.ok && <FormMessage state={state} />}
+    </>
+  );
+}

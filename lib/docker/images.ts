@@ -1,0 +1,180 @@
+import "server-only";
+import { docker } from "@/lib/docker/client";
+import { daemonMessage, daemonUnavailable, isUnreachable, toServiceError } from "@/lib/docker/errors";
+import { ServiceError } from "@/lib/errors";
+
+export interface LayerProgress {
+  id: string;
+  /** The engine's word for the layer's phase: "Waiting", "Downloading", "Extracting", "Pull complete", "Already exists", … */
+  status: string;
+  /** Bytes done and expected in the current phase (download, then extraction); 0 when unknown. */
+  current: number;
+  total: number;
+}
+
+export interface PullProgress {
+  layers: LayerProgress[];
+  /** Downloaded and expected bytes over all layers that are fetched (layers already on the host count 0). */
+  currentBytes: number;
+  totalBytes: number;
+  /** The latest line about the whole pull ("Pulling from team/app", "Downloaded newer image for …"). */
+  status: string;
+}
+
+/** Which of `refs` the engine has, by tag or by digest, in one listing. */
+export async function imagePresence(refs: string[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  let known: Set<string>;
+  try {
+    const images = await docker().listImages();
+    known = new Set(images.flatMap((image) => [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]));
+  } catch (error) {
+    throw toServiceError(error, "Listing the images on the host");
+  }
+  return new Set(refs.filter((ref) => known.has(canonicalRef(ref))));
+}
+
+/**
+ * The form the engine lists a reference in: Docker Hub's "docker.io/library/" prefix is
+ * dropped, a missing tag is "latest", and a reference with both tag and digest is listed
+ * by its digest only (the digest is what the engine pulled).
+ */
+export function canonicalRef(ref: string): string {
+  const name = ref.replace(/^(?:docker\.io|index\.docker\.io)\//, "").replace(/^library\/(?=[^/]+$)/, "");
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    const repo = name.slice(0, at);
+    const colon = repo.lastIndexOf(":");
+    const untagged = colon > repo.lastIndexOf("/") ? repo.slice(0, colon) : repo;
+    return untagged + name.slice(at);
+  }
+  const lastColon = name.lastIndexOf(":");
+  return lastColon > name.lastIndexOf("/") ? name : `${name}:latest`;
+}
+
+interface EngineEvent {
+  id?: string;
+  status?: string;
+  progressDetail?: { current?: number; total?: number };
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+const layerStatuses = new Set([
+  "Pulling fs layer",
+  "Waiting",
+  "Downloading",
+  "Verifying Checksum",
+  "Download complete",
+  "Extracting",
+  "Pull complete",
+  "Already exists",
+]);
+
+/**
+ * Pulls `ref`, reporting the engine's per-layer events folded into one snapshot after
+ * each event. A registry that refuses (unknown name, unknown tag, unreachable host) is
+ * the caller's input being wrong: `validation_failed` on `ref`, in the engine's words.
+ */
+export async function pullImage(ref: string, onProgress?: (progress: PullProgress) => void): Promise<void> {
+  const tracker = new PullTracker();
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker().pull(ref);
+  } catch (error) {
+    throw pullError(error, ref);
+  }
+  await new Promise<void>((resolve, reject) => {
+    let failure: ServiceError | undefined;
+    docker().modem.followProgress(
+      stream,
+      (error: unknown) => {
+        if (error) reject(pullError(error, ref));
+        else if (failure) reject(failure);
+        else resolve();
+      },
+      (event: EngineEvent) => {
+        // A pull that fails halfway (a missing blob, a dropped connection) still ends the
+        // HTTP response normally; the failure is an event in the stream.
+        if (event.error || event.errorDetail) {
+          failure ??= refError(ref, event.errorDetail?.message ?? event.error ?? "unknown error");
+          return;
+        }
+        if (tracker.apply(event)) onProgress?.(tracker.snapshot());
+      },
+    );
+  });
+}
+
+class PullTracker {
+  private layers = new Map<string, LayerProgress & { downloaded: number; size: number }>();
+  private status = "Pulling";
+
+  /** Folds one engine event in; false when it changed nothing worth reporting. */
+  apply(event: EngineEvent): boolean {
+    const text = event.status ?? "";
+    if (!event.id || !layerStatuses.has(text)) {
+      if (!text) return false;
+      this.status = text.replace(/^Status: /, "");
+      return true;
+    }
+    const layer = this.layers.get(event.id) ?? { id: event.id, status: text, current: 0, total: 0, downloaded: 0, size: 0 };
+    this.layers.set(event.id, layer);
+    layer.status = text;
+    const current = event.progressDetail?.current ?? 0;
+    const total = event.progressDetail?.total ?? 0;
+    switch (text) {
+      case "Downloading":
+        layer.current = layer.downloaded = current;
+        if (total > 0) layer.total = layer.size = total;
+        break;
+      case "Extracting":
+        // Extraction restarts the layer's bar; the download itself is done.
+        layer.downloaded = layer.size;
+        layer.current = current;
+        layer.total = total || layer.size;
+        break;
+      case "Verifying Checksum":
+      case "Download complete":
+      case "Pull complete":
+        layer.downloaded = layer.size;
+        layer.current = layer.total;
+        break;
+    }
+    return true;
+  }
+
+  snapshot(): PullProgress {
+    const layers = [...this.layers.values()];
+    return {
+      layers: layers.map(({ id, status, current, total }) => ({ id, status, current, total })),
+      currentBytes: layers.reduce((sum, l) => sum + l.downloaded, 0),
+      totalBytes: layers.reduce((sum, l) => sum + l.size, 0),
+      status: this.status,
+    };
+  }
+}
+
+/**
+ * The engine's reason from a failed pull. Pulls are streamed, so docker-modem leaves
+ * `json` null and `reason` generic ("server error"); the daemon's words are only in
+ * `message`, after the "(HTTP code 500) server error - " prefix.
+ */
+function pullError(error: unknown, ref: string): ServiceError {
+  if (isUnreachable(error)) return daemonUnavailable();
+  return refError(ref, daemonMessage(error));
+}
+
+function refError(ref: string, reason: string): ServiceError {
+  const plain = plainReason(reason);
+  return new ServiceError("validation_failed", `Could not pull ${ref}: ${plain}`, [{ path: "ref", message: plain }]);
+}
+
+/** The engine's reason, led by what it means for the person typing the reference. */
+function plainReason(reason: string): string {
+  if (/manifest unknown|not found/i.test(reason)) return `the registry has no such image or tag (${reason})`;
+  if (/connection refused/i.test(reason)) return `the registry refused the connection (${reason})`;
+  if (/no such host/i.test(reason)) return `the registry's host name is unknown (${reason})`;
+  if (/unauthorized|authentication required|denied/i.test(reason)) return `the registry requires credentials Berth does not have (${reason})`;
+  return reason;
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { launchRequestSchema } from "@/lib/policy";
+
+export const launchRequestApiSchema = launchRequestSchema.meta({ id: "LaunchRequest" });
+
+const portSchema = z.object({ container: z.int(), protocol: z.string(), hostIp: z.string(), hostPort: z.int(), url: z.string() });
+
+export const containerSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    name: z.string(),
+    image: z.string(),
+    status: z.enum(["creating", "running", "exited", "stopped", "restarting", "dead", "missing", "quarantined"]),
+    exitCode: z.int().optional(),
+    oomKilled: z.boolean().optional(),
+    health: z.string().optional(),
+    ports: z.array(portSchema),
+    memoryMb: z.int(),
+    cpuMillis: z.int(),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string().nullable(),
+  })
+  .meta({ id: "Container" });
+
+export const statsSchema = z
+  .object({
+    cpuPercent: z.number(),
+    memoryBytes: z.int(),
+    memoryLimitBytes: z.int(),
+    pids: z.int(),
+    netRxBytes: z.int(),
+    netTxBytes: z.int(),
+  })
+  .meta({ id: "Stats" });
+
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+/** Query of GET /containers/{id}/logs; unknown parameters are refused like unknown fields. */
+export const logsQuerySchema = z
+  .object({
+    tail: z.coerce.number().int().min(1).max(10_000).default(200),
+    timestamps: flag.default(false),
+    follow: flag.default(false),
+  })
+  .strict();

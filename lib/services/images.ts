@@ -1,0 +1,111 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { recordActivity } from "@/lib/activity/record";
+import { requireRole } from "@/lib/authz";
+import { db } from "@/lib/db";
+import { imagePresence, pullImage, type PullProgress } from "@/lib/docker/images";
+import { ServiceError, notFound } from "@/lib/errors";
+import type { CatalogImage } from "@/lib/generated/prisma/client";
+import { addImageSchema, type CatalogImageDto } from "@/lib/schemas/image";
+import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { parseInput } from "@/lib/validation";
+
+export type { PullProgress };
+
+function toCatalogImageDto(image: CatalogImage, present: boolean): CatalogImageDto {
+  return {
+    id: image.id,
+    ref: image.ref,
+    name: image.name,
+    description: image.description,
+    defaultPort: image.defaultPort,
+    defaultCommand: parseCommand(image.defaultCommand),
+    present,
+  };
+}
+
+function parseCommand(text: string | null): string[] | null {
+  if (!text) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+const refTaken = (ref: string) =>
+  new ServiceError("conflict", `${ref} is already in the catalog.`, [{ path: "ref", message: "this image is already in the catalog" }]);
+
+/** The catalog, for everyone signed in: tenants pick from it when they launch. */
+export async function listCatalogImages(_actor: Actor): Promise<CatalogImageDto[]> {
+  const images = await db.catalogImage.findMany({ orderBy: { name: "asc" } });
+  const present = await imagePresence(images.map((i) => i.ref));
+  return images.map((i) => toCatalogImageDto(i, present.has(i.ref)));
+}
+
+/**
+ * Adds an image to the catalog, pulling it first when the host lacks it, so that a
+ * catalog entry always names something a tenant can launch. A failed pull is recorded
+ * and leaves no entry.
+ */
+export async function addCatalogImage(
+  actor: Actor,
+  input: unknown,
+  onProgress?: (progress: PullProgress) => void,
+): Promise<CatalogImageDto> {
+  requireRole(actor, "admin");
+  const data = parseInput(addImageSchema, input);
+  if (await db.catalogImage.findUnique({ where: { ref: data.ref }, select: { id: true } })) throw refTaken(data.ref);
+
+  const target = `image:${data.ref}`;
+  const wasPresent = (await imagePresence([data.ref])).has(data.ref);
+  if (wasPresent) {
+    onProgress?.({ layers: [], currentBytes: 0, totalBytes: 0, status: "Already on the host" });
+  } else {
+    try {
+      await pullImage(data.ref, onProgress);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await recordActivity(actor, { action: "image.add", outcome: "failed", target, reason, details: { ref: data.ref } });
+      throw error;
+    }
+  }
+
+  try {
+    const image = await db.$transaction(async (tx) => {
+      const created = await tx.catalogImage.create({
+        data: {
+          ref: data.ref,
+          name: data.name,
+          description: data.description ?? "",
+          defaultPort: data.defaultPort ?? null,
+          defaultCommand: data.defaultCommand ? JSON.stringify(data.defaultCommand) : null,
+        },
+      });
+      await recordActivity(actor, {
+        action: "image.add",
+        outcome: "allowed",
+        target,
+        details: { ref: data.ref, name: data.name, pulled: !wasPresent },
+      }, tx);
+      return created;
+    });
+    return toCatalogImageDto(image, true);
+  } catch (error) {
+    // Another admin added the same reference while this one was pulling.
+    if (isUniqueViolation(error, "ref")) throw refTaken(data.ref);
+    throw error;
+  }
+}
+
+/** Takes an image out of the catalog. The image stays on the host: running containers may use it. */
+export async function removeCatalogImage(actor: Actor, imageId: string): Promise<void> {
+  requireRole(actor, "admin");
+  await db.$transaction(async (tx) => {
+    const image = await tx.catalogImage.findUnique({ where: { id: imageId } });
+    if (!image) throw notFound("Image");
+    await tx.catalogImage.delete({ where: { id: imageId } });
+    await recordActivity(actor, { action: "image.remove", outcome: "allowed", target: `image:${image.ref}`, details: { ref: image.ref, name: image.name } }, tx);
+  });
+}

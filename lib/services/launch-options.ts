@@ -1,0 +1,42 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { assertCanActInTenant, membershipRole } from "@/lib/authz";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db";
+import { tenantNetworkName } from "@/lib/docker/networks";
+import { notFound } from "@/lib/errors";
+
+/** Everything the launch form needs to offer only what Berth would accept. */
+export async function getLaunchOptions(actor: Actor, tenantId: string) {
+  assertCanActInTenant(actor, tenantId);
+  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
+  if (!tenant) throw notFound("Tenant");
+  const [images, volumes] = await Promise.all([
+    db.catalogImage.findMany({ orderBy: { name: "asc" } }),
+    db.volume.findMany({ where: { tenantId }, select: { name: true }, orderBy: { name: "asc" } }),
+  ]);
+  const cfg = config();
+  return {
+    tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug, suspended: tenant.suspended },
+    uid: tenant.uid,
+    network: tenantNetworkName(tenant.slug),
+    allowWritableRootfs: tenant.allowWritableRootfs,
+    allowNetBindService: tenant.allowNetBindService,
+    allowOutbound: tenant.allowOutbound,
+    canCreateVolumes: membershipRole(actor, tenantId) === "owner",
+    maxMemoryMb: cfg.maxMemoryMb,
+    maxCpuMillis: cfg.maxCpuMillis,
+    publishAddress: cfg.publishAddress,
+    images: images.map((i) => ({
+      id: i.id,
+      name: i.name,
+      ref: i.ref,
+      description: i.description,
+      defaultPort: i.defaultPort,
+      defaultCommand: i.defaultCommand ? (JSON.parse(i.defaultCommand) as string[]) : [],
+    })),
+    volumes: volumes.map((v) => v.name),
+  };
+}
+
+export type LaunchOptions = Awaited<ReturnType<typeof getLaunchOptions>>;
