@@ -10,27 +10,30 @@ const encoder = new TextEncoder();
 export function logLinesAsEvents(source: Readable, signal: AbortSignal): ReadableStream<Uint8Array> {
   let pending = "";
   let keepAlive: NodeJS.Timeout | undefined;
+  let closed = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      const close = () => {
-        clearInterval(keepAlive);
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
+      // The engine can still deliver a chunk after the client left: drop it, never throw.
+      const send = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
       };
-      keepAlive = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), 15_000);
-      controller.enqueue(encoder.encode("retry: 3000\n\n"));
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(keepAlive);
+        controller.close();
+      };
+      keepAlive = setInterval(() => send(": keep-alive\n\n"), 15_000);
+      send("retry: 3000\n\n");
       source.on("data", (chunk: Buffer) => {
         pending += chunk.toString("utf8");
         const lines = pending.split("\n");
         pending = lines.pop() ?? "";
-        for (const line of lines) controller.enqueue(encoder.encode(`data: ${line.replace(/\r$/, "")}\n\n`));
+        for (const line of lines) send(`data: ${line.replace(/\r$/, "")}\n\n`);
       });
       source.on("end", () => {
-        if (pending) controller.enqueue(encoder.encode(`data: ${pending}\n\n`));
-        controller.enqueue(encoder.encode("event: end\ndata: \n\n"));
+        if (pending) send(`data: ${pending}\n\n`);
+        send("event: end\ndata: \n\n");
         close();
       });
       source.on("error", close);
@@ -40,6 +43,7 @@ export function logLinesAsEvents(source: Readable, signal: AbortSignal): Readabl
       });
     },
     cancel() {
+      closed = true;
       clearInterval(keepAlive);
       source.destroy();
     },

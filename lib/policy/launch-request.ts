@@ -115,7 +115,8 @@ const mountTargetSchema = z
   .string({ error: "must be a string" })
   .superRefine((target, ctx) => {
     const problem = mountTargetProblem(target);
-    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    // Tagged H3: a target the hardening policy forbids is a policy violation (422), not a typo.
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, params: { control: "H3" } });
   });
 
 const volumeSchema = z

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { formatPath, violation, type Violation } from "./violation";
+import { formatPath, violation, type ControlId, type Violation } from "./violation";
 
 const UNKNOWN_FIELD_HINT = "Berth builds every Docker option itself";
 
@@ -40,7 +40,8 @@ export function issuesToViolations(issues: readonly z.core.$ZodIssue[], input: u
       else if (value === undefined) message = "is required";
       else message = `${issue.message} (got ${describeType(value)})`;
     }
-    out.push(violation("INPUT", formatPath(path), message));
+    const control = issue.code === "custom" ? (issue.params as { control?: ControlId } | undefined)?.control : undefined;
+    out.push(violation(control ?? "INPUT", formatPath(path), message));
   }
   return out;
 }
