@@ -32,6 +32,8 @@ export AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
 export BERTH_ADMIN_EMAIL="admin@e2e.berth"
 export BERTH_ADMIN_PASSWORD="e2e-admin-password"
 export NEXT_TELEMETRY_DISABLED=1
+# Host ports of its own, apart from `npm run up`'s default range and the integration runs.
+export BERTH_PORT_RANGE="${BERTH_E2E_PORT_RANGE:-19000-19499}"
 prepare_e2e() {
   npx prisma migrate deploy >/dev/null &&
     npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null &&

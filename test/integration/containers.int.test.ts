@@ -1,5 +1,6 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { execInWorkload } from "@/lib/docker/exec";
 import { inspectWorkload } from "@/lib/docker/workloads";
@@ -164,7 +165,7 @@ describe("refusals leave nothing behind and are recorded", () => {
   it("a container that cannot start is removed from the engine and frees its port", async () => {
     // Occupy the host port Berth will hand out next, so the engine's start fails on it.
     const taken = new Set((await db.portAllocation.findMany({ select: { hostPort: true } })).map((p) => p.hostPort));
-    let next = 18000;
+    let next = config().portRange.from;
     while (taken.has(next)) next++;
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(next, "127.0.0.1", resolve));

@@ -18,6 +18,10 @@ export default function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   const runId = `int-${process.pid}-${Date.now().toString(36)}`;
   project.provide("runId", runId);
+  // A block of host ports of this run's own, so integration runs that overlap on one
+  // engine (two checkouts, CI next to a developer) never hand out the same host port.
+  const block = Math.floor(Math.random() * 90);
+  project.provide("portRange", `${21000 + block * 100}-${21000 + block * 100 + 99}`);
   return () => {
     removeDockerObjects(runId);
     rmSync(dir, { recursive: true, force: true });
@@ -41,5 +45,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     runId: string;
+    portRange: string;
   }
 }

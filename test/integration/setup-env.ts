@@ -3,3 +3,4 @@ import { inject } from "vitest";
 // Before any test module imports lib/db, point it at the migrated temp database.
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.BERTH_TEST_RUN_ID = inject("runId");
+process.env.BERTH_PORT_RANGE = inject("portRange");
