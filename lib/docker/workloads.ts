@@ -155,3 +155,41 @@ export async function removeWorkload(tenantId: string, dockerId: string): Promis
       throw toServiceError(error, "Removing the container");
     });
 }
+
+/**
+ * Removes containers labelled with this Berth id, started or not: what a launch that
+ * crashed between create and the database update left behind.
+ */
+export async function removeWorkloadsOf(tenantId: string, berthId: string): Promise<number> {
+  let list: Dockerode.ContainerInfo[];
+  try {
+    list = await docker().listContainers({ all: true, filters: { label: [...tenantFilter(tenantId).label, `${LABEL.id}=${berthId}`] } });
+  } catch (error) {
+    throw toServiceError(error, "Listing containers");
+  }
+  for (const c of list) await removeWorkload(tenantId, c.Id);
+  return list.length;
+}
+
+/** Every Berth-managed tenant container on the engine, with its labels (for full re-reads). */
+export async function listAllWorkloads(): Promise<{ dockerId: string; berthId?: string; tenantId?: string }[]> {
+  try {
+    const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL.managed}=true`] } });
+    return list.map((c) => ({ dockerId: c.Id, berthId: c.Labels?.[LABEL.id], tenantId: c.Labels?.[LABEL.tenant] }));
+  } catch (error) {
+    throw toServiceError(error, "Listing containers");
+  }
+}
+
+/** Stops a container now (no grace period): used to quarantine one that drifted. */
+export async function haltWorkload(tenantId: string, dockerId: string): Promise<void> {
+  const info = await inspectWorkload(tenantId, dockerId);
+  if (!info || !info.State.Running) return;
+  await docker()
+    .getContainer(info.Id)
+    .stop({ t: 0 })
+    .catch((error: unknown) => {
+      if (isStatus(error, 304) || isNotFound(error)) return;
+      throw toServiceError(error, "Stopping the container");
+    });
+}

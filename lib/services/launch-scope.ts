@@ -16,9 +16,10 @@ export function allowedCapabilities(tenant: Pick<Tenant, "allowNetBindService">)
  */
 export async function expectedScopeFor(tenant: Tenant, container?: { id: string; imageRef: string }): Promise<ExpectedScope> {
   const cfg = config();
-  const [volumes, images] = await Promise.all([
+  const [volumes, images, recorded] = await Promise.all([
     db.volume.findMany({ where: { tenantId: tenant.id }, select: { dockerName: true } }),
     container ? Promise.resolve([{ ref: container.imageRef }]) : db.catalogImage.findMany({ select: { ref: true } }),
+    container ? db.container.findUnique({ where: { id: container.id }, select: { memoryMb: true, cpuMillis: true } }) : null,
   ]);
   return {
     tenantId: tenant.id,
@@ -34,7 +35,11 @@ export async function expectedScopeFor(tenant: Tenant, container?: { id: string;
     allowWritableRootfs: tenant.allowWritableRootfs,
     allowedRuntimes: [],
     berthId: container?.id,
-    maxMemoryMb: cfg.maxMemoryMb,
-    maxCpuMillis: cfg.maxCpuMillis,
+    // For a known container, exactly the limits Berth recorded for it: a `docker update`
+    // that raises them is drift (the reconciler quarantines it), and a container launched
+    // before an admin lowered the tenant's maximum stays valid. At launch the row holds the
+    // request, which buildCreateOptions has already held to the tenant's maximum.
+    maxMemoryMb: recorded?.memoryMb ?? tenant.containerMaxMemoryMb,
+    maxCpuMillis: recorded?.cpuMillis ?? tenant.containerMaxCpuMillis,
   };
 }

@@ -1,0 +1,74 @@
+import "server-only";
+import { docker } from "@/lib/docker/client";
+import { LABEL } from "@/lib/docker/labels";
+
+export interface WorkloadEvent {
+  /** Docker's action: create, start, die, oom, kill, stop, restart, destroy, update, health_status: … */
+  action: string;
+  dockerId: string;
+  berthId?: string;
+  tenantId?: string;
+  timeNano: number;
+}
+
+// Only the actions that change what Berth shows; exec_* and attach events are noise here.
+const ACTIONS = ["start", "die", "oom", "kill", "stop", "restart", "destroy", "update", "pause", "unpause", "health_status"];
+
+/**
+ * Follows the engine's event stream for Berth-managed containers until the stream ends or
+ * `signal` aborts. Resolves when the stream closes (e.g. the daemon restarted), so the
+ * caller decides how to reconnect; rejects when the engine cannot be reached at all.
+ */
+export async function followWorkloadEvents(onEvent: (event: WorkloadEvent) => void, signal: AbortSignal): Promise<void> {
+  const stream = (await docker().getEvents({
+    filters: { type: ["container"], label: [`${LABEL.managed}=true`], event: ACTIONS },
+  })) as NodeJS.ReadableStream & { destroy?: () => void };
+  await new Promise<void>((resolve) => {
+    let buffer = "";
+    const finish = () => resolve();
+    signal.addEventListener("abort", () => {
+      stream.destroy?.();
+      finish();
+    });
+    stream.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      let newline: number;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (!line) continue;
+        try {
+          const raw = JSON.parse(line) as { Action?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; timeNano?: number };
+          const attributes = raw.Actor?.Attributes ?? {};
+          onEvent({
+            action: (raw.Action ?? "").split(":")[0],
+            dockerId: raw.Actor?.ID ?? raw.id ?? "",
+            berthId: attributes[LABEL.id],
+            tenantId: attributes[LABEL.tenant],
+            timeNano: raw.timeNano ?? 0,
+          });
+        } catch {
+          // A partial or foreign line: the next full re-read corrects anything missed.
+        }
+      }
+    });
+    stream.on("end", finish);
+    stream.on("close", finish);
+    stream.on("error", finish);
+  });
+}
+
+export interface ManagedObject {
+  name: string;
+  tenantId: string;
+}
+
+/** Berth-labelled volumes and networks, for the orphan report. */
+export async function listManagedVolumesAndNetworks(): Promise<{ volumes: ManagedObject[]; networks: ManagedObject[] }> {
+  const filters = { label: [`${LABEL.managed}=true`] };
+  const [volumes, networks] = await Promise.all([docker().listVolumes({ filters }), docker().listNetworks({ filters })]);
+  return {
+    volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, tenantId: v.Labels?.[LABEL.tenant] ?? "" })),
+    networks: networks.map((n) => ({ name: n.Name, tenantId: n.Labels?.[LABEL.tenant] ?? "" })),
+  };
+}

@@ -1,0 +1,147 @@
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { docker } from "@/lib/docker/client";
+import { LABEL, testLabels } from "@/lib/docker/labels";
+import { inspectWorkload } from "@/lib/docker/workloads";
+import { Reconciler } from "@/lib/reconciler/reconciler";
+import { reconcileAll } from "@/lib/reconciler/reconcile-all";
+import { tryLease } from "@/lib/reconciler/lease";
+import { seedStarterCatalog } from "@/lib/services/catalog-seed";
+import { getContainer, listContainers } from "@/lib/services/containers";
+import { launchContainer } from "@/lib/services/launch-container";
+import { cleanUpTenant, tenantWithOwner, type TestTenant } from "./tenancy";
+
+const SHELL = "berth/shell:1";
+let tenant: TestTenant;
+let reconciler: Reconciler;
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 150));
+    value = await read();
+  }
+  return value;
+}
+
+async function dockerIdOf(containerId: string): Promise<string> {
+  return (await db.container.findUniqueOrThrow({ where: { id: containerId } })).dockerId ?? "";
+}
+
+const eventsOf = (containerId: string, action: string) =>
+  db.activityEvent.findMany({ where: { action, details: { contains: containerId } } });
+
+beforeAll(async () => {
+  await seedStarterCatalog();
+  tenant = await tenantWithOwner("rec");
+  reconciler = new Reconciler({ staleCreatingMs: 60_000 });
+  reconciler.start();
+  await reconciler.waitForPass(0);
+});
+
+afterAll(async () => {
+  await reconciler.stop();
+  await cleanUpTenant(tenant);
+});
+
+describe("the reconciler follows the engine (real daemon, event stream)", () => {
+  it("a container killed with docker kill shows exited with its code, recorded once as a system event", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "victim", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    execFileSync("docker", ["kill", await dockerIdOf(c.id)]);
+    const row = await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "exited");
+    expect(row).toMatchObject({ status: "exited", exitCode: 137 });
+    expect(await getContainer(tenant.owner, c.id)).toMatchObject({ status: "exited", exitCode: 137 });
+    await reconciler.settle();
+    await reconcileAll(); // a full re-read on top of the event must not record it again
+    const died = await eventsOf(c.id, "container.died");
+    expect(died).toHaveLength(1);
+    expect(died[0]).toMatchObject({ actorType: "system", tenantId: tenant.id, outcome: "failed", reason: "exited with code 137" });
+  });
+
+  it("a container removed with docker rm -f shows missing and frees its host port", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "gone", image: SHELL, ports: [{ container: 8080 }], memoryMb: 32, cpuMillis: 100 });
+    expect(await db.portAllocation.count({ where: { containerId: c.id } })).toBe(1);
+    execFileSync("docker", ["rm", "-f", await dockerIdOf(c.id)]);
+    await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "missing");
+    expect(await db.portAllocation.count({ where: { containerId: c.id } })).toBe(0);
+    expect((await listContainers(tenant.owner, tenant.id)).find((x) => x.id === c.id)?.status).toBe("missing");
+    expect(await eventsOf(c.id, "container.missing")).toHaveLength(1);
+  });
+
+  it("docker update --memory on a managed container gets it stopped and quarantined, naming the control", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "drift", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    const dockerId = await dockerIdOf(c.id);
+    execFileSync("docker", ["update", "--memory", "512m", "--memory-swap", "512m", dockerId]);
+    const row = await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "quarantined");
+    expect(row.quarantineReason ?? "").toMatch(/Memory/);
+    expect((await inspectWorkload(tenant.id, dockerId))?.State.Running).toBe(false);
+    const [event] = await eventsOf(c.id, "container.quarantine");
+    expect(event).toMatchObject({ actorType: "system", outcome: "denied" });
+    expect(JSON.parse(event.details ?? "{}").controls).toContain("R1");
+    expect((await getContainer(tenant.owner, c.id)).status).toBe("quarantined");
+  });
+
+  it("an exit by itself is recorded with its code; an OOM kill is recorded as container.oom", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "quitter", image: SHELL, command: ["sh", "-c", "sleep 0.3; exit 4"], memoryMb: 32, cpuMillis: 100 });
+    await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "exited");
+    await reconciler.settle();
+    expect((await eventsOf(c.id, "container.died")).map((e) => e.reason)).toEqual(["exited with code 4"]);
+
+    // Allocate far past the limit in memory (a shell variable doubling itself).
+    const hog = await launchContainer(tenant.owner, tenant.id, { name: "hog", image: SHELL, command: ["sh", "-c", "x=a; while true; do x=$x$x; done"], memoryMb: 16, cpuMillis: 500 });
+    const row = await eventually(() => db.container.findUniqueOrThrow({ where: { id: hog.id } }), (r) => r.status === "exited", 30_000);
+    expect(row.oomKilled).toBe(true);
+    await reconciler.settle();
+    expect(await eventsOf(hog.id, "container.oom")).toHaveLength(1);
+    expect((await getContainer(tenant.owner, hog.id)).oomKilled).toBe(true);
+  });
+});
+
+describe("full reconciliation on start", () => {
+  it("cleans up a launch that was interrupted between create and start", async () => {
+    // What a crash leaves: a `creating` row and a created, never-started container with its labels.
+    const row = await db.container.create({
+      data: { tenantId: tenant.id, name: "halfway", imageRef: SHELL, status: "creating", memoryMb: 32, cpuMillis: 100, readOnlyRootfs: true, restart: "no", createdAt: new Date(Date.now() - 120_000) },
+    });
+    await db.portAllocation.create({ data: { hostIp: "127.0.0.1", hostPort: 65000, protocol: "tcp", containerPort: 80, containerId: row.id } });
+    const created = await docker().createContainer({
+      Image: SHELL,
+      Cmd: ["true"],
+      Labels: { [LABEL.managed]: "true", [LABEL.tenant]: tenant.id, [LABEL.id]: row.id, ...testLabels() },
+    });
+    await reconcileAll({ staleCreatingMs: 60_000 });
+    expect(await db.container.findUnique({ where: { id: row.id } })).toBeNull();
+    expect(await db.portAllocation.count({ where: { containerId: row.id } })).toBe(0);
+    expect(await inspectWorkload(tenant.id, created.id)).toBeNull();
+    expect(await eventsOf(row.id, "container.cleanup")).toHaveLength(1);
+  });
+
+  it("never touches unmanaged containers, nor shows them to tenants", async () => {
+    const plain = await docker().createContainer({ Image: SHELL, Cmd: ["sleep", "30"], Labels: testLabels() });
+    try {
+      await reconcileAll({ staleCreatingMs: 0 });
+      expect((await plain.inspect()).Id).toBe(plain.id);
+      expect(await inspectWorkload(tenant.id, plain.id)).toBeNull();
+      expect((await listContainers(tenant.owner, tenant.id)).map((c) => c.id)).not.toContain(plain.id);
+    } finally {
+      await plain.remove({ force: true });
+    }
+  });
+
+  it("only one of two reconcilers leads", async () => {
+    const name = `lease-test-${Date.now()}`;
+    expect(await tryLease(name, "a", 10_000)).toBe(true);
+    expect(await tryLease(name, "b", 10_000)).toBe(false);
+    expect(await tryLease(name, "a", 10_000)).toBe(true);
+    // An expired lease can be taken over.
+    expect(await tryLease(name, "b", 10_000, new Date(Date.now() + 20_000))).toBe(true);
+    const second = new Reconciler();
+    second.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.snapshot().leading).toBe(false);
+    expect(reconciler.snapshot().leading).toBe(true);
+    await second.stop();
+  });
+});
