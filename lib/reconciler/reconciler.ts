@@ -92,15 +92,19 @@ export class Reconciler {
       try {
         // Subscribe first, then re-read everything: nothing that happens in between is lost,
         // and events queue up behind the full pass.
-        const pass = reconcileAll({ staleCreatingMs: this.options.staleCreatingMs }).then((report) => {
-          this.status.lastReport = report;
-          this.status.lastError = null;
-          backoff = this.options.initialBackoffMs ?? 500;
-        });
-        this.queue = this.queue.then(() => pass).catch((error: unknown) => this.fail(error));
+        // The pass never rejects (its failure is recorded), so nothing waits on it unhandled.
+        const pass = reconcileAll({ staleCreatingMs: this.options.staleCreatingMs }).then(
+          (report) => {
+            this.status.lastReport = report;
+            this.status.lastError = null;
+            backoff = this.options.initialBackoffMs ?? 500;
+          },
+          (error: unknown) => this.fail(error),
+        );
+        this.queue = this.queue.then(() => pass);
         this.status.connected = true;
-        const following = followWorkloadEvents((event) => this.enqueue(event), signal);
-        await pass.catch(() => undefined);
+        const following = followWorkloadEvents((event) => this.enqueue(event), signal).catch((error: unknown) => this.fail(error));
+        await pass;
         await following;
         this.status.connected = false;
       } catch (error) {
