@@ -21,6 +21,9 @@ export class PolicyAssertionError extends ServiceError {
   }
 }
 
+/** A container's `docker inspect` document, for the verifier and the reconciler. */
+export type WorkloadInspect = Dockerode.ContainerInspectInfo;
+
 export interface WorkloadState {
   dockerId: string;
   berthId: string;

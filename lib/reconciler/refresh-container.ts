@@ -1,8 +1,7 @@
 import "server-only";
-import type Dockerode from "dockerode";
 import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
-import { haltWorkload } from "@/lib/docker/workloads";
+import { haltWorkload, type WorkloadInspect } from "@/lib/docker/workloads";
 import type { Container, Tenant } from "@/lib/generated/prisma/client";
 import { formatViolation, verifyInspect } from "@/lib/policy";
 import { expectedScopeFor } from "@/lib/services/launch-scope";
@@ -22,7 +21,7 @@ function isoOrNull(value: string | undefined): string | null {
  * Idempotent: the engine's own timestamps (FinishedAt, StartedAt) are stored, so an event
  * seen twice, or a full re-read after a reconnect, finds nothing new to record.
  */
-export async function refreshContainer(row: TrackedContainer, info: Dockerode.ContainerInspectInfo | null): Promise<void> {
+export async function refreshContainer(row: TrackedContainer, info: WorkloadInspect | null): Promise<void> {
   if (row.status === "creating" || row.status === "quarantined") return;
   const target = `container:${row.name}`;
   const base = { tenantId: row.tenantId, target };
@@ -75,7 +74,7 @@ export async function refreshContainer(row: TrackedContainer, info: Dockerode.Co
         : { action: "container.died", outcome: state.ExitCode === 0 ? "allowed" : "failed", reason: `exited with code ${state.ExitCode}`, details: { containerId: row.id, exitCode: state.ExitCode } },
     );
   }
-  const restartCount = (info as Dockerode.ContainerInspectInfo & { RestartCount?: number }).RestartCount ?? 0;
+  const restartCount = (info as WorkloadInspect & { RestartCount?: number }).RestartCount ?? 0;
   if (!stopped && changedAt && changedAt !== known && restartCount > 0 && (row.status === "exited" || row.status === "restarting")) {
     events.push({ action: "container.restarted", outcome: "allowed", reason: "restarted by its on-failure policy", details: { containerId: row.id, restartCount } });
   }

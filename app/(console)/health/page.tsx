@@ -1,0 +1,84 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { forbidden } from "next/navigation";
+import { requireSessionActor } from "@/lib/auth/session";
+import { getEngineHealth } from "@/lib/services/engine-health";
+import { RelativeTime } from "@/components/relative-time";
+
+export const metadata: Metadata = { title: "Health" };
+
+export default async function HealthPage() {
+  const actor = await requireSessionActor();
+  if (actor.role !== "admin") forbidden();
+  const { engine, reconciler, lease, quarantined } = await getEngineHealth(actor);
+  const report = reconciler?.lastReport;
+  return (
+    <>
+      <div className="page-head"><h1>Health</h1></div>
+      <div className="cards">
+        <div className="card">
+          <div className="label">Container engine</div>
+          <div className="value">{engine.reachable ? <span className="status running">reachable</span> : <span className="status dead">unreachable</span>}</div>
+          <div className="muted">{engine.version ? `Docker ${engine.version} (API ${engine.apiVersion})` : "no answer within 2 s"}</div>
+        </div>
+        <div className="card">
+          <div className="label">Reconciler</div>
+          <div className="value">
+            {reconciler?.leading ? (
+              reconciler.connected ? <span className="status running">following events</span> : <span className="status restarting">reconnecting</span>
+            ) : (
+              <span className="status stopped">standing by</span>
+            )}
+          </div>
+          <div className="muted">
+            {reconciler?.leading
+              ? `${reconciler.eventsHandled} events handled`
+              : lease
+                ? `led by ${lease.holder}`
+                : "no reconciler holds the lease"}
+            {reconciler?.lastError && <> · last error: {reconciler.lastError}</>}
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">Last full pass</div>
+          <div className="value">{report ? <RelativeTime iso={report.at} /> : "—"}</div>
+          <div className="muted">{report ? `${report.checked} containers checked, ${report.cleanedUp} interrupted launches cleaned up` : "not in this process"}</div>
+        </div>
+      </div>
+
+      <h2>Quarantined containers</h2>
+      {quarantined.length === 0 ? (
+        <div className="empty"><strong>Nothing is quarantined</strong>Containers changed outside Berth so that they break the hardening policy are stopped and listed here.</div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead><tr><th>Container</th><th>Tenant</th><th>Why</th><th>When</th></tr></thead>
+            <tbody>
+              {quarantined.map((c) => (
+                <tr key={c.id}>
+                  <td><Link href={`/containers/${c.id}`}>{c.name}</Link></td>
+                  <td><Link href={`/tenants/${c.tenantId}`}>{c.tenantName}</Link></td>
+                  <td style={{ maxWidth: 520 }}>{c.reason}</td>
+                  <td><RelativeTime iso={c.at} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Orphaned volumes and networks</h2>
+      {!report ? (
+        <div className="empty">The reconciler of this process has not completed a pass yet; reload in a moment.</div>
+      ) : report.orphans.volumes.length + report.orphans.networks.length === 0 ? (
+        <div className="empty"><strong>No orphans</strong>Every Berth volume and network on the engine belongs to a tenant that exists.</div>
+      ) : (
+        <div className="panel">
+          <p className="muted" style={{ marginTop: 0 }}>Berth-labelled objects whose tenant no longer exists in this portal. They are reported, never deleted automatically.</p>
+          {report.orphans.volumes.length > 0 && <p><strong>Volumes:</strong> {report.orphans.volumes.join(", ")}</p>}
+          {report.orphans.networks.length > 0 && <p><strong>Networks:</strong> {report.orphans.networks.join(", ")}</p>}
+        </div>
+      )}
+    </>
+  );
+}
