@@ -19,7 +19,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const myTenants = tenants.filter((t) => actor.memberships.some((m) => m.tenantId === t.id));
   return (
     <div className="shell">
-      <SideNav role={actor.role} isMember={actor.memberships.length > 0} />
+      <SideNav role={actor.role} isMember={actor.memberships.length > 0} ownsTenant={actor.memberships.some((m) => m.role === "owner")} />
       <div className="main">
         {!engine.reachable && (
           <div className="banner danger" role="alert">

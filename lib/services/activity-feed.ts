@@ -1,8 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { membershipRole, readsAllTenants } from "@/lib/authz";
-import { db } from "@/lib/db";
-import { forbidden } from "@/lib/errors";
+import { findEvents } from "@/lib/services/activity";
 
 export interface FeedEvent {
   id: string;
@@ -16,18 +14,12 @@ export interface FeedEvent {
 
 /**
  * Recent events of one tenant, for its dashboard and container pages: admins, operators
- * and the tenant's owners (api-v1.md). Optionally only those about one target.
+ * and the tenant's owners (api-v1.md). Optionally only those about one target. Reads
+ * through the activity query module, so the scope rules are the activity screen's.
  */
 export async function recentTenantActivity(actor: Actor, tenantId: string, options: { target?: string; since?: Date; limit?: number } = {}): Promise<FeedEvent[]> {
-  if (!readsAllTenants(actor) && membershipRole(actor, tenantId) !== "owner") {
-    throw forbidden("Only this tenant's owners can see its activity.");
-  }
-  const events = await db.activityEvent.findMany({
-    where: { tenantId, ...(options.target ? { target: options.target } : {}), ...(options.since ? { at: { gte: options.since } } : {}) },
-    orderBy: { seq: "desc" },
-    take: options.limit ?? 10,
-  });
-  return events.map((e) => ({
+  const { rows } = await findEvents(actor, { tenantId, target: options.target, from: options.since }, { limit: options.limit ?? 10 });
+  return rows.map((e) => ({
     id: String(e.seq),
     at: e.at.toISOString(),
     actor: e.actorEmail ?? e.actorType,
@@ -38,6 +30,4 @@ export async function recentTenantActivity(actor: Actor, tenantId: string, optio
   }));
 }
 
-export function canSeeTenantActivity(actor: Actor, tenantId: string): boolean {
-  return readsAllTenants(actor) || membershipRole(actor, tenantId) === "owner";
-}
+export { canUseTenantActivity as canSeeTenantActivity } from "@/lib/services/activity";

@@ -28,3 +28,23 @@ export async function recordRefusal(
   }).catch((recordError: unknown) => console.error("[activity] could not record a refusal:", recordError));
   return error;
 }
+
+type RefusalEvent = { action: string; tenantId?: string | null; target?: string | null };
+
+/**
+ * Wraps a service action so any refusal or failure it throws is recorded (once) before it
+ * propagates: for actions whose only record is otherwise their success, written in the
+ * same transaction as the change. Actions that record their own refusals do not use this.
+ */
+export function recordingRefusals<A extends unknown[], R>(
+  event: (args: NoInfer<A>) => RefusalEvent,
+  action: (actor: Actor, ...args: A) => Promise<R>,
+): (actor: Actor, ...args: A) => Promise<R> {
+  return async (actor, ...args) => {
+    try {
+      return await action(actor, ...args);
+    } catch (error) {
+      throw await recordRefusal(actor, event(args), error);
+    }
+  };
+}

@@ -7,6 +7,7 @@ import { imagePresence, pullImage, type PullProgress } from "@/lib/docker/images
 import { ServiceError, notFound } from "@/lib/errors";
 import type { CatalogImage } from "@/lib/generated/prisma/client";
 import { addImageSchema, type CatalogImageDto } from "@/lib/schemas/image";
+import { recordingRefusals } from "@/lib/services/denials";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import { parseInput } from "@/lib/validation";
 
@@ -100,7 +101,8 @@ export async function addCatalogImage(
 }
 
 /** Takes an image out of the catalog. The image stays on the host: running containers may use it. */
-export async function removeCatalogImage(actor: Actor, imageId: string): Promise<void> {
+export const removeCatalogImage = recordingRefusals(([imageId]) => ({ action: "image.remove", target: `image:${imageId}` }), removeCatalogImageRecorded);
+async function removeCatalogImageRecorded(actor: Actor, imageId: string): Promise<void> {
   requireRole(actor, "admin");
   await db.$transaction(async (tx) => {
     const image = await tx.catalogImage.findUnique({ where: { id: imageId } });

@@ -5,6 +5,7 @@ import { loadActor } from "@/lib/auth/load-actor";
 import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
+import { recordingRefusals } from "@/lib/services/denials";
 import { checkPassword } from "@/lib/services/sign-in";
 import { createTokenSchema, newTokenSchema, type TokenDto } from "@/lib/schemas/token";
 import { parseInput } from "@/lib/validation";
@@ -70,7 +71,8 @@ export async function listTokens(actor: Actor): Promise<TokenDto[]> {
   }));
 }
 
-export async function revokeToken(actor: Actor, tokenId: string): Promise<void> {
+export const revokeToken = recordingRefusals(([tokenId]) => ({ action: "auth.token.revoke", target: `token:${tokenId}` }), revokeTokenRecorded);
+async function revokeTokenRecorded(actor: Actor, tokenId: string): Promise<void> {
   await db.$transaction(async (tx) => {
     // Scoped by owner in the query: someone else's token id is simply not found.
     const { count } = await tx.apiToken.updateMany({

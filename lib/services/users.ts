@@ -5,6 +5,7 @@ import { recordActivity } from "@/lib/activity/record";
 import { requireRole } from "@/lib/authz";
 import { db, type Tx } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
+import { recordingRefusals } from "@/lib/services/denials";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import {
   createUserSchema,
@@ -73,7 +74,8 @@ async function assertTenantsExist(tx: Tx, memberships: { tenantId: string }[]) {
   if (fields.length) throw new ServiceError("validation_failed", "A membership names a tenant that does not exist.", fields);
 }
 
-export async function createUser(actor: Actor, input: unknown): Promise<UserDto> {
+export const createUser = recordingRefusals(() => ({ action: "user.create" }), createUserRecorded);
+async function createUserRecorded(actor: Actor, input: unknown): Promise<UserDto> {
   requireRole(actor, "admin");
   const data = parseInput(createUserSchema, input);
   const passwordHash = await hashPassword(data.password);
@@ -107,7 +109,8 @@ export async function createUser(actor: Actor, input: unknown): Promise<UserDto>
   }
 }
 
-export async function updateUser(actor: Actor, userId: string, input: unknown): Promise<UserDto> {
+export const updateUser = recordingRefusals(([userId]) => ({ action: "user.update", target: `user:${userId}` }), updateUserRecorded);
+async function updateUserRecorded(actor: Actor, userId: string, input: unknown): Promise<UserDto> {
   requireRole(actor, "admin");
   const data = parseInput(updateUserSchema, input);
   // An admin who demotes or disables themselves locks the portal out of its last admin.

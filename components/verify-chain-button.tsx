@@ -1,0 +1,37 @@
+"use client";
+
+import { useState } from "react";
+import type { ChainVerification } from "@/lib/schemas/activity";
+
+/** Runs GET /api/v1/activity/verify and says what it found, naming the first broken event. */
+export function VerifyChainButton() {
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const verify = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      const res = await fetch("/api/v1/activity/verify", { cache: "no-store" });
+      if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      const v = (await res.json()) as ChainVerification;
+      const count = v.checked.toLocaleString("en");
+      setResult(
+        v.ok
+          ? { ok: true, text: `Chain intact: ${count} events checked${v.unchained ? ` (${v.unchained} older events predate the chain)` : ""}.` }
+          : { ok: false, text: `Chain broken at event #${v.firstBrokenId}: ${v.problem ?? "it does not fit the chain"}. ${count} events checked.` },
+      );
+    } catch (error) {
+      setResult({ ok: false, text: `Could not verify: ${error instanceof Error ? error.message : "unknown error"}.` });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="verify">
+      <button type="button" onClick={verify} disabled={busy}>{busy ? "Verifying…" : "Verify chain"}</button>
+      <div role="status" aria-live="polite" className={result ? `form-message ${result.ok ? "ok" : "error"}` : undefined}>
+        {result?.text}
+      </div>
+    </div>
+  );
+}

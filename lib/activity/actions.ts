@@ -1,0 +1,35 @@
+/**
+ * Action names the activity screen suggests in its filter (api-v1.md). Suggestions only:
+ * the filter accepts any well-formed name, so a new action needs no change here to be found.
+ */
+export const KNOWN_ACTIONS = [
+  "auth.login",
+  "auth.token.login",
+  "auth.token.create",
+  "auth.token.revoke",
+  "tenant.create",
+  "tenant.update",
+  "tenant.suspend",
+  "tenant.resume",
+  "quota.update",
+  "policy.update",
+  "user.create",
+  "user.update",
+  "user.disable",
+  "user.enable",
+  "image.add",
+  "image.remove",
+  "container.launch",
+  "container.start",
+  "container.stop",
+  "container.restart",
+  "container.remove",
+  "container.died",
+  "container.oom",
+  "container.restarted",
+  "container.quarantine",
+  "volume.create",
+  "volume.remove",
+  "activity.read",
+  "activity.verify",
+] as const;

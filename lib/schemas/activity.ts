@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+export const OUTCOMES = ["allowed", "denied", "failed"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+// A date (start of that day), or a date and time; without an offset the time is UTC, which
+// is also how the activity screen labels its time fields.
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const instant = z
+  .string()
+  .regex(INSTANT, "use an ISO 8601 date or date-time, e.g. 2026-11-28 or 2026-11-28T14:30Z")
+  .transform((value, ctx) => {
+    const withZone = value.length === 10 || /(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`;
+    const date = new Date(withZone);
+    if (Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: "custom", message: "not a real date" });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+const id = z.string().min(1).max(64);
+
+/** The filters shared by the list and the export: all optional, all exact matches. */
+const filterShape = {
+  tenantId: id.optional(),
+  actorId: id.optional(),
+  actorEmail: z.string().min(1).max(254).optional(),
+  action: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "an action name such as container.launch").optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+};
+
+/** Query of GET /activity; unknown parameters are refused like unknown fields. */
+export const activityQuerySchema = z
+  .object({
+    ...filterShape,
+    cursor: z.string().min(1).max(64).optional(),
+    // Live views ask for what is newer than the newest event they show.
+    after: z.string().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export const activityExportQuerySchema = z.object({ ...filterShape, format: z.enum(["csv", "jsonl"]) }).strict();
+
+export type ActivityQuery = z.output<typeof activityQuerySchema>;
+export type ActivityFilter = Omit<ActivityQuery, "cursor" | "after" | "limit">;
+
+export const activityEventSchema = z
+  .object({
+    id: z.string(),
+    at: z.iso.datetime(),
+    actor: z.object({
+      type: z.enum(["user", "token", "system"]),
+      id: z.string().nullable(),
+      email: z.string().optional(),
+      role: z.string().optional(),
+    }),
+    tenantId: z.string().optional(),
+    action: z.string(),
+    target: z.string().optional(),
+    outcome: z.enum(OUTCOMES),
+    reason: z.string().optional(),
+    ip: z.string().optional(),
+    userAgent: z.string().optional(),
+    requestId: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    hash: z.string(),
+  })
+  .meta({ id: "ActivityEvent" });
+
+export type ActivityEventDto = z.infer<typeof activityEventSchema>;
+
+export const activityPageSchema = z
+  .object({
+    items: z.array(activityEventSchema),
+    // Pass as `cursor` for the next (older) page; absent on the last page.
+    nextCursor: z.string().optional(),
+    // Pass as `after` to get only what is newer than this page (live views).
+    newestCursor: z.string().optional(),
+  })
+  .meta({ id: "ActivityPage" });
+
+export type ActivityPage = z.infer<typeof activityPageSchema>;
+
+export const chainVerificationSchema = z
+  .object({
+    ok: z.boolean(),
+    checked: z.int(),
+    firstBrokenId: z.string().optional(),
+    problem: z.string().optional(),
+    unchained: z.int(),
+    head: z.object({ id: z.string(), hash: z.string() }).optional(),
+  })
+  .meta({ id: "ChainVerification" });
+
+export type ChainVerification = z.infer<typeof chainVerificationSchema>;
