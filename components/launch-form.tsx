@@ -47,8 +47,20 @@ function groupErrors(errors: Record<string, string[]> | undefined) {
   return grouped;
 }
 
+/**
+ * A slider's upper end: the per-container maximum, lowered to what the quota has left, but
+ * never below the smallest launch; a request above what is left is refused by the server
+ * with the quota error, which names the numbers.
+ */
+function sliderMax(perContainer: number, left: number, smallest: number): number {
+  return Math.max(smallest, Math.min(perContainer, left));
+}
+
 export function LaunchForm({ options }: { options: LaunchOptions }) {
   const first = options.images[0];
+  const { quota, left } = options;
+  const memoryMax = sliderMax(options.maxMemoryMb, left.memoryMb, 16);
+  const cpuMax = sliderMax(options.maxCpuMillis, left.cpuMillis, 50);
   const [imageId, setImageId] = useState(first.id);
   const image = options.images.find((i) => i.id === imageId) ?? first;
   const [name, setName] = useState("");
@@ -56,8 +68,8 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
   const [env, setEnv] = useState<EnvRow[]>([]);
   const [ports, setPorts] = useState(first.defaultPort ? String(first.defaultPort) : "");
   const [volumes, setVolumes] = useState<VolumeRow[]>([]);
-  const [memoryMb, setMemoryMb] = useState(Math.min(128, options.maxMemoryMb));
-  const [cpuMillis, setCpuMillis] = useState(Math.min(500, options.maxCpuMillis));
+  const [memoryMb, setMemoryMb] = useState(Math.min(128, memoryMax));
+  const [cpuMillis, setCpuMillis] = useState(Math.min(500, cpuMax));
   const [readOnlyRootfs, setReadOnlyRootfs] = useState(true);
   const [restart, setRestart] = useState<"no" | "on-failure">("no");
   const [state, action, pending] = useActionState(launchAction.bind(null, options.tenant.id), emptyFormState);
@@ -202,14 +214,18 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
 
         <div className="field">
           <label htmlFor="launch-memory">Memory: <span className="tabular">{memoryMb} MB</span></label>
-          <input id="launch-memory" type="range" min={16} max={options.maxMemoryMb} step={16} value={memoryMb} onChange={(e) => setMemoryMb(Number(e.target.value))} aria-describedby="launch-memory-hint launch-memory-error" />
-          <span id="launch-memory-hint" className="hint">Up to {options.maxMemoryMb} MB per container.</span>
+          <input id="launch-memory" type="range" min={16} max={memoryMax} step={16} value={memoryMb} onChange={(e) => setMemoryMb(Number(e.target.value))} aria-describedby="launch-memory-hint launch-memory-error" />
+          <span id="launch-memory-hint" className="hint">
+            Up to {options.maxMemoryMb} MB per container · <span className="quota-left">{left.memoryMb} of {quota.maxMemoryMb} MB left</span>
+          </span>
           <FieldError id="launch-memory-error" errors={errors.memoryMb} />
         </div>
         <div className="field">
           <label htmlFor="launch-cpu">CPU: <span className="tabular">{(cpuMillis / 1000).toFixed(2)}</span></label>
-          <input id="launch-cpu" type="range" min={50} max={options.maxCpuMillis} step={50} value={cpuMillis} onChange={(e) => setCpuMillis(Number(e.target.value))} aria-describedby="launch-cpu-hint launch-cpu-error" />
-          <span id="launch-cpu-hint" className="hint">Up to {(options.maxCpuMillis / 1000).toFixed(2)} CPU per container.</span>
+          <input id="launch-cpu" type="range" min={50} max={cpuMax} step={50} value={cpuMillis} onChange={(e) => setCpuMillis(Number(e.target.value))} aria-describedby="launch-cpu-hint launch-cpu-error" />
+          <span id="launch-cpu-hint" className="hint">
+            Up to {(options.maxCpuMillis / 1000).toFixed(2)} CPU per container · <span className="quota-left">{(left.cpuMillis / 1000).toFixed(2)} of {(quota.maxCpuMillis / 1000).toFixed(2)} CPU left</span>
+          </span>
           <FieldError id="launch-cpu-error" errors={errors.cpuMillis} />
         </div>
 
@@ -229,6 +245,11 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
           </select>
         </div>
 
+        <p className="launch-quota hint" aria-label="Quota left">
+          <span className={left.containers === 0 ? "over" : undefined}>{left.containers} of {quota.maxContainers} containers left</span>
+          <span className={left.memoryMb < memoryMb ? "over" : undefined}>{left.memoryMb} of {quota.maxMemoryMb} MB left</span>
+          <span className={left.cpuMillis < cpuMillis ? "over" : undefined}>{(left.cpuMillis / 1000).toFixed(2)} of {(quota.maxCpuMillis / 1000).toFixed(2)} CPU left</span>
+        </p>
         <FormMessage state={state} />
         <FieldError id="form-error" errors={errors._form} />
         <div>

@@ -1,26 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { apiToken, signIn, uniq } from "./support";
-
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-
-/** An admin-made tenant with an owner, through the API as an admin script would. */
-async function tenantWithOwner(request: APIRequestContext, label: string) {
-  const admin = await apiToken(request);
-  const tenant = await (await request.post("/api/v1/tenants", { headers: auth(admin), data: { name: `Tenant ${label}`, slug: uniq(label) } })).json();
-  const email = `${uniq(label)}@e2e.berth`;
-  const password = "owner-password-123";
-  const created = await request.post("/api/v1/users", {
-    headers: auth(admin),
-    data: { email, password, role: "member", memberships: [{ tenantId: tenant.id, role: "owner" }] },
-  });
-  expect(created.status()).toBe(201);
-  return { tenant, email, password, token: await apiToken(request, email, password) };
-}
-
-async function removeAll(request: APIRequestContext, token: string, tenantId: string) {
-  const list = await (await request.get(`/api/v1/tenants/${tenantId}/containers`, { headers: auth(token) })).json();
-  for (const c of list.items ?? []) await request.delete(`/api/v1/containers/${c.id}`, { headers: auth(token) });
-}
+import { expect, test, type Page } from "@playwright/test";
+import { auth, removeAll, signIn, tenantWithOwner } from "./support";
 
 async function waitForPage(page: Page, url: string) {
   for (let i = 0; i < 20; i++) {

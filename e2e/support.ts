@@ -24,6 +24,27 @@ export async function apiToken(request: APIRequestContext, email = admin.email, 
   return ((await res.json()) as { token: string }).token;
 }
 
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** An admin-made tenant with an owner, through the API as an admin script would. */
+export async function tenantWithOwner(request: APIRequestContext, label: string) {
+  const admin = await apiToken(request);
+  const tenant = await (await request.post("/api/v1/tenants", { headers: auth(admin), data: { name: `Tenant ${label}`, slug: uniq(label) } })).json();
+  const email = `${uniq(label)}@e2e.berth`;
+  const password = "owner-password-123";
+  const created = await request.post("/api/v1/users", {
+    headers: auth(admin),
+    data: { email, password, role: "member", memberships: [{ tenantId: tenant.id, role: "owner" }] },
+  });
+  expect(created.status()).toBe(201);
+  return { tenant, email, password, token: await apiToken(request, email, password), adminToken: admin };
+}
+
+export async function removeAll(request: APIRequestContext, token: string, tenantId: string) {
+  const list = await (await request.get(`/api/v1/tenants/${tenantId}/containers`, { headers: auth(token) })).json();
+  for (const c of list.items ?? []) await request.delete(`/api/v1/containers/${c.id}`, { headers: auth(token) });
+}
+
 /** Read-only look into the e2e database, to check what the portal recorded. */
 export function readDb<T>(sql: string, ...params: unknown[]): T[] {
   const url = process.env.DATABASE_URL ?? "";

@@ -12,7 +12,10 @@ export interface BerthConfig {
   /** Host name used in the URLs shown for published ports. */
   publicHost: string;
   portRange: { from: number; to: number };
-  /** Per-container maxima, until quotas (their own issue) make them per tenant. */
+  /**
+   * Per-container maxima new tenants start with until an admin saves quota defaults
+   * (lib/services/quota-defaults.ts); each tenant then has its own.
+   */
   maxMemoryMb: number;
   maxCpuMillis: number;
   /** Berth's own utility image (volume ownership set-up), one of the starter images. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { activityPageSchema, chainVerificationSchema } from "@/lib/schemas/activity";
 import { containerSchema, launchRequestApiSchema, statsSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
@@ -6,6 +7,8 @@ import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
 import { createdTokenSchema, createTokenSchema, tokenSchema } from "@/lib/schemas/token";
 import { createUserSchema, updateUserSchema, userSchema } from "@/lib/schemas/user";
+import { quotaDefaultsInputSchema, quotaInputSchema, quotaSchema, usageSchema } from "@/lib/schemas/quota";
+import { tenantPolicyInputSchema, tenantPolicySchema } from "@/lib/schemas/tenant-policy";
 
 /**
  * Every /api/v1 operation, described with the same zod schemas the services validate
@@ -32,6 +35,11 @@ export const operations: Operation[] = [
   { method: "post", path: "/tenants", summary: "Create a tenant (admin)", body: createTenantSchema, response: { status: 201, schema: tenantSchema } },
   { method: "get", path: "/tenants/{tenantId}", summary: "Read a tenant", response: { status: 200, schema: tenantSchema } },
   { method: "patch", path: "/tenants/{tenantId}", summary: "Rename, suspend or resume a tenant (admin)", body: updateTenantSchema, response: { status: 200, schema: tenantSchema } },
+  { method: "put", path: "/tenants/{tenantId}/quota", summary: "Set a tenant's quota and per-container maxima (admin; 409 quota_exceeded refusals name the limit)", body: quotaInputSchema, response: { status: 200, schema: quotaSchema } },
+  { method: "get", path: "/tenants/{tenantId}/usage", summary: "A tenant's quota and current usage (stopped containers count as containers, not toward memory or CPU)", response: { status: 200, schema: usageSchema } },
+  { method: "put", path: "/tenants/{tenantId}/policy", summary: "Set a tenant's launch policy: NET_BIND_SERVICE, writable root filesystem, outbound network (admin)", body: tenantPolicyInputSchema, response: { status: 200, schema: tenantPolicySchema } },
+  { method: "get", path: "/quota-defaults", summary: "The quota new tenants start with (admin, operator)", response: { status: 200, schema: quotaSchema } },
+  { method: "put", path: "/quota-defaults", summary: "Set the quota new tenants start with; existing tenants keep theirs (admin)", body: quotaDefaultsInputSchema, response: { status: 200, schema: quotaSchema } },
   { method: "get", path: "/users", summary: "List users (admin)", response: { status: 200, schema: items(userSchema) } },
   { method: "post", path: "/users", summary: "Create a user (admin)", body: createUserSchema, response: { status: 201, schema: userSchema } },
   { method: "get", path: "/users/{userId}", summary: "Read a user (admin)", response: { status: 200, schema: userSchema } },
@@ -52,6 +60,9 @@ export const operations: Operation[] = [
   { method: "get", path: "/images", summary: "List the image catalog, with presence on the host", response: { status: 200, schema: items(catalogImageSchema) } },
   { method: "post", path: "/images", summary: "Add an image to the catalog, pulling it first if the host lacks it (admin)", body: addImageSchema, response: { status: 201, schema: catalogImageSchema } },
   { method: "delete", path: "/images/{imageId}", summary: "Remove an image from the catalog; the host keeps the image (admin)", response: { status: 204 } },
+  { method: "get", path: "/activity", summary: "Activity events, newest first, keyset-paged (query: tenantId, actorId, actorEmail, action, outcome, from, to, cursor, after, limit ≤ 500; admin, operator, tenant owners)", response: { status: 200, schema: activityPageSchema } },
+  { method: "get", path: "/activity/export", summary: "The filtered activity as a streamed file (query: format=csv|jsonl and the list's filters)", response: { status: 200, contentType: "text/csv" } },
+  { method: "get", path: "/activity/verify", summary: "Check the activity hash chain and name the first broken event (admin, operator)", response: { status: 200, schema: chainVerificationSchema } },
 ];
 
 const errorStatuses = { "400": "validation_failed", "401": "unauthorized", "403": "forbidden", "404": "not_found", "409": "conflict", "422": "policy_violation", "429": "rate_limited", "503": "daemon_unavailable" } as const;

@@ -14,6 +14,19 @@ export function tenantNetworkName(slug: string): string {
  * `internal` (no route off the host).
  */
 export async function ensureTenantNetwork(tenant: { id: string; slug: string }, allowOutbound: boolean): Promise<string> {
+  // Concurrent first launches of one tenant would each create the network: the engine no
+  // longer honours CheckDuplicate, and same-named networks make every later attach fail as
+  // "ambiguous". So one creation per tenant at a time; the others wait for it.
+  const pending = networksInFlight.get(tenant.id);
+  if (pending) return pending;
+  const created = ensureNetworkOnce(tenant, allowOutbound).finally(() => networksInFlight.delete(tenant.id));
+  networksInFlight.set(tenant.id, created);
+  return created;
+}
+
+const networksInFlight = new Map<string, Promise<string>>();
+
+async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutbound: boolean): Promise<string> {
   const name = tenantNetworkName(tenant.slug);
   try {
     const existing = await docker().getNetwork(name).inspect().catch((error: unknown) => {

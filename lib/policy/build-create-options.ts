@@ -114,6 +114,22 @@ function buildHealthcheck(ctx: TenantContext, out: Violation[]): DockerHealthche
 }
 
 /**
+ * The tenant's per-container maxima (controls R1, R2). Exported so a launch can be refused
+ * as a policy violation before its quota reservation, which would otherwise answer
+ * quota_exceeded for a request no quota could ever admit.
+ */
+export function checkContainerMaxima(req: Pick<LaunchRequest, "memoryMb" | "cpuMillis">, ctx: Pick<TenantContext, "maxMemoryMb" | "maxCpuMillis">): Violation[] {
+  const out: Violation[] = [];
+  if (req.memoryMb > ctx.maxMemoryMb) {
+    out.push(violation("R1", "memoryMb", `${req.memoryMb} is above this tenant's per-container maximum of ${ctx.maxMemoryMb} MB`));
+  }
+  if (req.cpuMillis > ctx.maxCpuMillis) {
+    out.push(violation("R2", "cpuMillis", `${req.cpuMillis} is above this tenant's per-container maximum of ${ctx.maxCpuMillis} millicores`));
+  }
+  return out;
+}
+
+/**
  * Builds the whole create request from scratch (hardening-controls.md): nothing from the
  * request reaches Docker except through a validated LaunchRequest field, and every
  * security field is set explicitly instead of trusting a daemon default.
@@ -123,12 +139,7 @@ export function buildCreateOptions(req: LaunchRequest, ctx: TenantContext): Buil
   checkIdentity(req, ctx, out);
   const limits = resolveLimits(ctx, out);
 
-  if (req.memoryMb > ctx.maxMemoryMb) {
-    out.push(violation("R1", "memoryMb", `${req.memoryMb} is above this tenant's per-container maximum of ${ctx.maxMemoryMb} MB`));
-  }
-  if (req.cpuMillis > ctx.maxCpuMillis) {
-    out.push(violation("R2", "cpuMillis", `${req.cpuMillis} is above this tenant's per-container maximum of ${ctx.maxCpuMillis} millicores`));
-  }
+  out.push(...checkContainerMaxima(req, ctx));
   const writableRoot = req.readOnlyRootfs === false;
   if (writableRoot && !ctx.allowWritableRootfs) {
     out.push(violation("R7", "readOnlyRootfs", "this tenant's policy requires a read-only root filesystem"));

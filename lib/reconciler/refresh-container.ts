@@ -84,10 +84,13 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
   const unchanged = status === row.status && exitCode === row.exitCode && state.OOMKilled === row.oomKilled && health === row.health && changedAt === known;
   if (unchanged) return;
   await db.$transaction(async (tx) => {
-    await tx.container.update({
-      where: { id: row.id },
+    // Only if the row is still as read: a user's stop or start that changed it meanwhile
+    // wins, and the next event or pass looks again. No lost update, no false "died".
+    const { count } = await tx.container.updateMany({
+      where: { id: row.id, status: row.status },
       data: { status, exitCode, oomKilled: state.OOMKilled, health, stateChangedAt: changedAt ? new Date(changedAt) : row.stateChangedAt },
     });
+    if (count === 0) return;
     for (const event of events) await recordActivity(system, { ...base, ...event }, tx);
   });
 }

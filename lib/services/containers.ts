@@ -18,6 +18,8 @@ import {
 import { ServiceError, forbidden, notFound } from "@/lib/errors";
 import { toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
 import { recordRefusal } from "@/lib/services/denials";
+import { reserveQuota } from "@/lib/quota/reserve";
+import { holdsResources } from "@/lib/quota/usage";
 
 const withPorts = { ports: true } as const;
 
@@ -65,13 +67,26 @@ export async function getContainer(actor: Actor, containerId: string): Promise<C
 /** What the container page shows: the DTO plus the hardening as the engine reports it. */
 export async function getContainerDetail(actor: Actor, containerId: string) {
   const row = await visibleContainer(actor, containerId);
-  const info = row.dockerId ? await inspectWorkload(row.tenantId, row.dockerId) : null;
+  // The page still renders when the engine is down (the layout shows the banner): the
+  // container is then shown as Berth last recorded it.
+  let engineDown = false;
+  const info = row.dockerId
+    ? await inspectWorkload(row.tenantId, row.dockerId).catch((error: unknown) => {
+        if (error instanceof ServiceError && error.code === "daemon_unavailable") {
+          engineDown = true;
+          return null;
+        }
+        throw error;
+      })
+    : null;
   const live = info
     ? { dockerId: info.Id, berthId: row.id, state: info.State.Status, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, health: info.State.Health?.Status }
     : null;
   const mounts = await db.containerMount.findMany({ where: { containerId: row.id, container: { tenantId: row.tenantId } }, include: { volume: { select: { name: true } } } });
   return {
-    container: toContainerDto(row, live),
+    engineDown,
+    // With the engine down, the status is the one Berth last recorded (the reconciler's).
+    container: engineDown ? toContainerDto(row, { dockerId: row.dockerId ?? "", berthId: row.id, state: row.status === "running" ? "running" : "exited", exitCode: row.exitCode ?? undefined }) : toContainerDto(row, live),
     command: row.command ? (JSON.parse(row.command) as string[]) : null,
     envKeys: row.envKeys ? (JSON.parse(row.envKeys) as string[]) : [],
     restart: row.restart,
@@ -97,10 +112,17 @@ export async function getContainerDetail(actor: Actor, containerId: string) {
 
 type Lifecycle = "start" | "stop" | "restart";
 
-/** Start, stop or restart, recorded; a suspended tenant cannot start anything. */
+/**
+ * Start, stop or restart, recorded; a suspended tenant cannot start anything. Starting a
+ * container that holds no resources (stopped, exited) counts against the quota like a
+ * launch: stopped containers do not count toward memory and CPU, so their memory and CPU
+ * are reserved again (status set to running, under the tenant's reservation lock) before
+ * the engine starts them, and given back if the engine refuses.
+ */
 export async function changeContainerState(actor: Actor, containerId: string, change: Lifecycle): Promise<ContainerDto> {
   const row = await actionableContainer(actor, containerId);
   const event = { action: `container.${change}`, tenantId: row.tenantId, target: `container:${row.name}`, details: { containerId } };
+  let reservedFrom: string | null = null;
   try {
     if (!row.dockerId || row.status === "creating") throw new ServiceError("conflict", "This container is still being created.");
     if (row.status === "quarantined") throw new ServiceError("conflict", "This container is quarantined; an administrator must review it first.");
@@ -108,10 +130,25 @@ export async function changeContainerState(actor: Actor, containerId: string, ch
       const tenant = await db.tenant.findUnique({ where: { id: row.tenantId }, select: { suspended: true } });
       if (tenant?.suspended) throw new ServiceError("conflict", "This tenant is suspended; its containers cannot be started.");
     }
+    if (change !== "stop" && !holdsResources(row.status)) {
+      await db.$transaction(async (tx) => {
+        await reserveQuota(tx, row.tenantId, { memoryMb: row.memoryMb, cpuMillis: row.cpuMillis });
+        await tx.container.update({ where: { id: row.id }, data: { status: "running" } });
+      });
+      reservedFrom = row.status;
+    }
+    if (change === "stop") {
+      // Marked before the engine stops it, so the reconciler reads the "die" that follows
+      // as a requested stop, not as the container dying by itself.
+      await db.container.update({ where: { id: row.id }, data: { status: "stopped" } });
+      reservedFrom = row.status;
+    }
     if (change === "start") await startWorkload(row.tenantId, row.dockerId);
     else if (change === "stop") await stopWorkload(row.tenantId, row.dockerId);
     else await restartWorkload(row.tenantId, row.dockerId);
   } catch (error) {
+    const previous = reservedFrom;
+    if (previous) await db.container.update({ where: { id: row.id }, data: { status: previous } }).catch(() => undefined);
     throw await recordRefusal(actor, event, error);
   }
   const status = change === "stop" ? "stopped" : "running";

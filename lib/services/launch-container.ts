@@ -7,13 +7,14 @@ import { db } from "@/lib/db";
 import { ensureTenantNetwork, tenantNetworkName } from "@/lib/docker/networks";
 import { launchWorkload, removeWorkload } from "@/lib/docker/workloads";
 import { ServiceError, notFound } from "@/lib/errors";
-import { buildCreateOptions, parseLaunchRequest, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
+import { buildCreateOptions, checkContainerMaxima, parseLaunchRequest, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
 import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 import { toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
 import { recordRefusal } from "@/lib/services/denials";
 import { allowedCapabilities, expectedScopeFor } from "@/lib/services/launch-scope";
 import { allocatePorts } from "@/lib/services/port-allocation";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { reserveQuota } from "@/lib/quota/reserve";
 
 /** Input problems are 400; anything the hardening policy forbids is 422 (api-v1.md). */
 export function violationError(violations: Violation[]): ServiceError {
@@ -46,8 +47,9 @@ function contextFor(tenant: Tenant, req: LaunchRequest, image: CatalogImage, con
     gid: tenant.uid,
     networkName: tenantNetworkName(tenant.slug),
     allowedCapabilities: allowedCapabilities(tenant),
-    maxMemoryMb: cfg.maxMemoryMb,
-    maxCpuMillis: cfg.maxCpuMillis,
+    // The tenant's own per-container maxima (set with its quota; new tenants copy QuotaDefaults).
+    maxMemoryMb: tenant.containerMaxMemoryMb,
+    maxCpuMillis: tenant.containerMaxCpuMillis,
     allowWritableRootfs: tenant.allowWritableRootfs,
     image: {
       id: image.id,
@@ -64,8 +66,9 @@ function contextFor(tenant: Tenant, req: LaunchRequest, image: CatalogImage, con
 }
 
 /**
- * Launches a hardened container for a tenant. All or nothing: the row, its ports and
- * mounts are reserved in one transaction; if building, asserting, creating or starting
+ * Launches a hardened container for a tenant. All or nothing: the quota check, the row, its
+ * ports and mounts are one transaction (the check takes the tenant's reservation lock first,
+ * and usage is counted from Container rows, so the row is the reservation); if building, asserting, creating or starting
  * fails, the container is removed from the engine and the reservation is deleted, so no
  * port stays held and no row is left in a live state. Every refusal is recorded.
  */
@@ -83,6 +86,8 @@ export async function launchContainer(actor: Actor, tenantId: string, input: unk
     const parsed = parseLaunchRequest(input);
     if (!parsed.ok) throw violationError(parsed.violations);
     req = parsed.value;
+    const tooBig = checkContainerMaxima(req, { maxMemoryMb: tenant.containerMaxMemoryMb, maxCpuMillis: tenant.containerMaxCpuMillis });
+    if (tooBig.length) throw violationError(tooBig);
     image = await catalogImageFor(req);
     const volumes = await db.volume.findMany({ where: { tenantId, name: { in: req.volumes.map((v) => v.volume) } } });
     volumeNames = Object.fromEntries(volumes.map((v) => [v.name, { id: v.id, dockerName: v.dockerName }]));
@@ -90,9 +95,10 @@ export async function launchContainer(actor: Actor, tenantId: string, input: unk
     throw await recordRefusal(actor, event, error);
   }
 
-  let reserved: { id: string; hostPorts: TenantContext["hostPorts"] };
+  let reserved: { id: string; hostPorts: TenantContext["hostPorts"]; tenant: Tenant };
   try {
     reserved = await db.$transaction(async (tx) => {
+      const locked = await reserveQuota(tx, tenantId, { containers: 1, memoryMb: req.memoryMb, cpuMillis: req.cpuMillis });
       const row = await tx.container.create({
         data: {
           tenantId,
@@ -118,7 +124,7 @@ export async function launchContainer(actor: Actor, tenantId: string, input: unk
           data: mounts.map((v) => ({ containerId: row.id, volumeId: volumeNames[v.volume].id, path: v.path, readOnly: v.readOnly })),
         });
       }
-      return { id: row.id, hostPorts };
+      return { id: row.id, hostPorts, tenant: locked };
     });
   } catch (error) {
     const refused = isUniqueViolation(error, "name")
@@ -130,10 +136,10 @@ export async function launchContainer(actor: Actor, tenantId: string, input: unk
   let dockerId: string | undefined;
   try {
     const volumes = Object.fromEntries(Object.entries(volumeNames).map(([name, v]) => [name, v.dockerName]));
-    const built = buildCreateOptions(req, contextFor(tenant, req, image, reserved.id, reserved.hostPorts, volumes));
+    const built = buildCreateOptions(req, contextFor(reserved.tenant, req, image, reserved.id, reserved.hostPorts, volumes));
     if (!built.ok) throw violationError(built.violations);
     await ensureTenantNetwork(tenant, tenant.allowOutbound);
-    const scope = await expectedScopeFor(tenant, { id: reserved.id, imageRef: image.ref });
+    const scope = await expectedScopeFor(reserved.tenant, { id: reserved.id, imageRef: image.ref });
     dockerId = (await launchWorkload(built.options, scope)).dockerId;
     const launched = dockerId;
     const row = await db.$transaction(async (tx) => {

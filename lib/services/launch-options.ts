@@ -5,16 +5,21 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { tenantNetworkName } from "@/lib/docker/networks";
 import { notFound } from "@/lib/errors";
+import { remaining } from "@/lib/quota/fits";
+import { quotaOf } from "@/lib/quota/quota";
+import { usageOf } from "@/lib/quota/usage";
 
 /** Everything the launch form needs to offer only what Berth would accept. */
 export async function getLaunchOptions(actor: Actor, tenantId: string) {
   assertCanActInTenant(actor, tenantId);
   const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
   if (!tenant) throw notFound("Tenant");
-  const [images, volumes] = await Promise.all([
+  const [images, volumes, used] = await Promise.all([
     db.catalogImage.findMany({ orderBy: { name: "asc" } }),
     db.volume.findMany({ where: { tenantId }, select: { name: true }, orderBy: { name: "asc" } }),
+    usageOf(db, tenantId),
   ]);
+  const quota = quotaOf(tenant);
   const cfg = config();
   return {
     tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug, suspended: tenant.suspended },
@@ -24,8 +29,12 @@ export async function getLaunchOptions(actor: Actor, tenantId: string) {
     allowNetBindService: tenant.allowNetBindService,
     allowOutbound: tenant.allowOutbound,
     canCreateVolumes: membershipRole(actor, tenantId) === "owner",
-    maxMemoryMb: cfg.maxMemoryMb,
-    maxCpuMillis: cfg.maxCpuMillis,
+    // Per-container maxima; the sliders are also bounded by what the quota has left.
+    maxMemoryMb: quota.maxContainerMemoryMb,
+    maxCpuMillis: quota.maxContainerCpuMillis,
+    quota,
+    used,
+    left: remaining(quota, used),
     publishAddress: cfg.publishAddress,
     images: images.map((i) => ({
       id: i.id,

@@ -5,7 +5,9 @@ import { assertCanReadTenant, requireRole, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
+import { recordingRefusals } from "@/lib/services/denials";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { quotaDefaultColumns } from "@/lib/services/quota-defaults";
 import { createTenantSchema, updateTenantSchema, type TenantDto } from "@/lib/schemas/tenant";
 import { parseInput } from "@/lib/validation";
 
@@ -29,7 +31,8 @@ export async function getTenant(actor: Actor, tenantId: string): Promise<TenantD
   return toTenantDto(tenant);
 }
 
-export async function createTenant(actor: Actor, input: unknown): Promise<TenantDto> {
+export const createTenant = recordingRefusals(([input]) => ({ action: "tenant.create", target: slugTarget(input) }), createTenantRecorded);
+async function createTenantRecorded(actor: Actor, input: unknown): Promise<TenantDto> {
   requireRole(actor, "admin");
   const data = parseInput(createTenantSchema, input);
   // Two admins creating tenants at once can pick the same next uid; the unique index
@@ -39,7 +42,10 @@ export async function createTenant(actor: Actor, input: unknown): Promise<Tenant
       const tenant = await db.$transaction(async (tx) => {
         const top = await tx.tenant.aggregate({ _max: { uid: true } });
         const uid = Math.max(FIRST_TENANT_UID, (top._max.uid ?? FIRST_TENANT_UID - 1) + 1);
-        const created = await tx.tenant.create({ data: { name: data.name, slug: data.slug, uid } });
+        // A new tenant starts with the quota defaults of the moment (later changes to the
+        // defaults leave existing tenants alone).
+        const quota = await quotaDefaultColumns(tx);
+        const created = await tx.tenant.create({ data: { name: data.name, slug: data.slug, uid, ...quota } });
         await recordActivity(actor, {
           action: "tenant.create",
           outcome: "allowed",
@@ -62,7 +68,8 @@ export async function createTenant(actor: Actor, input: unknown): Promise<Tenant
   throw new ServiceError("conflict", "Could not allocate a tenant uid; try again.");
 }
 
-export async function updateTenant(actor: Actor, tenantId: string, input: unknown): Promise<TenantDto> {
+export const updateTenant = recordingRefusals(([tenantId]) => ({ action: "tenant.update", tenantId }), updateTenantRecorded);
+async function updateTenantRecorded(actor: Actor, tenantId: string, input: unknown): Promise<TenantDto> {
   requireRole(actor, "admin");
   const data = parseInput(updateTenantSchema, input);
   return db.$transaction(async (tx) => {
@@ -79,6 +86,12 @@ export async function updateTenant(actor: Actor, tenantId: string, input: unknow
     }, tx);
     return toTenantDto(after);
   });
+}
+
+/** `tenant:<slug>` from a refused request, when it names a plausible slug. */
+function slugTarget(input: unknown): string | null {
+  const slug = input && typeof input === "object" ? (input as { slug?: unknown }).slug : undefined;
+  return typeof slug === "string" && /^[a-z0-9-]{1,40}$/.test(slug) ? `tenant:${slug}` : null;
 }
 
 /** A tenant with its members, for the tenant page (admins and operators). */

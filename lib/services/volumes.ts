@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { createTenantVolume, removeTenantVolume } from "@/lib/docker/volumes";
 import { ServiceError, notFound } from "@/lib/errors";
 import { recordRefusal } from "@/lib/services/denials";
+import { reserveQuota } from "@/lib/quota/reserve";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import { createVolumeSchema, type VolumeDto } from "@/lib/schemas/volume";
 import { parseInput } from "@/lib/validation";
@@ -31,7 +32,11 @@ export async function listVolumes(actor: Actor, tenantId: string): Promise<Volum
   return (await listVolumeDetails(actor, tenantId)).map(({ users: _users, ...dto }) => dto);
 }
 
-/** Creates a named volume owned by the tenant's uid (see lib/docker/volumes.ts). Owners only. */
+/**
+ * Creates a named volume owned by the tenant's uid (see lib/docker/volumes.ts). Owners only.
+ * The row is the quota reservation: checked and written in one transaction under the
+ * tenant's reservation lock, deleted again if the engine refuses.
+ */
 export async function createVolume(actor: Actor, tenantId: string, input: unknown): Promise<VolumeDto> {
   assertCanActInTenant(actor, tenantId, "owner");
   const event = { action: "volume.create", tenantId, details: { input: input as Record<string, unknown> } };
@@ -40,9 +45,12 @@ export async function createVolume(actor: Actor, tenantId: string, input: unknow
   let row: VolumeRow;
   try {
     const { name } = parseInput(createVolumeSchema, input);
-    row = await db.volume.create({
-      data: { tenantId, name, dockerName: `berth-${tenant.slug}-${name}`, createdById: actor.userId },
-      include: { mounts: { select: { containerId: true } } },
+    row = await db.$transaction(async (tx) => {
+      await reserveQuota(tx, tenantId, { volumes: 1 });
+      return tx.volume.create({
+        data: { tenantId, name, dockerName: `berth-${tenant.slug}-${name}`, createdById: actor.userId },
+        include: { mounts: { select: { containerId: true } } },
+      });
     });
   } catch (error) {
     const refused = isUniqueViolation(error)

@@ -9,6 +9,7 @@ import { getTenantUsage } from "@/lib/services/tenant-usage";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
 import { ActivityList } from "@/components/activity-list";
 import { ContainerTable } from "@/components/container-table";
+import { UsageBars } from "@/components/usage-bars";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -46,12 +47,11 @@ export default async function DashboardPage() {
           This tenant is suspended: its containers cannot be launched or started. Contact an administrator.
         </p>
       )}
-      <div className="cards">
-        <div className="card"><div className="label">Containers</div><div className="value">{usage.containers}</div></div>
-        <div className="card"><div className="label">Memory reserved</div><div className="value">{usage.memoryMb} MB</div></div>
-        <div className="card"><div className="label">CPU reserved</div><div className="value">{(usage.cpuMillis / 1000).toFixed(2)}</div></div>
-        <div className="card"><div className="label">Volumes</div><div className="value">{usage.volumes}</div></div>
-      </div>
+      <section className="panel" aria-labelledby="usage-head">
+        <h2 id="usage-head">Usage and quota</h2>
+        <UsageBars quota={usage.quota} used={usage.used} />
+        <p className="hint muted">Stopped containers count as containers but hold no memory or CPU; starting one needs the memory and CPU to be free.</p>
+      </section>
       <h2>Containers</h2>
       {containers instanceof ServiceError ? (
         <div className="empty" role="alert">

@@ -2,16 +2,20 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
-import { listTenants } from "@/lib/services/tenants";
+import { getQuotaDefaults } from "@/lib/services/quota-defaults";
+import { listTenantsWithUsage } from "@/lib/services/tenant-usage";
 import { CreateTenantForm } from "@/components/create-tenant-form";
+import { QuotaDefaultsForm } from "@/components/quota-forms";
 import { RelativeTime } from "@/components/relative-time";
+import { UsageBars } from "@/components/usage-bars";
 
 export const metadata: Metadata = { title: "Tenants" };
 
 export default async function TenantsPage() {
   const actor = await requireSessionActor();
   if (actor.role !== "admin" && actor.role !== "operator") forbidden();
-  const tenants = await listTenants(actor);
+  // Sorted by pressure (closest to a limit first), so the tenants that need a look come first.
+  const [tenants, defaults] = await Promise.all([listTenantsWithUsage(actor), getQuotaDefaults(actor)]);
   const isAdmin = actor.role === "admin";
   return (
     <>
@@ -25,6 +29,14 @@ export default async function TenantsPage() {
           <CreateTenantForm />
         </section>
       )}
+      {isAdmin ? (
+        <details className="panel quota-defaults">
+          <summary><h2 id="quota-defaults">Quota for new tenants</h2></summary>
+          <QuotaDefaultsForm quota={defaults} />
+        </details>
+      ) : (
+        <p className="muted">New tenants start with {defaults.maxContainers} containers, {defaults.maxMemoryMb} MB, {(defaults.maxCpuMillis / 1000).toFixed(2)} CPU and {defaults.maxVolumes} volumes.</p>
+      )}
       {tenants.length === 0 ? (
         <div className="empty">
           <strong>No tenants yet</strong>
@@ -34,14 +46,20 @@ export default async function TenantsPage() {
         <div className="table-wrap">
           <table>
             <thead>
-              <tr><th>Name</th><th>Slug</th><th>Status</th><th>Created</th></tr>
+              <tr><th>Name</th><th>Slug</th><th>Status</th><th>Usage of quota</th><th>Created</th></tr>
             </thead>
             <tbody>
-              {tenants.map((t) => (
-                <tr key={t.id}>
+              {tenants.map(({ tenant: t, quota, used, over }) => (
+                <tr key={t.id} className={over.length ? "over-quota" : undefined}>
                   <td><Link href={`/tenants/${t.id}`}>{t.name}</Link></td>
                   <td><code>{t.slug}</code></td>
-                  <td>{t.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}</td>
+                  <td>
+                    <div className="badges">
+                      {t.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
+                      {over.length > 0 && <span className="badge danger" title={`over: ${over.join(", ")}`}>over quota</span>}
+                    </div>
+                  </td>
+                  <td className="usage-cell"><UsageBars quota={quota} used={used} compact /></td>
                   <td><RelativeTime iso={t.createdAt} /></td>
                 </tr>
               ))}

@@ -78,7 +78,11 @@ export default async function ContainerPage({ params, searchParams }: { params: 
                 <dt>Network</dt><dd><code>{hardening.network}</code></dd>
               </dl>
             ) : (
-              <p className="muted">The engine has no such container right now ({c.status}); nothing to show.</p>
+              <p className="muted">
+                {detail.engineDown
+                  ? "The container engine cannot be reached, so the live settings cannot be read; they are shown again as soon as it is back."
+                  : `The engine has no such container right now (${c.status}); nothing to show.`}
+              </p>
             )}
           </section>
         </div>

@@ -8,6 +8,7 @@ import { getTenantWithMembers } from "@/lib/services/tenants";
 import { ContainerTable } from "@/components/container-table";
 import { RenameTenantForm, SuspendTenantButton } from "@/components/tenant-admin-forms";
 import { RelativeTime } from "@/components/relative-time";
+import { TenantQuotaSection } from "@/components/tenant-quota-section";
 
 export const metadata: Metadata = { title: "Tenant" };
 
@@ -27,6 +28,7 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
         <div>
           <p className="muted" style={{ margin: "0 0 4px" }}><Link href="/tenants">Tenants</Link> /</p>
           <h1>{tenant.name}</h1>
+          <p style={{ margin: "4px 0 0" }}><Link href={`/activity?tenantId=${encodeURIComponent(tenant.id)}`}>View this tenant&apos;s activity</Link></p>
         </div>
         {tenant.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
       </div>
@@ -43,6 +45,7 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
           <SuspendTenantButton tenantId={tenant.id} name={tenant.name} suspended={tenant.suspended} />
         </section>
       )}
+      <TenantQuotaSection actor={actor} tenantId={tenant.id} />
       <h2>Containers</h2>
       {containers instanceof ServiceError ? (
         <div className="empty" role="alert"><strong>Container states cannot be shown</strong>{containers.message}</div>

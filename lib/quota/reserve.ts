@@ -1,0 +1,23 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { assertFits } from "./fits";
+import { quotaOf, type Usage } from "./quota";
+import { usageOf } from "./usage";
+
+/**
+ * Checks a reservation against the tenant's quota inside the caller's transaction, which
+ * must then write the reservation itself (the container or volume row) before it commits.
+ *
+ * The first statement is a write to the tenant row. On SQLite that takes the database's
+ * write lock for the rest of the transaction (a deferred transaction that only read first
+ * could interleave); on PostgreSQL it takes the tenant row's lock, the same as
+ * SELECT … FOR UPDATE. Either way a second reservation for the tenant waits until the first
+ * has committed its row, so two launches can never both see the last free slot. Returns
+ * the tenant as locked, with its current limits.
+ */
+export async function reserveQuota(tx: Tx, tenantId: string, need: Partial<Usage>) {
+  const tenant = await tx.tenant.update({ where: { id: tenantId }, data: { reservationVersion: { increment: 1 } } });
+  const used = await usageOf(tx, tenantId);
+  assertFits(quotaOf(tenant), used, need);
+  return tenant;
+}

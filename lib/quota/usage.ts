@@ -1,0 +1,53 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import type { Usage } from "./quota";
+
+/**
+ * Container states that hold no memory or CPU. Stopped containers count toward
+ * maxContainers (the row, its name and ports stay) but not toward memory and CPU: they
+ * hold none, so starting one re-checks memory and CPU as a launch does
+ * (lib/services/containers.ts). Unknown states count, so a new state can never let a
+ * tenant past its quota.
+ */
+export const IDLE_STATUSES = ["stopped", "exited", "dead"] as const;
+
+export function holdsResources(status: string): boolean {
+  return !(IDLE_STATUSES as readonly string[]).includes(status);
+}
+
+export const NO_USAGE: Usage = { containers: 0, memoryMb: 0, cpuMillis: 0, volumes: 0 };
+
+/**
+ * Usage per tenant from Berth's own rows, never from the engine: a check and the
+ * reservation it guards read the same rows inside one transaction, and a reservation is
+ * released by deleting (or stopping) its row. The one usage function: the quota check, the
+ * API, the dashboard, the launch form and the admin list all call it.
+ */
+export async function usageByTenant(tx: Tx, tenantIds?: string[]): Promise<Map<string, Usage>> {
+  const where = tenantIds ? { tenantId: { in: tenantIds } } : {};
+  // Sequential on purpose: inside an interactive transaction queries run one at a time anyway.
+  const counts = await tx.container.groupBy({ by: ["tenantId"], where, _count: { _all: true } });
+  const held = await tx.container.groupBy({
+    by: ["tenantId"],
+    where: { ...where, status: { notIn: [...IDLE_STATUSES] } },
+    _sum: { memoryMb: true, cpuMillis: true },
+  });
+  const volumes = await tx.volume.groupBy({ by: ["tenantId"], where, _count: { _all: true } });
+  const usage = new Map<string, Usage>();
+  const entry = (id: string) => {
+    let u = usage.get(id);
+    if (!u) usage.set(id, (u = { ...NO_USAGE }));
+    return u;
+  };
+  for (const c of counts) entry(c.tenantId).containers = c._count._all;
+  for (const h of held) {
+    entry(h.tenantId).memoryMb = h._sum.memoryMb ?? 0;
+    entry(h.tenantId).cpuMillis = h._sum.cpuMillis ?? 0;
+  }
+  for (const v of volumes) entry(v.tenantId).volumes = v._count._all;
+  return usage;
+}
+
+export async function usageOf(tx: Tx, tenantId: string): Promise<Usage> {
+  return (await usageByTenant(tx, [tenantId])).get(tenantId) ?? { ...NO_USAGE };
+}

@@ -1,0 +1,51 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { recordActivity } from "@/lib/activity/record";
+import { requireRole } from "@/lib/authz";
+import { config } from "@/lib/config";
+import { db, type Tx } from "@/lib/db";
+import { columnsOf, quotaOf, type Quota, type QuotaColumns } from "@/lib/quota/quota";
+import { recordRefusal } from "@/lib/services/denials";
+import { quotaDefaultsInputSchema } from "@/lib/schemas/quota";
+import { parseInput } from "@/lib/validation";
+
+/** The single QuotaDefaults row (the table holds at most one, id 1). */
+const ROW = 1;
+
+/**
+ * The limits a new tenant starts with. Until an admin saves defaults, the tenant limits are
+ * the schema's column defaults and the per-container maxima come from the environment
+ * (BERTH_MAX_CONTAINER_MEMORY_MB / _CPU_MILLIS), so an operator can set them before first run.
+ */
+export async function quotaDefaultColumns(tx: Tx = db): Promise<QuotaColumns> {
+  const row = await tx.quotaDefaults.findUnique({ where: { id: ROW } });
+  // Only the limit columns: the row's id and audit fields must not travel into a Tenant.
+  if (row) return columnsOf(quotaOf(row));
+  const cfg = config();
+  return { maxContainers: 10, maxMemoryMb: 2048, maxCpuMillis: 4000, maxVolumes: 10, containerMaxMemoryMb: cfg.maxMemoryMb, containerMaxCpuMillis: cfg.maxCpuMillis };
+}
+
+export async function getQuotaDefaults(actor: Actor): Promise<Quota> {
+  requireRole(actor, "admin", "operator");
+  return quotaOf(await quotaDefaultColumns());
+}
+
+/** Changes what new tenants get; existing tenants keep their quota. Admins only; recorded. */
+export async function setQuotaDefaults(actor: Actor, input: unknown): Promise<Quota> {
+  const event = { action: "quota.defaults.update", target: "quota-defaults", details: { input: input as Record<string, unknown> } };
+  let quota: Quota;
+  try {
+    requireRole(actor, "admin");
+    quota = parseInput(quotaDefaultsInputSchema, input);
+  } catch (error) {
+    throw await recordRefusal(actor, event, error);
+  }
+  return db.$transaction(async (tx) => {
+    const before = quotaOf(await quotaDefaultColumns(tx));
+    const data = { ...columnsOf(quota), updatedById: actor.userId };
+    const saved = await tx.quotaDefaults.upsert({ where: { id: ROW }, create: { id: ROW, ...data }, update: data });
+    const after = quotaOf(saved);
+    await recordActivity(actor, { action: "quota.defaults.update", outcome: "allowed", target: "quota-defaults", details: { before, after } }, tx);
+    return after;
+  });
+}
