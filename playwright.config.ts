@@ -7,6 +7,7 @@ export const baseURL = `http://127.0.0.1:${port}`;
 // database). Debian's Chromium: Playwright cannot download its own browser here.
 export default defineConfig({
   testDir: "e2e",
+  globalTeardown: "./e2e/global-teardown.ts",
   fullyParallel: false,
   workers: 1,
   retries: 0,

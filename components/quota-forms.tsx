@@ -85,7 +85,7 @@ export function PolicyForm({ tenantId, policy }: { tenantId: string; policy: Ten
         <input type="checkbox" name="allowOutbound" defaultChecked={policy.allowOutbound} />
         Allow outbound network traffic
       </label>
-      <p className="hint muted">Applies to launches from now on; running containers keep what they were created with.</p>
+      <p className="hint muted">Applies to launches from now on; running containers keep what they were created with. A change of outbound access needs a new tenant network, so it takes effect once the tenant&apos;s existing containers are removed (launches are refused until then).</p>
       <FormMessage state={state} />
       <div><button type="submit" disabled={pending}>{pending ? "Saving…" : "Save policy"}</button></div>
     </form>

@@ -26,7 +26,10 @@ command -v dockerd >/dev/null || die "dockerd is missing even after installing d
 
 say "starting dockerd (log: /var/log/dockerd.log)"
 # setsid: the daemon must outlive this script and the shell that ran it.
-setsid dockerd --host unix:///var/run/docker.sock >/var/log/dockerd.log 2>&1 < /dev/null &
+# Every tenant gets its own bridge network; Docker's default pools hold only about 30, so
+# hand out /24s from one /16 instead (256 networks).
+setsid dockerd --host unix:///var/run/docker.sock --default-address-pool base=10.88.0.0/16,size=24 \
+  >/var/log/dockerd.log 2>&1 < /dev/null &
 for _ in $(seq 1 60); do
   if engine_answers; then
     say "Docker Engine $(docker version --format '{{.Server.Version}}') started"

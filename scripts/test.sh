@@ -34,6 +34,8 @@ export BERTH_ADMIN_PASSWORD="e2e-admin-password"
 export NEXT_TELEMETRY_DISABLED=1
 # Host ports of its own, apart from `npm run up`'s default range and the integration runs.
 export BERTH_PORT_RANGE="${BERTH_E2E_PORT_RANGE:-19000-19499}"
+# Labels everything the e2e server creates, so the Playwright teardown removes it all.
+export BERTH_TEST_RUN_ID="e2e-$$-$(date +%s)"
 prepare_e2e() {
   npx prisma migrate deploy >/dev/null &&
     npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null &&

@@ -37,12 +37,17 @@ export async function secondsUntilAllowed(email: string, ip?: string, now = new 
   return wait;
 }
 
-export async function recordLoginFailure(email: string, ip?: string): Promise<void> {
-  await db.loginFailure.createMany({ data: throttleKeys(email, ip).map(({ key }) => ({ key })) });
+/** Records an attempt as failed (the ids let a successful one be forgiven again). */
+export async function recordLoginFailure(email: string, ip?: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const { key } of throttleKeys(email, ip)) ids.push((await db.loginFailure.create({ data: { key }, select: { id: true } })).id);
   // Old rows only cost space: prune what has left the window, cheaply, as we go.
   await db.loginFailure.deleteMany({ where: { at: { lt: new Date(Date.now() - WINDOW_MS) } } });
+  return ids;
 }
 
-export async function clearAccountFailures(email: string): Promise<void> {
-  await db.loginFailure.deleteMany({ where: { key: `account:${email.toLowerCase()}` } });
+/** A successful sign-in: its own attempt does not count, and the account starts afresh. */
+export async function forgiveLoginAttempt(email: string, attemptIds: string[]): Promise<void> {
+  await db.loginFailure.deleteMany({ where: { OR: [{ id: { in: attemptIds } }, { key: `account:${email.toLowerCase()}` }] } });
 }
+

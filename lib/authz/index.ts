@@ -39,6 +39,8 @@ export function assertCanReadTenant(actor: Actor, tenantId: string): void {
  * are not members can see the tenant but get `forbidden`; others get `not_found`.
  */
 export function assertCanActInTenant(actor: Actor, tenantId: string, need: MembershipRole = "member"): void {
+  // Operators change nothing (api-v1.md), even where an admin also made them members.
+  if (actor.role === "operator") throw forbidden("Operators can read tenants but not change anything in them.");
   const role = membershipRole(actor, tenantId);
   if (role && (need === "member" || role === "owner")) return;
   if (role || readsAllTenants(actor)) throw forbidden("Only this tenant's " + (need === "owner" ? "owners" : "members") + " may do this.");

@@ -2,6 +2,7 @@ import "server-only";
 import { docker } from "@/lib/docker/client";
 import { isStatus, toServiceError } from "@/lib/docker/errors";
 import { LABEL, belongsTo, testLabels } from "@/lib/docker/labels";
+import { ServiceError } from "@/lib/errors";
 
 export function tenantNetworkName(slug: string): string {
   return `berth-${slug}`;
@@ -13,20 +14,24 @@ export function tenantNetworkName(slug: string): string {
  * tenant's containers resolve each other by name. Without outbound access the network is
  * `internal` (no route off the host).
  */
-export async function ensureTenantNetwork(tenant: { id: string; slug: string }, allowOutbound: boolean): Promise<string> {
+export async function ensureTenantNetwork(
+  tenant: { id: string; slug: string },
+  allowOutbound: boolean,
+  options: { mayRecreate: boolean } = { mayRecreate: false },
+): Promise<string> {
   // Concurrent first launches of one tenant would each create the network: the engine no
   // longer honours CheckDuplicate, and same-named networks make every later attach fail as
   // "ambiguous". So one creation per tenant at a time; the others wait for it.
   const pending = networksInFlight.get(tenant.id);
   if (pending) return pending;
-  const created = ensureNetworkOnce(tenant, allowOutbound).finally(() => networksInFlight.delete(tenant.id));
+  const created = ensureNetworkOnce(tenant, allowOutbound, options.mayRecreate).finally(() => networksInFlight.delete(tenant.id));
   networksInFlight.set(tenant.id, created);
   return created;
 }
 
 const networksInFlight = new Map<string, Promise<string>>();
 
-async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutbound: boolean): Promise<string> {
+async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutbound: boolean, mayRecreate: boolean): Promise<string> {
   const name = tenantNetworkName(tenant.slug);
   try {
     const existing = await docker().getNetwork(name).inspect().catch((error: unknown) => {
@@ -37,7 +42,18 @@ async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutb
       if (!belongsTo(existing.Labels, tenant.id)) {
         throw new Error(`network ${name} exists but is not Berth's network for this tenant`);
       }
-      return name;
+      if (existing.Internal === !allowOutbound) return name;
+      // Docker fixes `internal` when a network is created. A changed outbound policy can only
+      // take effect on a new network, and stopped containers still point at the old one, so it
+      // is recreated only when the tenant has no other containers; otherwise the launch is
+      // refused rather than silently running with the old setting.
+      if (!mayRecreate || Object.keys(existing.Containers ?? {}).length > 0) {
+        throw new ServiceError(
+          "conflict",
+          `This tenant's outbound network access was ${allowOutbound ? "allowed" : "turned off"} after its network was created. It takes effect once the tenant's existing containers are removed; remove them and launch again.`,
+        );
+      }
+      await docker().getNetwork(name).remove();
     }
     await docker()
       .createNetwork({

@@ -19,6 +19,14 @@ import { ServiceError } from "@/lib/errors";
  * never choose anything about this container, and it is removed when it exits.
  */
 export async function createTenantVolume(tenant: { id: string; uid: number }, dockerName: string): Promise<void> {
+  // Docker answers a create for an existing name with that volume, labels and driver
+  // options unchanged: a leftover, unmanaged or `o=bind` volume would silently become the
+  // tenant's. Refuse any name that is already taken on the engine.
+  const existing = await docker()
+    .getVolume(dockerName)
+    .inspect()
+    .catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(toServiceError(error, "Checking the volume name"))));
+  if (existing) throw new ServiceError("conflict", "A volume with this name already exists on the engine; choose another name.", [{ path: "name", message: "already taken on the engine" }]);
   try {
     await docker().createVolume({
       Name: dockerName,

@@ -7,12 +7,17 @@ import type { Usage } from "./quota";
  * maxContainers (the row, its name and ports stay) but not toward memory and CPU: they
  * hold none, so starting one re-checks memory and CPU as a launch does
  * (lib/services/containers.ts). Unknown states count, so a new state can never let a
- * tenant past its quota.
+ * tenant past its quota. An `exited` container with restart policy on-failure still
+ * holds them: the engine may restart it on its own at any moment, without asking.
  */
 export const IDLE_STATUSES = ["stopped", "exited", "dead"] as const;
 
-export function holdsResources(status: string): boolean {
-  return !(IDLE_STATUSES as readonly string[]).includes(status);
+/** A container the engine no longer has (the reconciler saw it removed) holds nothing at all. */
+export const GONE_STATUSES = ["missing"] as const;
+
+export function holdsResources(row: { status: string; restart: string }): boolean {
+  if (row.status === "exited" && row.restart === "on-failure") return true;
+  return !(IDLE_STATUSES as readonly string[]).includes(row.status) && !(GONE_STATUSES as readonly string[]).includes(row.status);
 }
 
 export const NO_USAGE: Usage = { containers: 0, memoryMb: 0, cpuMillis: 0, volumes: 0 };
@@ -26,10 +31,13 @@ export const NO_USAGE: Usage = { containers: 0, memoryMb: 0, cpuMillis: 0, volum
 export async function usageByTenant(tx: Tx, tenantIds?: string[]): Promise<Map<string, Usage>> {
   const where = tenantIds ? { tenantId: { in: tenantIds } } : {};
   // Sequential on purpose: inside an interactive transaction queries run one at a time anyway.
-  const counts = await tx.container.groupBy({ by: ["tenantId"], where, _count: { _all: true } });
+  const counts = await tx.container.groupBy({ by: ["tenantId"], where: { ...where, status: { notIn: [...GONE_STATUSES] } }, _count: { _all: true } });
   const held = await tx.container.groupBy({
     by: ["tenantId"],
-    where: { ...where, status: { notIn: [...IDLE_STATUSES] } },
+    where: {
+      ...where,
+      OR: [{ status: { notIn: [...IDLE_STATUSES, ...GONE_STATUSES] } }, { status: "exited", restart: "on-failure" }],
+    },
     _sum: { memoryMb: true, cpuMillis: true },
   });
   const volumes = await tx.volume.groupBy({ by: ["tenantId"], where, _count: { _all: true } });

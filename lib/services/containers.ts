@@ -130,7 +130,7 @@ export async function changeContainerState(actor: Actor, containerId: string, ch
       const tenant = await db.tenant.findUnique({ where: { id: row.tenantId }, select: { suspended: true } });
       if (tenant?.suspended) throw new ServiceError("conflict", "This tenant is suspended; its containers cannot be started.");
     }
-    if (change !== "stop" && !holdsResources(row.status)) {
+    if (change !== "stop" && !holdsResources(row)) {
       await db.$transaction(async (tx) => {
         await reserveQuota(tx, row.tenantId, { memoryMb: row.memoryMb, cpuMillis: row.cpuMillis });
         await tx.container.update({ where: { id: row.id }, data: { status: "running" } });

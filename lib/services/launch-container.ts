@@ -138,7 +138,8 @@ export async function launchContainer(actor: Actor, tenantId: string, input: unk
     const volumes = Object.fromEntries(Object.entries(volumeNames).map(([name, v]) => [name, v.dockerName]));
     const built = buildCreateOptions(req, contextFor(reserved.tenant, req, image, reserved.id, reserved.hostPorts, volumes));
     if (!built.ok) throw violationError(built.violations);
-    await ensureTenantNetwork(tenant, tenant.allowOutbound);
+    const others = await db.container.count({ where: { tenantId, id: { not: reserved.id }, status: { not: "missing" } } });
+    await ensureTenantNetwork(tenant, tenant.allowOutbound, { mayRecreate: others === 0 });
     const scope = await expectedScopeFor(reserved.tenant, { id: reserved.id, imageRef: image.ref });
     dockerId = (await launchWorkload(built.options, scope)).dockerId;
     const launched = dockerId;
@@ -159,8 +160,10 @@ export async function launchContainer(actor: Actor, tenantId: string, input: unk
     });
     return toContainerDto(row, { dockerId: launched, berthId: row.id, state: "running" });
   } catch (error) {
-    if (dockerId) await removeWorkload(tenantId, dockerId).catch(() => undefined);
-    await db.container.delete({ where: { id: reserved.id } }).catch(() => undefined);
+    // The row goes only once the engine is clean; if removal fails it stays `creating`, and
+    // the reconciler's next pass removes the container and releases the reservation.
+    const engineClean = dockerId ? await removeWorkload(tenantId, dockerId).then(() => true, () => false) : true;
+    if (engineClean) await db.container.delete({ where: { id: reserved.id } }).catch(() => undefined);
     throw await recordRefusal(actor, { ...event, target: `container:${req.name}` }, error);
   }
 }

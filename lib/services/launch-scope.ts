@@ -19,20 +19,39 @@ export async function expectedScopeFor(tenant: Tenant, container?: { id: string;
   const [volumes, images, recorded] = await Promise.all([
     db.volume.findMany({ where: { tenantId: tenant.id }, select: { dockerName: true } }),
     container ? Promise.resolve([{ ref: container.imageRef }]) : db.catalogImage.findMany({ select: { ref: true } }),
-    container ? db.container.findUnique({ where: { id: container.id }, select: { memoryMb: true, cpuMillis: true } }) : null,
+    container
+      ? db.container.findUnique({
+          where: { id: container.id },
+          select: { status: true, memoryMb: true, cpuMillis: true, readOnlyRootfs: true, ports: { select: { hostIp: true, hostPort: true, containerPort: true } } },
+        })
+      : null,
   ]);
+  const image = container ? await db.catalogImage.findUnique({ where: { ref: container.imageRef }, select: { healthcheck: true } }) : null;
+  // A known container is held to what it was launched with, not to today's tenant policy
+  // or operator settings: tightening a policy applies to launches from now on and must not
+  // turn running containers into "drift". Its hardening controls never loosen this way.
+  // While the row is still `creating` this is the launch's own assertion: today's policy.
+  const launched = recorded && recorded.status !== "creating" ? recorded : null;
+  const ports = launched?.ports ?? [];
+  const portRange = {
+    from: Math.min(cfg.portRange.from, ...ports.map((p) => p.hostPort)),
+    to: Math.max(cfg.portRange.to, ...ports.map((p) => p.hostPort)),
+  };
   return {
     tenantId: tenant.id,
     uid: tenant.uid,
     gid: tenant.uid,
     networkName: tenantNetworkName(tenant.slug),
-    allowedCapabilities: allowedCapabilities(tenant),
+    // NET_BIND_SERVICE is only ever granted for a container port below 1024 (and capabilities
+    // cannot be added to a running container), so a known container may keep it then.
+    allowedCapabilities: launched ? (launched.ports.some((p) => p.containerPort < 1024) ? ["NET_BIND_SERVICE"] : []) : allowedCapabilities(tenant),
     allowedImageRefs: images.map((i) => i.ref),
     ownedVolumeNames: volumes.map((v) => v.dockerName),
-    hostIp: cfg.publishAddress,
+    hostIp: ports[0]?.hostIp ?? cfg.publishAddress,
     allowPublicBind: cfg.allowPublicBind,
-    portRange: cfg.portRange,
-    allowWritableRootfs: tenant.allowWritableRootfs,
+    portRange,
+    allowWritableRootfs: launched ? !launched.readOnlyRootfs : tenant.allowWritableRootfs,
+    requireHealthcheck: image ? image.healthcheck !== null : undefined,
     allowedRuntimes: [],
     berthId: container?.id,
     // For a known container, exactly the limits Berth recorded for it: a `docker update`

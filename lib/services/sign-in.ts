@@ -1,7 +1,7 @@
 import "server-only";
 import type { ClientInfo } from "@/lib/auth/actor";
 import { verifyPassword } from "@/lib/auth/password";
-import { clearAccountFailures, recordLoginFailure, secondsUntilAllowed } from "@/lib/auth/login-throttle";
+import { forgiveLoginAttempt, recordLoginFailure, secondsUntilAllowed } from "@/lib/auth/login-throttle";
 import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/errors";
@@ -32,13 +32,15 @@ export async function checkPassword(
     });
     throw new ServiceError("rate_limited", retryMessage(wait), undefined, wait);
   }
+  // Counted as a failure before the (slow) hash check and cleared on success: parallel
+  // guesses each see the ones before them, so a burst cannot slip past the limit.
+  const attempt = await recordLoginFailure(email, client.ip);
   const user = await db.user.findUnique({
     where: { email },
     select: { id: true, email: true, disabled: true, passwordHash: true },
   });
   const ok = await verifyPassword(password, user?.passwordHash ?? null);
   if (!user || !ok || user.disabled) {
-    await recordLoginFailure(email, client.ip);
     await recordActivity({ kind: "anonymous", userId: user?.id, email, client }, {
       action,
       outcome: "denied",
@@ -47,7 +49,7 @@ export async function checkPassword(
     // One message for all three: which accounts exist is not for strangers to learn.
     throw new ServiceError("unauthorized", "Wrong email or password.");
   }
-  await clearAccountFailures(email);
+  await forgiveLoginAttempt(email, attempt);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
     await recordActivity({ kind: "anonymous", userId: user.id, email, client }, { action, outcome: "allowed" }, tx);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { removeDockerObjects } from "../support/docker-cleanup";
 
 /**
  * A real SQLite file in a temp folder, migrated with the committed migrations exactly as
@@ -26,19 +27,6 @@ export default function setup(project: TestProject) {
     removeDockerObjects(runId);
     rmSync(dir, { recursive: true, force: true });
   };
-}
-
-/** Safety net after every file's own clean-up: nothing labelled with this run survives it. */
-export function removeDockerObjects(runId: string) {
-  const filter = `label=berth.test=${runId}`;
-  const ids = (args: string[]) =>
-    execFileSync("docker", args, { encoding: "utf8" }).split("\n").map((s) => s.trim()).filter(Boolean);
-  const containers = ids(["ps", "-aq", "--filter", filter]);
-  if (containers.length) execFileSync("docker", ["rm", "-f", "-v", ...containers], { stdio: "pipe" });
-  const volumes = ids(["volume", "ls", "-q", "--filter", filter]);
-  if (volumes.length) execFileSync("docker", ["volume", "rm", "-f", ...volumes], { stdio: "pipe" });
-  const networks = ids(["network", "ls", "-q", "--filter", filter]);
-  if (networks.length) execFileSync("docker", ["network", "rm", ...networks], { stdio: "pipe" });
 }
 
 declare module "vitest" {

@@ -1,6 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { parseInput } from "@/lib/validation";
 import { redirect } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
@@ -49,9 +51,13 @@ export async function launchAction(tenantId: string, _prev: FormState, formData:
   redirect(`/containers/${containerId}`);
 }
 
-export async function containerAction(containerId: string, change: "start" | "stop" | "restart" | "remove"): Promise<FormState> {
+const containerChange = z.enum(["start", "stop", "restart", "remove"]);
+
+export async function containerAction(containerId: string, requested: "start" | "stop" | "restart" | "remove"): Promise<FormState> {
   const actor = await requireSessionActor();
   try {
+    // Server Action arguments come from the client as they are: check them like any input.
+    const change = parseInput(containerChange, requested);
     if (change === "remove") {
       await removeContainer(actor, containerId);
     } else {
@@ -62,6 +68,6 @@ export async function containerAction(containerId: string, change: "start" | "st
   }
   revalidatePath(`/containers/${containerId}`);
   revalidatePath("/dashboard");
-  if (change === "remove") redirect("/dashboard");
-  return { ok: true, message: `Container ${change === "stop" ? "stopped" : change === "start" ? "started" : "restarted"}.` };
+  if (requested === "remove") redirect("/dashboard");
+  return { ok: true, message: `Container ${requested === "stop" ? "stopped" : requested === "start" ? "started" : "restarted"}.` };
 }

@@ -1,4 +1,4 @@
-import { errorResponse, json, readJson } from "@/lib/api/respond";
+import { assertSameOrigin, errorResponse, json, readJson } from "@/lib/api/respond";
 import { getSessionActor } from "@/lib/auth/session";
 import { addCatalogImage } from "@/lib/services/images";
 
@@ -7,16 +7,16 @@ import { addCatalogImage } from "@/lib/services/images";
  * NDJSON so the browser can draw the pull's progress while it happens. One line per
  * event: {type:"progress",…}, then {type:"done",image} or {type:"error",error}.
  *
- * It takes the session cookie for a write, which /api/v1 never does. That is safe here
- * because readJson insists on Content-Type: application/json, which a cross-site form
- * cannot send and cross-site fetch cannot send without a CORS preflight this route does
- * not answer; the cookie is also SameSite=Lax.
+ * It takes the session cookie for a write, which /api/v1 never does, so it only accepts
+ * requests the browser marks as coming from the portal's own pages (assertSameOrigin), and
+ * only an exact application/json body.
  */
 export async function POST(req: Request): Promise<Response> {
   const actor = await getSessionActor();
   if (!actor) return json({ error: { code: "unauthorized", message: "Your session has ended. Sign in again." } }, 401);
   let input: unknown;
   try {
+    assertSameOrigin(req);
     input = await readJson(req);
   } catch (error) {
     return errorResponse(error);
