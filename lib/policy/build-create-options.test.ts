@@ -15,7 +15,7 @@ function refusal(req: LaunchRequest, ctx: TenantContext): string[] {
 describe("buildCreateOptions", () => {
   test("builds the documented hardened body", () => {
     const o = built();
-    expect(o.name).toBe("berth-acme-web");
+    expect(o.name).toBe("berth-acme_web");
     expect(o.User).toBe("10001:10001");
     expect(o.Image).toBe("berth-policy-helper:test");
     expect(o.Cmd).toEqual(["/bin/sleep", "600"]);

@@ -170,7 +170,9 @@ export function buildCreateOptions(req: LaunchRequest, ctx: TenantContext): Buil
 
   const memory = req.memoryMb * MIB;
   const options: DockerCreateOptions = {
-    name: `berth-${ctx.tenantSlug}-${req.name}`,
+    // "_" cannot occur in a slug or a name: `berth-a_b-c` and `berth-a-b_c` never collide
+    // (with "-" tenant a's "b-c" and tenant a-b's "c" would both be berth-a-b-c).
+    name: `berth-${ctx.tenantSlug}_${req.name}`,
     Image: ctx.image.ref,
     User: `${ctx.uid}:${ctx.gid}`,
     Env: Object.keys(req.env ?? {}).map((key) => `${key}=${req.env?.[key] ?? ""}`),

@@ -127,9 +127,9 @@ export function checkImage(image: unknown, path: string, run: CheckRun): void {
   }
 }
 
-/** Create uses `berth-<slug>-<name>`; inspect prefixes it with "/". */
+/** Create uses `berth-<slug>_<name>`; inspect prefixes it with "/". */
 export function checkName(name: unknown, path: string, run: CheckRun): void {
-  const prefix = `${run.mode === "inspect" ? "/" : ""}${run.scope.networkName}-`;
+  const prefix = `${run.mode === "inspect" ? "/" : ""}${run.scope.networkName}_`;
   if (!isString(name) || !name.startsWith(prefix) || !CONTAINER_NAME_PART.test(name.slice(prefix.length))) {
     run.out.push(violation("O3", path, `must be "${prefix}<name>" (got ${show(name)})`));
   }

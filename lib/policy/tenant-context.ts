@@ -42,7 +42,7 @@ export interface TenantContext {
   tenantSlug: string;
   /** The id Berth gave this container (label `berth.id`). */
   berthId: string;
-  /** The request's name; the Docker name becomes `berth-<slug>-<name>`. */
+  /** The request's name; the Docker name becomes `berth-<slug>_<name>`. */
   containerName: string;
   uid: number;
   gid: number;

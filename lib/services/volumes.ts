@@ -42,13 +42,13 @@ export async function createVolume(actor: Actor, tenantId: string, input: unknow
   const event = { action: "volume.create", tenantId, details: { input: input as Record<string, unknown> } };
   const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
   if (!tenant) throw notFound("Tenant");
-  let row: VolumeRow;
+  let row: VolumeRow & { dockerName: string };
   try {
     const { name } = parseInput(createVolumeSchema, input);
     row = await db.$transaction(async (tx) => {
       await reserveQuota(tx, tenantId, { volumes: 1 });
       return tx.volume.create({
-        data: { tenantId, name, dockerName: `berth-${tenant.slug}-${name}`, createdById: actor.userId },
+        data: { tenantId, name, dockerName: `berth-${tenant.slug}_${name}`, createdById: actor.userId },
         include: { mounts: { select: { containerId: true } } },
       });
     });
@@ -59,7 +59,7 @@ export async function createVolume(actor: Actor, tenantId: string, input: unknow
     throw await recordRefusal(actor, event, refused);
   }
   try {
-    await createTenantVolume(tenant, `berth-${tenant.slug}-${row.name}`);
+    await createTenantVolume(tenant, row.dockerName);
   } catch (error) {
     await db.volume.delete({ where: { id: row.id } }).catch(() => undefined);
     throw await recordRefusal(actor, { ...event, target: `volume:${row.name}` }, error);
