@@ -43,13 +43,15 @@ export async function reconcileAll(options: { staleCreatingMs?: number } = {}): 
     await refreshContainer(row, info);
   }
   const tenants = new Set((await db.tenant.findMany({ select: { id: true } })).map((t) => t.id));
+  const volumes = new Set((await db.volume.findMany({ select: { dockerName: true } })).map((v) => v.dockerName));
   const managed = await listManagedVolumesAndNetworks();
   return {
     at: new Date().toISOString(),
     checked: rows.length,
     cleanedUp,
     orphans: {
-      volumes: managed.volumes.filter((v) => !tenants.has(v.tenantId)).map((v) => v.name),
+      // A volume Berth has no record of (its tenant is gone, or the engine kept it when it was deleted).
+      volumes: managed.volumes.filter((v) => !volumes.has(v.name)).map((v) => v.name),
       networks: managed.networks.filter((n) => !tenants.has(n.tenantId)).map((n) => n.name),
     },
   };

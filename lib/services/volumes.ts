@@ -70,24 +70,29 @@ export async function createVolume(actor: Actor, tenantId: string, input: unknow
 
 /** Deletes a volume and its data; refused while any container of the tenant mounts it. */
 export async function deleteVolume(actor: Actor, volumeId: string): Promise<void> {
-  const volume = await db.volume.findFirst({
-    where: { id: volumeId, tenant: tenantWhere(actor) },
-    include: { mounts: { include: { container: { select: { name: true } } } } },
-  });
+  const volume = await db.volume.findFirst({ where: { id: volumeId, tenant: tenantWhere(actor) } });
   if (!volume) throw notFound("Volume");
   assertCanActInTenant(actor, volume.tenantId, "owner");
   const event = { action: "volume.remove", tenantId: volume.tenantId, target: `volume:${volume.name}`, details: { volumeId } };
   try {
-    if (volume.mounts.length) {
-      const names = volume.mounts.map((m) => m.container.name).join(", ");
-      throw new ServiceError("conflict", `The volume "${volume.name}" is mounted by ${names}; remove those containers first.`);
-    }
-    await removeTenantVolume(volume.tenantId, volume.dockerName);
+    await db.$transaction(async (tx) => {
+      // The tenant lock launches take before they add mounts (lib/quota/reserve.ts): no
+      // launch can mount the volume between this check and the row's removal.
+      await tx.tenant.update({ where: { id: volume.tenantId }, data: { reservationVersion: { increment: 1 } } });
+      const mounts = await tx.containerMount.findMany({ where: { volumeId: volume.id, container: { tenantId: volume.tenantId } }, include: { container: { select: { name: true } } } });
+      if (mounts.length) {
+        const names = mounts.map((m) => m.container.name).join(", ");
+        throw new ServiceError("conflict", `The volume "${volume.name}" is mounted by ${names}; remove those containers first.`);
+      }
+      await tx.volume.delete({ where: { id: volume.id } });
+      await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
+    });
   } catch (error) {
     throw await recordRefusal(actor, event, error);
   }
-  await db.$transaction(async (tx) => {
-    await tx.volume.delete({ where: { id: volume.id } });
-    await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
-  });
+  // The row is gone, so nothing in Berth can mount it any more. Should the engine refuse
+  // (something outside Berth uses it), the volume is left and shows as an orphan on /health.
+  await removeTenantVolume(volume.tenantId, volume.dockerName).catch((error: unknown) =>
+    recordActivity(actor, { ...event, outcome: "failed", reason: `the engine kept the volume: ${error instanceof Error ? error.message : String(error)}` }),
+  );
 }

@@ -74,7 +74,7 @@ export default async function HealthPage() {
         <div className="empty"><strong>No orphans</strong>Every Berth volume and network on the engine belongs to a tenant that exists.</div>
       ) : (
         <div className="panel">
-          <p className="muted" style={{ marginTop: 0 }}>Berth-labelled objects whose tenant no longer exists in this portal. They are reported, never deleted automatically.</p>
+          <p className="muted" style={{ marginTop: 0 }}>Berth-labelled volumes this portal has no record of, and networks whose tenant no longer exists. They are reported, never deleted automatically.</p>
           {report.orphans.volumes.length > 0 && <p><strong>Volumes:</strong> {report.orphans.volumes.join(", ")}</p>}
           {report.orphans.networks.length > 0 && <p><strong>Networks:</strong> {report.orphans.networks.join(", ")}</p>}
         </div>
