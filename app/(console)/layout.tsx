@@ -1,5 +1,5 @@
 import { requireSessionActor } from "@/lib/auth/session";
-import { engineStatus } from "@/lib/docker/engine";
+import { engineReachable } from "@/lib/services/health";
 import { listTenants } from "@/lib/services/tenants";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
 import { SideNav } from "@/components/side-nav";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireSessionActor();
   const [engine, tenants, current] = await Promise.all([
-    engineStatus(),
+    engineReachable(),
     actor.memberships.length > 1 ? listTenants(actor) : Promise.resolve([]),
     currentTenantId(actor),
   ]);

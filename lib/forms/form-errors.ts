@@ -1,17 +1,11 @@
 import "server-only";
-import type { z } from "zod";
 import { ServiceError } from "@/lib/errors";
 import type { FormState } from "@/lib/forms/form-state";
-import { fieldErrorsOf } from "@/lib/validation";
 
 function byPath(fields: { path: string; message: string }[]): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   for (const f of fields) (errors[f.path || "_form"] ??= []).push(f.message);
   return errors;
-}
-
-export function formErrorsFromZod(error: z.ZodError): FormState {
-  return { message: "Check the highlighted fields.", errors: byPath(fieldErrorsOf(error)) };
 }
 
 /** Turns a service error into form state; anything else is rethrown (it is a bug or a redirect). */

@@ -8,6 +8,11 @@ export interface Health {
   docker: { reachable: boolean; version?: string };
 }
 
+/** For the console's banner: only whether the engine answers (within a second). */
+export async function engineReachable(): Promise<{ reachable: boolean }> {
+  return { reachable: (await engineStatus(1000)).reachable };
+}
+
 export async function getHealth(): Promise<Health> {
   const [dbOk, engine] = await Promise.all([
     db.$queryRaw`SELECT 1`.then(() => true, () => false),

@@ -73,15 +73,17 @@ function contextFor(tenant: Tenant, req: LaunchRequest, image: CatalogImage, con
  * port stays held and no row is left in a live state. Every refusal is recorded.
  */
 export async function launchContainer(actor: Actor, tenantId: string, input: unknown): Promise<ContainerDto> {
-  assertCanActInTenant(actor, tenantId);
   const event = { action: "container.launch", tenantId, details: { request: input as Record<string, unknown> } };
-  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
-  if (!tenant) throw notFound("Tenant");
-
+  let tenant: Tenant;
   let req: LaunchRequest;
   let image: CatalogImage;
   let volumeNames: Record<string, { id: string; dockerName: string }>;
   try {
+    // Inside the recording: an attempt on a tenant the caller does not belong to is an event too.
+    assertCanActInTenant(actor, tenantId);
+    const found = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
+    if (!found) throw notFound("Tenant");
+    tenant = found;
     if (tenant.suspended) throw new ServiceError("conflict", "This tenant is suspended; containers cannot be launched until an administrator resumes it.");
     const parsed = parseLaunchRequest(input);
     if (!parsed.ok) throw violationError(parsed.violations);
