@@ -10,7 +10,11 @@ export default defineConfig({
   globalTeardown: "./e2e/global-teardown.ts",
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry, for one known environmental flake: Chromium aborts in-flight requests with
+  // ERR_NETWORK_CHANGED when a network interface appears, and Docker adds one for every
+  // tenant network and container these tests create. A test that fails twice still fails,
+  // and Playwright reports a retried pass as "flaky".
+  retries: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],

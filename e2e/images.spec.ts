@@ -88,7 +88,14 @@ test("a member sees the catalog read-only, and cannot add through the pull route
   await expect(page.getByRole("form", { name: "Add image" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Remove / })).toHaveCount(0);
 
-  const res = await page.request.post("/images/pull", { data: { ref: missing, name: "Sneaky" } });
+  // A request that does not come from the portal's own pages is refused before anything else
+  // (the pull route takes the session cookie for a write).
+  const foreign = await page.request.post("/images/pull", { data: { ref: missing, name: "Sneaky" } });
+  expect(foreign.status()).toBe(403);
+  expect((await foreign.json()).error.code).toBe("forbidden");
+  // From the portal's own origin, the member's role is what refuses it.
+  const origin = new URL(page.url()).origin;
+  const res = await page.request.post("/images/pull", { headers: { origin }, data: { ref: missing, name: "Sneaky" } });
   const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { type: string; error?: { code: string } });
   expect(lines).toEqual([{ type: "error", error: expect.objectContaining({ code: "forbidden" }) }]);
 });
