@@ -1,0 +1,172 @@
+/**
+ * `npm run bench` (via scripts/bench.sh, which builds and starts the portal and sets the
+ * environment): the five figures of the benchmark issue, each next to its raw-daemon
+ * baseline measured in the same run. Writes $BENCH_RESULTS_DIR/latest.json and prints
+ * the table. Everything it creates on the engine carries `berth.test=$BERTH_TEST_RUN_ID`
+ * and is removed at the end, whatever happened.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { db } from "@/lib/db";
+import { docker } from "@/lib/docker/client";
+import { exportCsv, queryActivity } from "./activity";
+import { seedActivity } from "./activity-seed";
+import { adminApi, createOperator, createTenant, GENEROUS, PASSWORD, type BenchTenant } from "./fixtures";
+import { sessionCookie } from "./http";
+import { concurrentLaunches, launchOverhead } from "./launch";
+import { listAtScale, removeScale, seedScale } from "./list";
+import { pageWeight } from "./page-weight";
+import { removeRunObjects } from "./raw-docker";
+import { markdownTable, timingRow, valueRow, type Row } from "./report";
+import { runId } from "./run-id";
+
+const int = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a whole number`);
+  return v;
+};
+
+const sizes = {
+  launchRuns: int("BENCH_RUNS", 30),
+  concurrentRounds: int("BENCH_CONCURRENT_ROUNDS", 3),
+  concurrentTenants: 10,
+  perTenantConcurrent: 5,
+  scaleTenants: int("BENCH_SCALE_TENANTS", 20),
+  scaleContainers: int("BENCH_SCALE_CONTAINERS", 500),
+  scaleConcurrency: int("BENCH_SCALE_CONCURRENCY", 8),
+  listRuns: int("BENCH_LIST_RUNS", 100),
+  events: int("BENCH_EVENTS", 1_000_000),
+  recorderSample: int("BENCH_RECORDER_SAMPLE", 2000),
+  recorderMaxSeconds: int("BENCH_RECORDER_MAX_SECONDS", 600),
+  eventBatch: int("BENCH_EVENT_BATCH", 1000),
+  queryRuns: int("BENCH_QUERY_RUNS", 30),
+};
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5").split(",").map((s) => s.trim()));
+const distDir = process.env.BENCH_DIST_DIR ?? path.join(process.cwd(), ".next");
+const serverPid = int("BENCH_SERVER_PID", 0);
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(process.cwd(), "bench", "results");
+
+// The machine is shared: the load average next to every item says how quiet it was.
+const loads: { at: string; load1: number; load5: number }[] = [];
+const log = (s: string) => {
+  const [load1, load5] = os.loadavg();
+  if (/^\d\./.test(s)) loads.push({ at: s.slice(0, 2), load1: Math.round(load1 * 100) / 100, load5: Math.round(load5 * 100) / 100 });
+  console.log(`\x1b[1m[bench]\x1b[0m ${s}  (load ${load1.toFixed(2)})`);
+};
+
+async function machine() {
+  const cpus = os.cpus();
+  const version = await docker().version();
+  return {
+    date: new Date().toISOString(),
+    nproc: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    kernel: os.release(),
+    node: process.version,
+    docker: `${version.Version} (API ${version.ApiVersion})`,
+  };
+}
+
+async function main() {
+  const results: Record<string, unknown> = { runId, sizes, machine: await machine() };
+  const rows: Row[] = [];
+  const t0 = Date.now();
+  try {
+    const admin = await adminApi();
+    const operator = await createOperator(admin);
+    const home = await createTenant(admin, "main", GENEROUS);
+
+    if (only.has("5")) {
+      log("5. page weight");
+      const cookie = await sessionCookie(home.email, PASSWORD);
+      const pages = [
+        await pageWeight(distDir, "/(console)/dashboard", "/dashboard", cookie),
+        await pageWeight(distDir, "/(console)/containers/new", "/containers/new", cookie),
+      ];
+      results.pageWeight = pages;
+      for (const p of pages) rows.push(valueRow("5", `first-load JS ${p.route} (gzip)`, `${p.gzipKb} KB (${p.chunks} chunks; served HTML: ${p.htmlGzipKb} KB)`, "≤ 200 KB", p.gzipKb <= 200));
+    }
+
+    if (only.has("1")) {
+      log(`1. launch overhead: ${sizes.launchRuns} sequential launches each side`);
+      const r = await launchOverhead(home, sizes.launchRuns);
+      results.launchOverhead = r;
+      rows.push(timingRow("1", "launch (POST …/containers vs create+start)", r.portal, r.raw, "ratio ≤ 1.05", r.ratioMedian <= 1.05, r.ratioMedian));
+    }
+
+    if (only.has("2")) {
+      const n = sizes.concurrentTenants * sizes.perTenantConcurrent;
+      log(`2. concurrent launches: ${n} from ${sizes.concurrentTenants} tenants at once, ${sizes.concurrentRounds} rounds`);
+      const tenants: BenchTenant[] = [];
+      const limit = sizes.perTenantConcurrent;
+      for (let i = 0; i < sizes.concurrentTenants; i++) {
+        // Exactly room for the round's launches: the quota proof needs a limit that binds.
+        tenants.push(await createTenant(admin, `c${i}`, { maxContainers: limit, maxMemoryMb: limit * 64, maxCpuMillis: limit * 100, maxVolumes: 0 }));
+      }
+      const r = await concurrentLaunches(tenants, limit, sizes.concurrentRounds);
+      results.concurrentLaunches = r;
+      rows.push(timingRow("2", `${n} launches in parallel, wall clock`, r.portalWallMs, r.rawWallMs, "ratio ≤ 1.2", r.ratioMedian <= 1.2, r.ratioMedian));
+      const q = r.quotaProof;
+      rows.push(valueRow("2", "quota held under concurrency", `${q.overQuotaRefused}/${q.overQuotaAttempts} over-quota launches refused; max ${q.maxRunningPerTenant} running / ${q.maxUsedPerTenant} counted per tenant (limit ${q.perTenantLimit})`, "none exceeded", q.allWithinQuota));
+    }
+
+    if (only.has("3")) {
+      const perTenant = Math.ceil(sizes.scaleContainers / sizes.scaleTenants);
+      log(`3. list at scale: launching ${perTenant * sizes.scaleTenants} containers in ${sizes.scaleTenants} tenants through the API`);
+      const tenants: BenchTenant[] = [];
+      for (let i = 0; i < sizes.scaleTenants; i++) tenants.push(await createTenant(admin, `s${i}`, GENEROUS));
+      const seeded = await seedScale(tenants, perTenant, sizes.scaleConcurrency);
+      log(`   ${seeded.containers} containers in ${seeded.seconds} s (${seeded.launchesPerSecond}/s)`);
+      // Let the short jobs exit and the reconciler record it before measuring.
+      await new Promise((r) => setTimeout(r, 5000));
+      const r = await listAtScale(tenants[0], seeded.containers, sizes.listRuns);
+      results.listAtScale = { ...r, seeding: { containers: seeded.containers, seconds: seeded.seconds, launchesPerSecond: seeded.launchesPerSecond } };
+      rows.push(timingRow("3", `GET …/containers (${r.tenantContainers} of ${r.totalContainers})`, r.api, r.raw, "p95 ≤ 50 ms", r.api.p95 <= 50, r.apiRatioMedian));
+      rows.push(timingRow("3", `/dashboard page render (${r.pageHtmlKb} KB HTML)`, r.page, r.raw, "p95 ≤ 50 ms", r.page.p95 <= 50));
+      log("   removing the scale containers through the API");
+      await removeScale(seeded);
+    }
+
+    if (only.has("4")) {
+      log(`4. activity at scale: ${sizes.events} events`);
+      const users = await db.user.findMany({ select: { id: true, email: true } });
+      const tenantIds = (await db.tenant.findMany({ select: { id: true } })).map((t) => t.id);
+      const seed = await seedActivity({ count: sizes.events, tenantIds, users, sample: sizes.recorderSample, maxRecorderSeconds: sizes.recorderMaxSeconds, batch: sizes.eventBatch, log });
+      log(`   seeded in ${seed.totalSeconds} s`);
+      const q = await queryActivity(operator, tenantIds[0], sizes.queryRuns);
+      const total = await db.activityEvent.count();
+      log(`   ${total} events in the log; exporting as CSV`);
+      const e = serverPid ? await exportCsv(operator, serverPid) : null;
+      results.activity = { seed, totalEvents: total, query: q, export: e };
+      rows.push(timingRow("4", `GET /activity filtered (${q.perFilter.length} filters × ${sizes.queryRuns}, ${total} events)`, q.overall, null, "p95 ≤ 50 ms", q.overall.p95 <= 50));
+      const worst = [...q.perFilter].sort((a, b) => b.summary.p95 - a.summary.p95)[0];
+      if (worst) rows.push(timingRow("4", `  slowest filter: ${worst.filter}`, worst.summary, null, "p95 ≤ 50 ms", worst.summary.p95 <= 50));
+      if (e) {
+        rows.push(valueRow("4", `CSV export of ${e.rows} rows (${(e.bytes / 2 ** 20).toFixed(0)} MB in ${e.seconds} s)`, `${e.rowsPerSecond} rows/s`, "≥ 100k rows/s", e.rowsPerSecond >= 100_000));
+        rows.push(valueRow("4", "server peak RSS during export", `${e.peakRssMb} MB (+${e.peakIncrementMb} MB over ${e.rssBeforeMb} MB before)`, "≤ 256 MB", e.peakRssMb <= 256));
+      }
+    }
+  } finally {
+    log("cleaning up engine objects of this run");
+    const removed = await removeRunObjects();
+    results.cleanup = removed;
+    log(`   removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes${removed.networksLeft ? `; ${removed.networksLeft} network(s) the engine would not remove` : ""}`);
+    results.loadAverages = loads;
+    results.rows = rows;
+    results.totalSeconds = Math.round((Date.now() - t0) / 1000);
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(path.join(resultsDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
+    console.log("\n" + markdownTable(rows) + "\n");
+    log(`results: ${path.join(resultsDir, "latest.json")} (${results.totalSeconds} s)`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error("[bench] failed:", error instanceof Error ? error.stack ?? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `npm run bench`: the performance benchmark (bench/, not part of `npm test`). Builds and
+# starts the portal on a database and secret of its own, runs bench/run.ts against it and a
+# real daemon, prints the table and writes bench/results/latest.json. Everything it
+# creates is removed on exit: the server (by its own pid), the engine objects labelled
+# with this run, the temp folder.
+#
+# The portal is built and run from a snapshot of this checkout in a temp folder, not from
+# the checkout itself: other people run `next build` here and share `.next`, and a custom
+# distDir would make `next build` rewrite the tracked tsconfig.json (it adds
+# `<distDir>/types/**` to "include"). node_modules is hard-linked into the snapshot (fast, no
+# extra space): Turbopack refuses a node_modules symlink that leaves the project root.
+#
+# Sizes: BENCH_RUNS, BENCH_CONCURRENT_ROUNDS, BENCH_SCALE_CONTAINERS, BENCH_SCALE_TENANTS,
+# BENCH_LIST_RUNS, BENCH_EVENTS, BENCH_QUERY_RUNS (see bench/run.ts); BENCH_ONLY=1,3 runs a
+# subset; BENCH_KEEP=1 keeps the temp folder.
+source "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+bash scripts/ensure-node-deps.sh
+bash scripts/ensure-docker.sh
+bash scripts/ensure-images.sh
+
+port=${BENCH_PORT:-3900}
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is in use; set BENCH_PORT to a free one"; fi
+
+work=$(mktemp -d /tmp/berth-bench.XXXXXX)
+run_id="bench-$(date +%s)-$$"
+server_pid=""
+cleanup() {
+  local rc=$?
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  # Safety net after bench/run.ts's own clean-up (e.g. if it was killed): nothing of this run survives.
+  local filter="label=berth.test=$run_id" ids
+  ids=$(docker ps -aq --filter "$filter" 2>/dev/null || true)
+  [ -n "$ids" ] && docker rm -f -v $ids >/dev/null 2>&1 || true
+  ids=$(docker network ls -q --filter "$filter" 2>/dev/null || true)
+  [ -n "$ids" ] && docker network rm $ids >/dev/null 2>&1 || true
+  ids=$(docker volume ls -q --filter "$filter" 2>/dev/null || true)
+  [ -n "$ids" ] && docker volume rm -f $ids >/dev/null 2>&1 || true
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "snapshot of the checkout in $work/app"
+snap="$work/app"
+mkdir -p "$snap"
+# Tracked and untracked-but-not-ignored files: the working tree as it is now (read-only git).
+git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$snap" 2>/dev/null || true
+cp -al node_modules "$snap/node_modules" 2>/dev/null || cp -a node_modules "$snap/node_modules"
+cd "$snap"
+npx prisma generate >/dev/null
+
+export DATABASE_URL="file:$work/bench.db"
+export AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
+export BERTH_ADMIN_EMAIL="admin@bench.berth"
+export BERTH_ADMIN_PASSWORD="bench-admin-password"
+export NEXT_TELEMETRY_DISABLED=1
+export BERTH_TEST_RUN_ID="$run_id"
+# Host ports of its own: the portal allocates from the first part, the raw baseline uses the rest.
+export BERTH_PORT_RANGE="${BENCH_PORT_RANGE:-24000-24799}"
+export BENCH_RAW_PORT_RANGE="${BENCH_RAW_PORT_RANGE:-24800-24999}"
+
+say "database, first admin, production build"
+npx prisma migrate deploy >/dev/null
+npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null
+npx next build >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; die "next build failed"; }
+
+say "starting the portal on 127.0.0.1:$port"
+# node directly (not npx) so $! is the server itself: its pid is what we stop and whose memory we read.
+node node_modules/next/dist/bin/next start --hostname 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { tail -40 "$work/server.log"; die "the portal exited"; }
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null || { tail -40 "$work/server.log"; die "the portal did not answer"; }
+
+BENCH_BASE_URL="http://127.0.0.1:$port" BENCH_SERVER_PID="$server_pid" BENCH_DIST_DIR="$snap/.next" \
+  BENCH_RESULTS_DIR="$repo/bench/results" npx tsx --conditions=react-server bench/run.ts
