@@ -20,6 +20,8 @@ export interface ReconcilerStatus {
 const LEASE_TTL_MS = 30_000;
 const LEASE_RENEW_MS = 10_000;
 const MAX_BACKOFF_MS = 30_000;
+const CREATING_RETRIES = 60;
+const CREATING_RETRY_MS = 500;
 
 function leaseName(): string {
   return `reconciler:${process.env.DOCKER_HOST || "unix:///var/run/docker.sock"}`;
@@ -43,6 +45,15 @@ export class Reconciler {
 
   snapshot(): ReconcilerStatus {
     return { ...this.status };
+  }
+
+  /**
+   * True while this process leads, follows the event stream and has finished a full pass:
+   * the Container rows are then as fresh as the engine's events, so lists can be served
+   * from the database instead of asking the engine on every request.
+   */
+  rowsAreLive(): boolean {
+    return this.status.leading && this.status.connected && this.status.lastReport !== null && this.status.lastError === null;
   }
 
   start(): void {
@@ -123,13 +134,21 @@ export class Reconciler {
     this.status.lastError = error instanceof Error ? error.message : String(error);
   }
 
-  private enqueue(event: WorkloadEvent): void {
+  private enqueue(event: WorkloadEvent, attempt = 0): void {
     if (!event.berthId) return;
     this.queue = this.queue
       .then(async () => {
         const row = await db.container.findUnique({ where: { id: event.berthId }, include: { tenant: true } });
         // Only containers of this Berth's database, and only their own tenant's labels.
         if (!row || row.tenantId !== event.tenantId) return;
+        if (row.status === "creating") {
+          // The launch has not committed yet (a container can exit before it does): look
+          // again shortly, so that exit is not lost until the next full pass.
+          if (attempt < CREATING_RETRIES) {
+            setTimeout(() => this.enqueue(event, attempt + 1), CREATING_RETRY_MS).unref();
+          }
+          return;
+        }
         const info = event.action === "destroy" || !row.dockerId ? null : await inspectWorkload(row.tenantId, row.dockerId);
         await refreshContainer(row, info);
         this.status.eventsHandled++;

@@ -31,6 +31,22 @@ export interface ContainerRow {
   createdAt: Date;
   createdByEmail: string | null;
   ports: { hostIp: string; hostPort: number; protocol: string; containerPort: number }[];
+  /** What the reconciler last saw on the engine. */
+  exitCode?: number | null;
+  oomKilled?: boolean;
+  health?: string | null;
+}
+
+const RECORDED_STATE: Record<string, string> = { running: "running", restarting: "restarting", exited: "exited", stopped: "exited", dead: "dead" };
+
+/**
+ * The engine's state as the reconciler last recorded it on the row (null for `missing`):
+ * used instead of asking the engine while the reconciler follows its events.
+ */
+export function recordedState(row: ContainerRow & { dockerId: string | null }): WorkloadState | null {
+  const state = RECORDED_STATE[row.status];
+  if (!state || !row.dockerId) return null;
+  return { dockerId: row.dockerId, berthId: row.id, state, exitCode: row.exitCode ?? undefined, oomKilled: row.oomKilled, health: row.health ?? undefined };
 }
 
 /**

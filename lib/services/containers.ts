@@ -16,7 +16,8 @@ import {
   workloadState,
 } from "@/lib/docker/workloads";
 import { ServiceError, forbidden, notFound } from "@/lib/errors";
-import { toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
+import { recordedState, toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
+import { currentReconciler } from "@/lib/reconciler/reconciler";
 import { recordRefusal } from "@/lib/services/denials";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
@@ -31,6 +32,9 @@ export async function listContainers(actor: Actor, tenantId: string): Promise<Co
     include: withPorts,
     orderBy: { createdAt: "desc" },
   });
+  // While this process's reconciler follows the engine, the rows are as fresh as its events:
+  // no engine call per page view. Otherwise ask the engine (one label-filtered list).
+  if (currentReconciler()?.rowsAreLive()) return rows.map((row) => toContainerDto(row, recordedState(row)));
   const live = rows.length ? await listWorkloads(tenantId) : new Map();
   return rows.map((row) => toContainerDto(row, live.get(row.id) ?? null));
 }

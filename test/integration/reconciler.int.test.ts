@@ -99,6 +99,24 @@ describe("the reconciler follows the engine (real daemon, event stream)", () => 
   });
 });
 
+describe("lists while the reconciler follows the engine", () => {
+  it("are served from the rows it keeps, without asking the engine", async () => {
+    const globals = globalThis as unknown as { berthReconciler?: Reconciler };
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "listed", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    // A row state the engine would contradict shows which source the list used.
+    await db.container.update({ where: { id: c.id }, data: { status: "restarting" } });
+    expect((await listContainers(tenant.owner, tenant.id)).find((x) => x.id === c.id)?.status).toBe("running");
+    globals.berthReconciler = reconciler;
+    try {
+      expect(reconciler.rowsAreLive()).toBe(true);
+      expect((await listContainers(tenant.owner, tenant.id)).find((x) => x.id === c.id)?.status).toBe("restarting");
+    } finally {
+      globals.berthReconciler = undefined;
+      await db.container.update({ where: { id: c.id }, data: { status: "running" } });
+    }
+  });
+});
+
 describe("full reconciliation on start", () => {
   it("cleans up a launch that was interrupted between create and start", async () => {
     // What a crash leaves: a `creating` row and a created, never-started container with its labels.
