@@ -1,10 +1,9 @@
-import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { docker } from "@/lib/docker/client";
 import { LABEL, tenantFilter } from "@/lib/docker/labels";
 import { tenantNetworkName } from "@/lib/docker/networks";
 import { buildCreateOptions, parseLaunchRequest, type DockerCreateOptions, type TenantContext } from "@/lib/policy";
-import { allowedCapabilities } from "@/lib/services/launch-scope";
+import { contextFor } from "@/lib/services/launch-container";
 import { runId } from "./run-id";
 
 /**
@@ -42,32 +41,10 @@ export async function rawCreateOptions(tenantId: string, request: { name: string
   const parsed = parseLaunchRequest(request);
   if (!parsed.ok) throw new Error(`bench launch request is invalid: ${JSON.stringify(parsed.violations)}`);
   const req = parsed.value;
-  const cfg = config();
-  const ctx: TenantContext = {
-    tenantId: tenant.id,
-    tenantSlug: tenant.slug,
-    // Not a row in the database: the reconciler ignores events of ids it does not know.
-    berthId: `${runId}-raw-${++rawSeq}`,
-    containerName: req.name,
-    uid: tenant.uid,
-    gid: tenant.uid,
-    networkName: tenantNetworkName(tenant.slug),
-    allowedCapabilities: allowedCapabilities(tenant),
-    maxMemoryMb: tenant.containerMaxMemoryMb,
-    maxCpuMillis: tenant.containerMaxCpuMillis,
-    allowWritableRootfs: tenant.allowWritableRootfs,
-    image: {
-      id: image.id,
-      ref: image.ref,
-      defaultCommand: image.defaultCommand ? (JSON.parse(image.defaultCommand) as string[]) : undefined,
-      healthcheck: image.healthcheck ? JSON.parse(image.healthcheck) : undefined,
-    },
-    hostIp: cfg.publishAddress,
-    allowPublicBind: cfg.allowPublicBind,
-    hostPorts: req.ports.map((p) => ({ container: p.container, protocol: p.protocol, hostPort: takeRawPort() })),
-    volumes: {},
-    testRunId: runId,
-  };
+  // Not a row in the database: the reconciler ignores events of ids it does not know.
+  const hostPorts = req.ports.map((p) => ({ container: p.container, protocol: p.protocol, hostPort: takeRawPort() }));
+  const ctx: TenantContext = { ...contextFor(tenant, req, image, `${runId}-raw-${++rawSeq}`, hostPorts, {}), testRunId: runId };
+
   const built = buildCreateOptions(req, ctx);
   if (!built.ok) throw new Error(`buildCreateOptions refused the bench request: ${JSON.stringify(built.violations)}`);
   return built.options;

@@ -36,7 +36,8 @@ async function catalogImageFor(req: LaunchRequest): Promise<CatalogImage> {
   throw violationError([{ control: "O2", path, message: "only images from the catalog can be launched; pick one from the catalog" }]);
 }
 
-function contextFor(tenant: Tenant, req: LaunchRequest, image: CatalogImage, containerId: string, hostPorts: TenantContext["hostPorts"], volumes: Record<string, string>): TenantContext {
+/** Everything Berth decided for this launch, for the policy (also used by the benchmark's raw baseline). */
+export function contextFor(tenant: Tenant, req: LaunchRequest, image: CatalogImage, containerId: string, hostPorts: TenantContext["hostPorts"], volumes: Record<string, string>): TenantContext {
   const cfg = config();
   return {
     tenantId: tenant.id,
