@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
-import { createTokenAction, revokeTokenAction } from "@/app/(console)/settings/tokens/actions";
-import { emptyFormState, type FormState } from "@/lib/forms/form-state";
+import { useActionState, useState } from "react";
+import { createTokenAction } from "@/app/(console)/settings/tokens/actions";
+import { emptyFormState } from "@/lib/forms/form-state";
 import { FieldError, FormMessage } from "@/components/form-bits";
 
 export function CreateTokenForm() {
@@ -41,28 +41,6 @@ export function CreateTokenForm() {
           </div>
         </div>
       )}
-    </>
-  );
-}
-
-export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: string }) {
-  const [state, setState] = useState<FormState>(emptyFormState);
-  const [pending, startTransition] = useTransition();
-  return (
-    <>
-      <button
-        type="button"
-        className="danger"
-        disabled={pending}
-        aria-label={`Revoke token ${name}`}
-        onClick={() => {
-          if (!window.confirm(`Revoke the token “${name}”? Anything using it stops working at once.`)) return;
-          startTransition(async () => setState(await revokeTokenAction(tokenId)));
-        }}
-      >
-        {pending ? "Revoking…" : "Revoke"}
-      </button>
-      {!state.ok && <FormMessage state={state} />}
     </>
   );
 }

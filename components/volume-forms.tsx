@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
-import { createVolumeAction, deleteVolumeAction } from "@/app/(console)/volumes/actions";
-import { emptyFormState, type FormState } from "@/lib/forms/form-state";
+import { useActionState } from "react";
+import { createVolumeAction } from "@/app/(console)/volumes/actions";
+import { emptyFormState } from "@/lib/forms/form-state";
 import { FieldError, FormMessage } from "@/components/form-bits";
 
 export function CreateVolumeForm({ tenantId }: { tenantId: string }) {
@@ -17,27 +17,5 @@ export function CreateVolumeForm({ tenantId }: { tenantId: string }) {
       <button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create volume"}</button>
       <div style={{ flexBasis: "100%" }}><FormMessage state={state} /></div>
     </form>
-  );
-}
-
-export function DeleteVolumeButton({ volumeId, name }: { volumeId: string; name: string }) {
-  const [state, setState] = useState<FormState>(emptyFormState);
-  const [pending, startTransition] = useTransition();
-  return (
-    <>
-      <button
-        type="button"
-        className="danger"
-        disabled={pending}
-        aria-label={`Delete volume ${name}`}
-        onClick={() => {
-          if (!window.confirm(`Delete the volume “${name}” and all the data in it? This cannot be undone.`)) return;
-          startTransition(async () => setState(await deleteVolumeAction(volumeId)));
-        }}
-      >
-        {pending ? "Deleting…" : "Delete"}
-      </button>
-      {!state.ok && <FormMessage state={state} />}
-    </>
   );
 }

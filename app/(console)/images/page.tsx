@@ -4,7 +4,8 @@ import { ServiceError } from "@/lib/errors";
 import type { CatalogImageDto } from "@/lib/schemas/image";
 import { listCatalogImages } from "@/lib/services/images";
 import { AddImageForm } from "@/components/add-image-form";
-import { RemoveImageButton } from "@/components/remove-image-button";
+import { removeCatalogImageAction } from "@/app/(console)/images/actions";
+import { ConfirmActionButton } from "@/components/confirm-action-button";
 
 export const metadata: Metadata = { title: "Image catalog" };
 
@@ -69,7 +70,13 @@ export default async function ImagesPage() {
                       ? <span className="badge ok">present on host</span>
                       : <span className="badge warn" title="Launching it will fail until the image is pulled again">missing</span>}
                   </td>
-                  {isAdmin && <td><RemoveImageButton imageId={image.id} name={image.name} imageRef={image.ref} /></td>}
+                  {isAdmin && <td><ConfirmActionButton
+                        action={removeCatalogImageAction.bind(null, image.id)}
+                        question={`Remove “${image.name}” (${image.ref}) from the catalog? Tenants can no longer launch it; running containers and the image on the host are kept.`}
+                        label="Remove"
+                        pendingLabel="Removing…"
+                        ariaLabel={`Remove ${image.name}`}
+                      /></td>}
                 </tr>
               ))}
             </tbody>

@@ -5,7 +5,9 @@ import { membershipRole } from "@/lib/authz";
 import { listVolumeDetails } from "@/lib/services/volumes";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
 import { RelativeTime } from "@/components/relative-time";
-import { CreateVolumeForm, DeleteVolumeButton } from "@/components/volume-forms";
+import { deleteVolumeAction } from "@/app/(console)/volumes/actions";
+import { ConfirmActionButton } from "@/components/confirm-action-button";
+import { CreateVolumeForm } from "@/components/volume-forms";
 
 export const metadata: Metadata = { title: "Volumes" };
 
@@ -42,7 +44,13 @@ export default async function VolumesPage() {
                   <td>{v.name}</td>
                   <td>{v.users.length ? v.users.map((c, i) => <span key={c.id}>{i > 0 && ", "}<Link href={`/containers/${c.id}`}>{c.name}</Link></span>) : <span className="muted">not mounted</span>}</td>
                   <td><RelativeTime iso={v.createdAt} /></td>
-                  {isOwner && <td style={{ textAlign: "right" }}><DeleteVolumeButton volumeId={v.id} name={v.name} /></td>}
+                  {isOwner && <td style={{ textAlign: "right" }}><ConfirmActionButton
+                        action={deleteVolumeAction.bind(null, v.id)}
+                        question={`Delete the volume “${v.name}” and all the data in it? This cannot be undone.`}
+                        label="Delete"
+                        pendingLabel="Deleting…"
+                        ariaLabel={`Delete volume ${v.name}`}
+                      /></td>}
                 </tr>
               ))}
             </tbody>

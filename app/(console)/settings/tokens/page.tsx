@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listTokens } from "@/lib/services/tokens";
-import { CreateTokenForm, RevokeTokenButton } from "@/components/token-forms";
+import { revokeTokenAction } from "@/app/(console)/settings/tokens/actions";
+import { ConfirmActionButton } from "@/components/confirm-action-button";
+import { CreateTokenForm } from "@/components/token-forms";
 import { RelativeTime } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "API tokens" };
@@ -36,7 +38,13 @@ export default async function TokensPage() {
                   <td><RelativeTime iso={t.createdAt} /></td>
                   <td><RelativeTime iso={t.expiresAt} /></td>
                   <td><RelativeTime iso={t.lastUsedAt} /></td>
-                  <td style={{ textAlign: "right" }}><RevokeTokenButton tokenId={t.id} name={t.name} /></td>
+                  <td style={{ textAlign: "right" }}><ConfirmActionButton
+                      action={revokeTokenAction.bind(null, t.id)}
+                      question={`Revoke the token “${t.name}”? Anything using it stops working at once.`}
+                      label="Revoke"
+                      pendingLabel="Revoking…"
+                      ariaLabel={`Revoke token ${t.name}`}
+                    /></td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,38 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { emptyFormState, type FormState } from "@/lib/forms/form-state";
+import { FormMessage } from "@/components/form-bits";
+
+/**
+ * A destructive action behind a confirmation that names what will be destroyed (ui.md),
+ * with its pending state and, on failure, the reason next to it. `action` is a Server
+ * Action with its target already bound.
+ */
+export function ConfirmActionButton(props: {
+  action: () => Promise<FormState>;
+  question: string;
+  label: string;
+  pendingLabel: string;
+  ariaLabel: string;
+}) {
+  const [state, setState] = useState<FormState>(emptyFormState);
+  const [pending, startTransition] = useTransition();
+  return (
+    <>
+      <button
+        type="button"
+        className="danger"
+        disabled={pending}
+        aria-label={props.ariaLabel}
+        onClick={() => {
+          if (!window.confirm(props.question)) return;
+          startTransition(async () => setState(await props.action()));
+        }}
+      >
+        {pending ? props.pendingLabel : props.label}
+      </button>
+      {!state.ok && <FormMessage state={state} />}
+    </>
+  );
+}
