@@ -103,7 +103,10 @@ describe("lists while the reconciler follows the engine", () => {
   it("are served from the rows it keeps, without asking the engine", async () => {
     const globals = globalThis as unknown as { berthReconciler?: Reconciler };
     const c = await launchContainer(tenant.owner, tenant.id, { name: "listed", image: SHELL, memoryMb: 32, cpuMillis: 100 });
-    // A row state the engine would contradict shows which source the list used.
+    // Once the reconciler has handled the container's start event it has nothing more to do
+    // for it, so a row state the engine would contradict shows which source the list used.
+    await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.stateChangedAt !== null);
+    await reconciler.settle();
     await db.container.update({ where: { id: c.id }, data: { status: "restarting" } });
     expect((await listContainers(tenant.owner, tenant.id)).find((x) => x.id === c.id)?.status).toBe("running");
     globals.berthReconciler = reconciler;
