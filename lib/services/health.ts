@@ -8,9 +8,17 @@ export interface Health {
   docker: { reachable: boolean; version?: string };
 }
 
-/** For the console's banner: only whether the engine answers (within a second). */
-export async function engineReachable(): Promise<{ reachable: boolean }> {
-  return { reachable: (await engineStatus(1000)).reachable };
+// The banner's answer is shared for a moment: every console page asks, and a daemon round
+// trip per page view is most of a fast page's time (docs/benchmarks.md, item 3).
+const BANNER_TTL_MS = 2000;
+let banner: { at: number; answer: Promise<{ reachable: boolean }> } | undefined;
+
+/** For the console's banner: whether the engine answers (within a second), at most 2 s old. */
+export function engineReachable(now = Date.now()): Promise<{ reachable: boolean }> {
+  if (!banner || now - banner.at > BANNER_TTL_MS) {
+    banner = { at: now, answer: engineStatus(1000).then((s) => ({ reachable: s.reachable })) };
+  }
+  return banner.answer;
 }
 
 export async function getHealth(): Promise<Health> {
