@@ -2,15 +2,11 @@
 
 import { useEffect, useState } from "react";
 import { formatBytes, formatMemory } from "@/lib/format/bytes";
+import type { StatsDto } from "@/lib/schemas/container";
 
-interface Sample {
+/** One sample of GET /containers/{id}/stats, stamped when it arrived. */
+interface Sample extends StatsDto {
   at: number;
-  cpuPercent: number;
-  memoryBytes: number;
-  memoryLimitBytes: number;
-  pids: number;
-  netRxBytes: number;
-  netTxBytes: number;
 }
 
 const INTERVAL_MS = 2000;

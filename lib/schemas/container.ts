@@ -34,6 +34,8 @@ export const statsSchema = z
   })
   .meta({ id: "Stats" });
 
+export type StatsDto = z.infer<typeof statsSchema>;
+
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 /** Query of GET /containers/{id}/logs; unknown parameters are refused like unknown fields. */

@@ -17,21 +17,11 @@ import {
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { launchContainer } from "@/lib/services/launch-container";
 import { createVolume, deleteVolume, listVolumes } from "@/lib/services/volumes";
-import { makeActor } from "./fixtures";
+import { codeOf, makeActor } from "./fixtures";
 import { cleanUpTenant, expectHardened, tenantWithOwner, type TestTenant } from "./tenancy";
 
 const WEB = "berth/static-web:1";
 const SHELL = "berth/shell:1";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "resolved";
-  } catch (error) {
-    if (error instanceof ServiceError) return error.code;
-    throw error;
-  }
-}
 
 async function textOf(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];

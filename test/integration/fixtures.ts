@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { loadActor } from "@/lib/auth/load-actor";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
+import { ServiceError } from "@/lib/errors";
 import type { MembershipRole, Role } from "@/lib/schemas/user";
 
 export const client = { ip: "127.0.0.1", userAgent: "vitest", requestId: "test" };
@@ -51,4 +52,15 @@ export function dockerObjectsOfRun(): { containers: string[]; volumes: string[];
     volumes: ids(["volume", "ls", "-q", "--filter", filter]),
     networks: ids(["network", "ls", "-q", "--filter", filter]),
   };
+}
+
+/** The ServiceError code a call fails with, or "resolved": for tables of refusals. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "resolved";
+  } catch (error) {
+    if (error instanceof ServiceError) return error.code;
+    throw error;
+  }
 }

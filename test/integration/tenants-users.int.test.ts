@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { ServiceError } from "@/lib/errors";
 import { createTenant, getTenant, listTenants, updateTenant } from "@/lib/services/tenants";
 import { createUser, getUser, updateUser } from "@/lib/services/users";
-import { actorOf, makeActor, makeUser, uniq } from "./fixtures";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "resolved";
-  } catch (error) {
-    if (error instanceof ServiceError) return error.code;
-    throw error;
-  }
-}
+import { actorOf, codeOf, makeActor, makeUser, uniq } from "./fixtures";
 
 describe("tenants", () => {
   it("an admin creates a tenant with a unique uid ≥ 20000 and the event is recorded", async () => {
