@@ -64,3 +64,14 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
     throw error;
   }
 }
+
+/** Reads until `ok` holds or the time is up, and returns the last value read (to assert on). */
+export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 150));
+    value = await read();
+  }
+  return value;
+}

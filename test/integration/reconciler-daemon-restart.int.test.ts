@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { Reconciler } from "@/lib/reconciler/reconciler";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { launchContainer } from "@/lib/services/launch-container";
+import { eventually } from "./fixtures";
 import { PrivateDaemon } from "./private-daemon";
 import { tenantWithOwner, type TestTenant } from "./tenancy";
 
@@ -12,16 +13,6 @@ const globals = globalThis as unknown as { berthDocker?: unknown };
 const savedHost = process.env.DOCKER_HOST;
 let tenant: TestTenant;
 let reconciler: Reconciler;
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
 
 beforeAll(async () => {
   await daemon.start();

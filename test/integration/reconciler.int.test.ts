@@ -10,21 +10,12 @@ import { tryLease } from "@/lib/reconciler/lease";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { getContainer, listContainers } from "@/lib/services/containers";
 import { launchContainer } from "@/lib/services/launch-container";
+import { eventually } from "./fixtures";
 import { cleanUpTenant, tenantWithOwner, type TestTenant } from "./tenancy";
 
 const SHELL = "berth/shell:1";
 let tenant: TestTenant;
 let reconciler: Reconciler;
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 150));
-    value = await read();
-  }
-  return value;
-}
 
 async function dockerIdOf(containerId: string): Promise<string> {
   return (await db.container.findUniqueOrThrow({ where: { id: containerId } })).dockerId ?? "";
