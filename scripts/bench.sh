@@ -57,20 +57,13 @@ cp -al node_modules "$snap/node_modules" 2>/dev/null || cp -a node_modules "$sna
 cd "$snap"
 npx prisma generate >/dev/null
 
-export DATABASE_URL="file:$work/bench.db"
-export AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
-export BERTH_ADMIN_EMAIL="admin@bench.berth"
-export BERTH_ADMIN_PASSWORD="bench-admin-password"
-export NEXT_TELEMETRY_DISABLED=1
 export BERTH_TEST_RUN_ID="$run_id"
 # Host ports of its own: the portal allocates from the first part, the raw baseline uses the rest.
 export BERTH_PORT_RANGE="${BENCH_PORT_RANGE:-24000-24799}"
 export BENCH_RAW_PORT_RANGE="${BENCH_RAW_PORT_RANGE:-24800-24999}"
 
 say "database, first admin, production build"
-npx prisma migrate deploy >/dev/null
-npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null
-npx next build >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; die "next build failed"; }
+prepare_portal "$work" admin@bench.berth bench-admin-password || die "preparing the portal failed (log: $work/build.log)"
 
 say "starting the portal on 127.0.0.1:$port"
 # node directly (not npx) so $! is the server itself: its pid is what we stop and whose memory we read.

@@ -22,3 +22,16 @@ apt_install() {
 }
 
 have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
+
+# A portal instance of its own, for the e2e tests and the benchmarks: its own SQLite file
+# and secret (never the database `npm run up` uses), a known first admin, migrated,
+# bootstrapped and built. Run from the checkout's root; exports what `next start` needs.
+prepare_portal() { # DIR ADMIN_EMAIL ADMIN_PASSWORD
+  export DATABASE_URL="file:$1/berth.db"
+  AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
+  export AUTH_SECRET
+  export BERTH_ADMIN_EMAIL="$2" BERTH_ADMIN_PASSWORD="$3" NEXT_TELEMETRY_DISABLED=1
+  npx prisma migrate deploy >/dev/null &&
+    npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null &&
+    npx next build >"$1/build.log" 2>&1 || { tail -40 "$1/build.log"; return 1; }
+}

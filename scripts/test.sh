@@ -24,23 +24,14 @@ stage "type check" npx tsc --noEmit -p .
 stage "unit tests" npx vitest run --project unit
 stage "integration tests" npx vitest run --project integration
 
-# End-to-end: a fresh database and secret of its own, never the one `npm run up` uses.
+# End-to-end: a portal of its own (scripts/lib.sh prepare_portal).
 e2e_dir=$(mktemp -d /tmp/berth-e2e.XXXXXX)
 trap 'rm -rf "$e2e_dir"' EXIT
-export DATABASE_URL="file:$e2e_dir/e2e.db"
-export AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
-export BERTH_ADMIN_EMAIL="admin@e2e.berth"
-export BERTH_ADMIN_PASSWORD="e2e-admin-password"
-export NEXT_TELEMETRY_DISABLED=1
 # Host ports of its own, apart from `npm run up`'s default range and the integration runs.
 export BERTH_PORT_RANGE="${BERTH_E2E_PORT_RANGE:-19000-19499}"
 # Labels everything the e2e server creates, so the Playwright teardown removes it all.
 export BERTH_TEST_RUN_ID="e2e-$$-$(date +%s)"
-prepare_e2e() {
-  npx prisma migrate deploy >/dev/null &&
-    npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null &&
-    npx next build >"$e2e_dir/build.log" 2>&1 || { tail -40 "$e2e_dir/build.log"; return 1; }
-}
+prepare_e2e() { prepare_portal "$e2e_dir" admin@e2e.berth e2e-admin-password; }
 if stage "production build for e2e" prepare_e2e; then
   stage "end-to-end tests" npx playwright test
 fi
