@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { containerAction } from "@/app/(console)/containers/actions";
+import { containerAction } from "@/lib/actions/containers";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import { FormMessage } from "@/components/form-bits";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { createTenantAction } from "@/app/(console)/tenants/actions";
+import { createTenantAction } from "@/lib/actions/tenants";
 import { emptyFormState } from "@/lib/forms/form-state";
 import { FieldError, FormMessage } from "@/components/form-bits";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useMemo, useState, useTransition } from "react";
-import { launchAction } from "@/app/(console)/containers/actions";
+import { launchAction } from "@/lib/actions/containers";
 import { emptyFormState } from "@/lib/forms/form-state";
 import { splitCommand } from "@/lib/forms/split-command";
 import type { LaunchOptions } from "@/lib/services/launch-options";

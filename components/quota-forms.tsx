@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { setPolicyAction, setQuotaAction, setQuotaDefaultsAction } from "@/app/(console)/tenants/quota-actions";
+import { setPolicyAction, setQuotaAction, setQuotaDefaultsAction } from "@/lib/actions/quotas";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import type { Quota } from "@/lib/quota/quota";
 import type { TenantPolicyDto } from "@/lib/schemas/tenant-policy";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { signInAction } from "@/app/signin/actions";
+import { signInAction } from "@/lib/actions/sign-in";
 import { emptyFormState } from "@/lib/forms/form-state";
 import { FieldError, FormMessage } from "@/components/form-bits";
 

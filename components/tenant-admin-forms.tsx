@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import { renameTenantAction, setTenantSuspendedAction } from "@/app/(console)/tenants/actions";
+import { renameTenantAction, setTenantSuspendedAction } from "@/lib/actions/tenants";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import { FieldError, FormMessage } from "@/components/form-bits";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTransition } from "react";
-import { switchTenantAction } from "@/app/(console)/actions";
+import { switchTenantAction } from "@/lib/actions/tenant-switch";
 import type { TenantDto } from "@/lib/schemas/tenant";
 
 export function TenantSwitcher({ tenants, current }: { tenants: TenantDto[]; current: string }) {

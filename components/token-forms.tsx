@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { createTokenAction } from "@/app/(console)/settings/tokens/actions";
+import { createTokenAction } from "@/lib/actions/tokens";
 import { emptyFormState } from "@/lib/forms/form-state";
 import { FieldError, FormMessage } from "@/components/form-bits";
 

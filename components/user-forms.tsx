@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { createUserAction, updateUserAction } from "@/app/(console)/users/actions";
+import { createUserAction, updateUserAction } from "@/lib/actions/users";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import type { MembershipRole, Role, UserDto } from "@/lib/schemas/user";
 import { FieldError, FormMessage } from "@/components/form-bits";

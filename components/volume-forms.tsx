@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { createVolumeAction } from "@/app/(console)/volumes/actions";
+import { createVolumeAction } from "@/lib/actions/volumes";
 import { emptyFormState } from "@/lib/forms/form-state";
 import { FieldError, FormMessage } from "@/components/form-bits";
 

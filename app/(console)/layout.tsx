@@ -4,7 +4,7 @@ import { listTenants } from "@/lib/services/tenants";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
 import { SideNav } from "@/components/side-nav";
 import { TenantSwitcher } from "@/components/tenant-switcher";
-import { signOutAction } from "@/app/signin/actions";
+import { signOutAction } from "@/lib/actions/sign-in";
 
 // Every console page depends on who is signed in: never prerender or cache them.
 export const dynamic = "force-dynamic";

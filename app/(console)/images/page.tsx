@@ -4,7 +4,7 @@ import { ServiceError } from "@/lib/errors";
 import type { CatalogImageDto } from "@/lib/schemas/image";
 import { listCatalogImages } from "@/lib/services/images";
 import { AddImageForm } from "@/components/add-image-form";
-import { removeCatalogImageAction } from "@/app/(console)/images/actions";
+import { removeCatalogImageAction } from "@/lib/actions/images";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
 
 export const metadata: Metadata = { title: "Image catalog" };

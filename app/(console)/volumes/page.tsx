@@ -5,7 +5,7 @@ import { membershipRole } from "@/lib/authz";
 import { listVolumeDetails } from "@/lib/services/volumes";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
 import { RelativeTime } from "@/components/relative-time";
-import { deleteVolumeAction } from "@/app/(console)/volumes/actions";
+import { deleteVolumeAction } from "@/lib/actions/volumes";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
 import { CreateVolumeForm } from "@/components/volume-forms";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listTokens } from "@/lib/services/tokens";
-import { revokeTokenAction } from "@/app/(console)/settings/tokens/actions";
+import { revokeTokenAction } from "@/lib/actions/tokens";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
 import { CreateTokenForm } from "@/components/token-forms";
 import { RelativeTime } from "@/components/relative-time";
