@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ActionName } from "@/lib/activity/actions";
 import { chainHash, GENESIS, type ChainedContent } from "@/lib/activity/chain";
 import { recordActivity, type ActivityInput, type EventActor } from "@/lib/activity/record";
 import { redact } from "@/lib/activity/redact";
@@ -14,7 +15,7 @@ import { round, timed } from "./stats";
  */
 
 // Weighted like a busy portal: mostly container lifecycle, some sign-ins and admin work.
-const ACTIONS: [string, number][] = [
+const ACTIONS: [ActionName, number][] = [
   ["container.launch", 28], ["container.stop", 14], ["container.start", 10], ["container.remove", 10],
   ["container.died", 8], ["auth.login", 10], ["auth.token.create", 5], ["volume.create", 4],
   ["container.restart", 4], ["quota.update", 2], ["container.oom", 1], ["user.update", 2], ["container.quarantine", 1], ["tenant.update", 1],

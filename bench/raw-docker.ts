@@ -43,7 +43,7 @@ export async function rawCreateOptions(tenantId: string, request: { name: string
   const req = parsed.value;
   // Not a row in the database: the reconciler ignores events of ids it does not know.
   const hostPorts = req.ports.map((p) => ({ container: p.container, protocol: p.protocol, hostPort: takeRawPort() }));
-  const ctx: TenantContext = { ...contextFor(tenant, req, image, `${runId}-raw-${++rawSeq}`, hostPorts, {}), testRunId: runId };
+  const ctx: TenantContext = { ...contextFor({ tenant, req, image, containerId: `${runId}-raw-${++rawSeq}`, hostPorts, volumes: {} }), testRunId: runId };
 
   const built = buildCreateOptions(req, ctx);
   if (!built.ok) throw new Error(`buildCreateOptions refused the bench request: ${JSON.stringify(built.violations)}`);

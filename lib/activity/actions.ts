@@ -1,6 +1,7 @@
 /**
- * Action names the activity screen suggests in its filter (api-v1.md). Suggestions only:
- * the filter accepts any well-formed name, so a new action needs no change here to be found.
+ * Every action name Berth records (api-v1.md, "Activity"). The recorder accepts only these,
+ * the activity filter offers and validates them, and the OpenAPI document lists them: a new
+ * action is added here, once, and everything that names actions follows.
  */
 export const KNOWN_ACTIONS = [
   "auth.login",
@@ -12,6 +13,7 @@ export const KNOWN_ACTIONS = [
   "tenant.suspend",
   "tenant.resume",
   "quota.update",
+  "quota.defaults.update",
   "policy.update",
   "user.create",
   "user.update",
@@ -27,9 +29,17 @@ export const KNOWN_ACTIONS = [
   "container.died",
   "container.oom",
   "container.restarted",
+  "container.missing",
+  "container.cleanup",
   "container.quarantine",
   "volume.create",
   "volume.remove",
   "activity.read",
   "activity.verify",
 ] as const;
+
+export type ActionName = (typeof KNOWN_ACTIONS)[number];
+
+export function isActionName(value: string): value is ActionName {
+  return (KNOWN_ACTIONS as readonly string[]).includes(value);
+}

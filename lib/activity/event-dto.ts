@@ -1,3 +1,4 @@
+import type { ActionName } from "@/lib/activity/actions";
 import type { ActivityEvent } from "@/lib/generated/prisma/client";
 import type { ActivityEventDto, Outcome } from "@/lib/schemas/activity";
 
@@ -13,7 +14,8 @@ export function toActivityEventDto(e: ActivityEvent): ActivityEventDto {
       ...(e.actorRole ? { role: e.actorRole } : {}),
     },
     ...(e.tenantId ? { tenantId: e.tenantId } : {}),
-    action: e.action,
+    // Written only through the recorder, which takes an ActionName.
+    action: e.action as ActionName,
     ...(e.target ? { target: e.target } : {}),
     outcome: e.outcome as Outcome,
     ...(e.reason ? { reason: e.reason } : {}),

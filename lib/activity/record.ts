@@ -1,5 +1,6 @@
 import "server-only";
 import type { Actor, ClientInfo } from "@/lib/auth/actor";
+import type { ActionName } from "@/lib/activity/actions";
 import { chainHash, GENESIS, type ChainedContent } from "@/lib/activity/chain";
 import { redact, redactString } from "@/lib/activity/redact";
 import { db, type Tx } from "@/lib/db";
@@ -14,7 +15,7 @@ export type EventActor =
   | { kind: "anonymous"; userId?: string; email?: string; client: ClientInfo };
 
 export interface ActivityInput {
-  action: string;
+  action: ActionName;
   outcome: Outcome;
   tenantId?: string | null;
   target?: string | null;

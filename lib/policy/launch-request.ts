@@ -128,6 +128,8 @@ const volumeSchema = z
     }),
     path: mountTargetSchema,
     readOnly: z.boolean({ error: "must be true or false" }).default(false),
+    // Create this tenant volume as part of the launch (owners); removed again if the launch fails.
+    create: z.boolean({ error: "must be true or false" }).default(false),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import "server-only";
+import type { ActionName } from "@/lib/activity/actions";
 import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
 import { haltWorkload, type WorkloadInspect } from "@/lib/docker/workloads";
@@ -66,7 +67,7 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
   else if (state.Status === "created") status = "stopped";
   else if (stopped) status = row.status === "stopped" ? "stopped" : state.Status === "dead" ? "dead" : "exited";
 
-  const events: { action: string; outcome: "allowed" | "failed"; reason?: string; details: Record<string, unknown> }[] = [];
+  const events: { action: ActionName; outcome: "allowed" | "failed"; reason?: string; details: Record<string, unknown> }[] = [];
   if (stopped && changedAt && changedAt !== known && row.status !== "stopped") {
     events.push(
       state.OOMKilled

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KNOWN_ACTIONS } from "@/lib/activity/actions";
 
 export const OUTCOMES = ["allowed", "denied", "failed"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -26,7 +27,7 @@ const filterShape = {
   tenantId: id.optional(),
   actorId: id.optional(),
   actorEmail: z.string().min(1).max(254).optional(),
-  action: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "an action name such as container.launch").optional(),
+  action: z.enum(KNOWN_ACTIONS, { error: "not an action Berth records; pick one such as container.launch" }).optional(),
   outcome: z.enum(OUTCOMES).optional(),
   from: instant.optional(),
   to: instant.optional(),
@@ -59,7 +60,7 @@ export const activityEventSchema = z
       role: z.string().optional(),
     }),
     tenantId: z.string().optional(),
-    action: z.string(),
+    action: z.enum(KNOWN_ACTIONS),
     target: z.string().optional(),
     outcome: z.enum(OUTCOMES),
     reason: z.string().optional(),

@@ -7,7 +7,7 @@ import { membershipRole, readsAllTenants, requireRole } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { forbidden, notFound } from "@/lib/errors";
 import type { ActivityEvent, Prisma } from "@/lib/generated/prisma/client";
-import { recordRefusal } from "@/lib/services/denials";
+import { guardedRead } from "@/lib/services/command";
 import {
   activityExportQuerySchema,
   activityQuerySchema,
@@ -121,7 +121,7 @@ export async function findEvents(
 export async function listActivity(actor: Actor, input: unknown): Promise<ActivityPage> {
   const query = parseInput(activityQuerySchema, input);
   const { cursor, after, limit, ...filter } = query;
-  const { rows, more } = await guarded(actor, query.tenantId, () =>
+  const { rows, more } = await guardedRead(actor, "activity.read", { tenantId: query.tenantId ?? null }, () =>
     findEvents(actor, filter, {
       before: cursor === undefined ? undefined : decodeCursor(cursor),
       after: after === undefined ? undefined : decodeCursor(after, "after"),
@@ -147,7 +147,7 @@ export async function listActivity(actor: Actor, input: unknown): Promise<Activi
  */
 export async function exportActivity(actor: Actor, input: unknown) {
   const { format, ...filter } = parseInput(activityExportQuerySchema, input);
-  const first = await guarded(actor, filter.tenantId, () => findEvents(actor, filter, { limit: EXPORT_BATCH }));
+  const first = await guardedRead(actor, "activity.read", { tenantId: filter.tenantId ?? null }, () => findEvents(actor, filter, { limit: EXPORT_BATCH }));
   async function* batches(): AsyncGenerator<ActivityEventDto[]> {
     let page = first;
     for (;;) {
@@ -162,19 +162,6 @@ export async function exportActivity(actor: Actor, input: unknown) {
 
 /** GET /api/v1/activity/verify: the whole chain, for admins and operators. */
 export async function verifyActivityChain(actor: Actor): Promise<ChainVerification> {
-  try {
-    requireRole(actor, "admin", "operator");
-  } catch (error) {
-    throw await recordRefusal(actor, { action: "activity.verify" }, error);
-  }
+  await guardedRead(actor, "activity.verify", {}, async () => requireRole(actor, "admin", "operator"));
   return verifyChain();
-}
-
-/** Runs a read, recording a refusal of it (reading someone else's log is worth knowing about). */
-async function guarded<T>(actor: Actor, tenantId: string | undefined, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    throw await recordRefusal(actor, { action: "activity.read", tenantId: tenantId ?? null }, error);
-  }
 }

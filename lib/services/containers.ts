@@ -1,7 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type { Actor } from "@/lib/auth/actor";
-import { recordActivity } from "@/lib/activity/record";
 import { assertCanActInTenant, assertCanReadTenant, membershipRole, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { workloadLogs, type LogOptions } from "@/lib/docker/logs";
@@ -18,7 +17,7 @@ import {
 import { ServiceError, forbidden, notFound } from "@/lib/errors";
 import { recordedState, toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
 import { currentReconciler } from "@/lib/reconciler/reconciler";
-import { recordRefusal } from "@/lib/services/denials";
+import { command, type Command } from "@/lib/services/command";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
 
@@ -49,13 +48,14 @@ async function visibleContainer(actor: Actor, containerId: string) {
   return row;
 }
 
-/** The same, for changing it: only members of the container's tenant. */
-async function actionableContainer(actor: Actor, containerId: string) {
-  const row = await visibleContainer(actor, containerId);
-  if (!membershipRole(actor, row.tenantId)) {
+/** The same, for changing it: only members of the container's tenant. Names it in the command's events. */
+async function actionableContainer(cmd: Command, containerId: string) {
+  const row = await visibleContainer(cmd.actor, containerId);
+  cmd.about({ tenantId: row.tenantId, target: `container:${row.name}` });
+  if (!membershipRole(cmd.actor, row.tenantId)) {
     throw forbidden("Only members of this container's tenant can change it.");
   }
-  assertCanActInTenant(actor, row.tenantId);
+  assertCanActInTenant(cmd.actor, row.tenantId);
   return row;
 }
 
@@ -114,7 +114,7 @@ export async function getContainerDetail(actor: Actor, containerId: string) {
   };
 }
 
-type Lifecycle = "start" | "stop" | "restart";
+export type Lifecycle = "start" | "stop" | "restart";
 
 /**
  * Start, stop or restart, recorded; a suspended tenant cannot start anything. Starting a
@@ -123,61 +123,56 @@ type Lifecycle = "start" | "stop" | "restart";
  * are reserved again (status set to running, under the tenant's reservation lock) before
  * the engine starts them, and given back if the engine refuses.
  */
-export async function changeContainerState(actor: Actor, containerId: string, change: Lifecycle): Promise<ContainerDto> {
-  const row = await actionableContainer(actor, containerId);
-  const event = { action: `container.${change}`, tenantId: row.tenantId, target: `container:${row.name}`, details: { containerId } };
-  let reservedFrom: string | null = null;
-  try {
-    if (!row.dockerId || row.status === "creating") throw new ServiceError("conflict", "This container is still being created.");
-    if (row.status === "quarantined") throw new ServiceError("conflict", "This container is quarantined; an administrator must review it first.");
-    if (change !== "stop") {
-      const tenant = await db.tenant.findUnique({ where: { id: row.tenantId }, select: { suspended: true } });
-      if (tenant?.suspended) throw new ServiceError("conflict", "This tenant is suspended; its containers cannot be started.");
+export const changeContainerState = command<[containerId: string, change: Lifecycle], ContainerDto>(
+  ([, change]) => `container.${change}` as const,
+  async (cmd, containerId: string, change: Lifecycle): Promise<ContainerDto> => {
+    const row = await actionableContainer(cmd, containerId);
+    let reservedFrom: string | null = null;
+    try {
+      if (!row.dockerId || row.status === "creating") throw new ServiceError("conflict", "This container is still being created.");
+      if (row.status === "quarantined") throw new ServiceError("conflict", "This container is quarantined; an administrator must review it first.");
+      if (change !== "stop") {
+        const tenant = await db.tenant.findUnique({ where: { id: row.tenantId }, select: { suspended: true } });
+        if (tenant?.suspended) throw new ServiceError("conflict", "This tenant is suspended; its containers cannot be started.");
+      }
+      if (change !== "stop" && !holdsResources(row)) {
+        await db.$transaction(async (tx) => {
+          await reserveQuota(tx, row.tenantId, { memoryMb: row.memoryMb, cpuMillis: row.cpuMillis });
+          await tx.container.update({ where: { id: row.id }, data: { status: "running" } });
+        });
+        reservedFrom = row.status;
+      }
+      if (change === "stop") {
+        // Marked before the engine stops it, so the reconciler reads the "die" that follows
+        // as a requested stop, not as the container dying by itself.
+        await db.container.update({ where: { id: row.id }, data: { status: "stopped" } });
+        reservedFrom = row.status;
+      }
+      if (change === "start") await startWorkload(row.tenantId, row.dockerId);
+      else if (change === "stop") await stopWorkload(row.tenantId, row.dockerId);
+      else await restartWorkload(row.tenantId, row.dockerId);
+    } catch (error) {
+      const previous = reservedFrom;
+      if (previous) await db.container.update({ where: { id: row.id }, data: { status: previous } }).catch(() => undefined);
+      throw error;
     }
-    if (change !== "stop" && !holdsResources(row)) {
-      await db.$transaction(async (tx) => {
-        await reserveQuota(tx, row.tenantId, { memoryMb: row.memoryMb, cpuMillis: row.cpuMillis });
-        await tx.container.update({ where: { id: row.id }, data: { status: "running" } });
-      });
-      reservedFrom = row.status;
-    }
-    if (change === "stop") {
-      // Marked before the engine stops it, so the reconciler reads the "die" that follows
-      // as a requested stop, not as the container dying by itself.
-      await db.container.update({ where: { id: row.id }, data: { status: "stopped" } });
-      reservedFrom = row.status;
-    }
-    if (change === "start") await startWorkload(row.tenantId, row.dockerId);
-    else if (change === "stop") await stopWorkload(row.tenantId, row.dockerId);
-    else await restartWorkload(row.tenantId, row.dockerId);
-  } catch (error) {
-    const previous = reservedFrom;
-    if (previous) await db.container.update({ where: { id: row.id }, data: { status: previous } }).catch(() => undefined);
-    throw await recordRefusal(actor, event, error);
-  }
-  const status = change === "stop" ? "stopped" : "running";
-  const updated = await db.$transaction(async (tx) => {
-    const saved = await tx.container.update({ where: { id: row.id }, data: { status }, include: withPorts });
-    await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
-    return saved;
-  });
-  return toContainerDto(updated, await liveOf(updated));
-}
+    const status = change === "stop" ? "stopped" : "running";
+    const updated = await cmd.commit((tx) => tx.container.update({ where: { id: row.id }, data: { status }, include: withPorts }));
+    return toContainerDto(updated, await liveOf(updated));
+  },
+  ([containerId]) => ({ details: { containerId } }),
+);
 
 /** Removes the container from the engine, frees its ports and deletes its row. */
-export async function removeContainer(actor: Actor, containerId: string): Promise<void> {
-  const row = await actionableContainer(actor, containerId);
-  const event = { action: "container.remove", tenantId: row.tenantId, target: `container:${row.name}`, details: { containerId } };
-  try {
+export const removeContainer = command(
+  "container.remove",
+  async (cmd, containerId: string): Promise<void> => {
+    const row = await actionableContainer(cmd, containerId);
     if (row.dockerId) await removeWorkload(row.tenantId, row.dockerId);
-  } catch (error) {
-    throw await recordRefusal(actor, event, error);
-  }
-  await db.$transaction(async (tx) => {
-    await tx.container.delete({ where: { id: row.id } });
-    await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
-  });
-}
+    await cmd.commit((tx) => tx.container.delete({ where: { id: row.id } }));
+  },
+  ([containerId]) => ({ details: { containerId } }),
+);
 
 export async function containerLogs(actor: Actor, containerId: string, options: LogOptions, signal?: AbortSignal): Promise<Readable> {
   const row = await visibleContainer(actor, containerId);

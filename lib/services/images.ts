@@ -1,13 +1,12 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { recordActivity } from "@/lib/activity/record";
 import { requireRole } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { imagePresence, pullImage, type PullProgress } from "@/lib/docker/images";
 import { ServiceError, notFound } from "@/lib/errors";
 import type { CatalogImage } from "@/lib/generated/prisma/client";
 import { addImageSchema, type CatalogImageDto } from "@/lib/schemas/image";
-import { recordingRefusals } from "@/lib/services/denials";
+import { command } from "@/lib/services/command";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import { parseInput } from "@/lib/validation";
 
@@ -48,66 +47,69 @@ export async function listCatalogImages(_actor: Actor): Promise<CatalogImageDto[
 /**
  * Adds an image to the catalog, pulling it first when the host lacks it, so that a
  * catalog entry always names something a tenant can launch. A failed pull is recorded
- * and leaves no entry.
+ * as a failure and leaves no entry.
  */
-export async function addCatalogImage(
-  actor: Actor,
-  input: unknown,
-  onProgress?: (progress: PullProgress) => void,
-): Promise<CatalogImageDto> {
-  requireRole(actor, "admin");
-  const data = parseInput(addImageSchema, input);
-  if (await db.catalogImage.findUnique({ where: { ref: data.ref }, select: { id: true } })) throw refTaken(data.ref);
+export const addCatalogImage = command(
+  "image.add",
+  async (cmd, input: unknown, onProgress?: (progress: PullProgress) => void): Promise<CatalogImageDto> => {
+    requireRole(cmd.actor, "admin");
+    const data = parseInput(addImageSchema, input);
+    cmd.about({ target: `image:${data.ref}`, details: { ref: data.ref } });
+    if (await db.catalogImage.findUnique({ where: { ref: data.ref }, select: { id: true } })) throw refTaken(data.ref);
 
-  const target = `image:${data.ref}`;
-  const wasPresent = (await imagePresence([data.ref])).has(data.ref);
-  if (wasPresent) {
-    onProgress?.({ layers: [], currentBytes: 0, totalBytes: 0, status: "Already on the host" });
-  } else {
+    const wasPresent = (await imagePresence([data.ref])).has(data.ref);
+    if (wasPresent) {
+      onProgress?.({ layers: [], currentBytes: 0, totalBytes: 0, status: "Already on the host" });
+    } else {
+      await pullImage(data.ref, onProgress).catch((error: unknown) => {
+        throw cmd.failure(error);
+      });
+    }
+
     try {
-      await pullImage(data.ref, onProgress);
+      const image = await cmd.commit(
+        (tx) =>
+          tx.catalogImage.create({
+            data: {
+              ref: data.ref,
+              name: data.name,
+              description: data.description ?? "",
+              defaultPort: data.defaultPort ?? null,
+              defaultCommand: data.defaultCommand ? JSON.stringify(data.defaultCommand) : null,
+            },
+          }),
+        () => ({ details: { ref: data.ref, name: data.name, pulled: !wasPresent } }),
+      );
+      return toCatalogImageDto(image, true);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      await recordActivity(actor, { action: "image.add", outcome: "failed", target, reason, details: { ref: data.ref } });
+      // Another admin added the same reference while this one was pulling.
+      if (isUniqueViolation(error, "ref")) throw refTaken(data.ref);
       throw error;
     }
-  }
+  },
+  ([input]) => ({ target: refTarget(input) }),
+);
 
-  try {
-    const image = await db.$transaction(async (tx) => {
-      const created = await tx.catalogImage.create({
-        data: {
-          ref: data.ref,
-          name: data.name,
-          description: data.description ?? "",
-          defaultPort: data.defaultPort ?? null,
-          defaultCommand: data.defaultCommand ? JSON.stringify(data.defaultCommand) : null,
-        },
-      });
-      await recordActivity(actor, {
-        action: "image.add",
-        outcome: "allowed",
-        target,
-        details: { ref: data.ref, name: data.name, pulled: !wasPresent },
-      }, tx);
-      return created;
-    });
-    return toCatalogImageDto(image, true);
-  } catch (error) {
-    // Another admin added the same reference while this one was pulling.
-    if (isUniqueViolation(error, "ref")) throw refTaken(data.ref);
-    throw error;
-  }
+/** `image:<ref>` from a refused request, when it names a plausible reference. */
+function refTarget(input: unknown): string | null {
+  const ref = input && typeof input === "object" ? (input as { ref?: unknown }).ref : undefined;
+  return typeof ref === "string" && ref.length <= 255 && !/[\u0000-\u001f\u007f]/.test(ref) ? `image:${ref}` : null;
 }
 
 /** Takes an image out of the catalog. The image stays on the host: running containers may use it. */
-export const removeCatalogImage = recordingRefusals(([imageId]) => ({ action: "image.remove", target: `image:${imageId}` }), removeCatalogImageRecorded);
-async function removeCatalogImageRecorded(actor: Actor, imageId: string): Promise<void> {
-  requireRole(actor, "admin");
-  await db.$transaction(async (tx) => {
-    const image = await tx.catalogImage.findUnique({ where: { id: imageId } });
-    if (!image) throw notFound("Image");
-    await tx.catalogImage.delete({ where: { id: imageId } });
-    await recordActivity(actor, { action: "image.remove", outcome: "allowed", target: `image:${image.ref}`, details: { ref: image.ref, name: image.name } }, tx);
-  });
-}
+export const removeCatalogImage = command(
+  "image.remove",
+  async (cmd, imageId: string): Promise<void> => {
+    requireRole(cmd.actor, "admin");
+    await cmd.commit(
+      async (tx) => {
+        const image = await tx.catalogImage.findUnique({ where: { id: imageId } });
+        if (!image) throw notFound("Image");
+        await tx.catalogImage.delete({ where: { id: imageId } });
+        return image;
+      },
+      (image) => ({ target: `image:${image.ref}`, details: { ref: image.ref, name: image.name } }),
+    );
+  },
+  ([imageId]) => ({ target: `image:${imageId}` }),
+);

@@ -1,19 +1,21 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { recordActivity } from "@/lib/activity/record";
-import { assertCanActInTenant } from "@/lib/authz";
+import { membershipRole } from "@/lib/authz";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { ensureTenantNetwork, tenantNetworkName } from "@/lib/docker/networks";
+import { removeTenantVolume } from "@/lib/docker/volumes";
 import { launchWorkload, removeWorkload } from "@/lib/docker/workloads";
-import { ServiceError, notFound } from "@/lib/errors";
+import { ServiceError } from "@/lib/errors";
 import { buildCreateOptions, checkContainerMaxima, parseLaunchRequest, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
 import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
+import { command, type Command } from "@/lib/services/command";
 import { toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
-import { recordRefusal } from "@/lib/services/denials";
 import { allowedCapabilities, expectedScopeFor } from "@/lib/services/launch-scope";
 import { allocatePorts } from "@/lib/services/port-allocation";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { createEngineVolumes, insertVolumeRows, volumeNameTaken, type NewVolume } from "@/lib/services/volumes";
 import { reserveQuota } from "@/lib/quota/reserve";
 
 /** Input problems are 400; anything the hardening policy forbids is 422 (api-v1.md). */
@@ -27,22 +29,41 @@ export function violationError(violations: Violation[]): ServiceError {
   );
 }
 
-async function catalogImageFor(req: LaunchRequest): Promise<CatalogImage> {
-  const image = req.imageId
-    ? await db.catalogImage.findUnique({ where: { id: req.imageId } })
-    : await db.catalogImage.findUnique({ where: { ref: req.image ?? "" } });
-  if (image) return image;
-  const path = req.imageId ? "imageId" : "image";
-  throw violationError([{ control: "O2", path, message: "only images from the catalog can be launched; pick one from the catalog" }]);
+/** What a launch needs, read and checked before anything is reserved. */
+export interface PreparedLaunch {
+  tenant: Tenant;
+  req: LaunchRequest;
+  image: CatalogImage;
+  /** The tenant's existing volumes the request mounts, by name. */
+  existingVolumes: Map<string, { id: string; dockerName: string }>;
+  /** Volumes the request asks Berth to create (`create: true`), with their field paths. */
+  newVolumes: { name: string; path: string }[];
+}
+
+/** What the reservation holds: the container row, its host ports, the new volumes' rows. */
+export interface LaunchReservation {
+  containerId: string;
+  tenant: Tenant;
+  hostPorts: TenantContext["hostPorts"];
+  newVolumes: NewVolume[];
 }
 
 /** Everything Berth decided for this launch, for the policy (also used by the benchmark's raw baseline). */
-export function contextFor(tenant: Tenant, req: LaunchRequest, image: CatalogImage, containerId: string, hostPorts: TenantContext["hostPorts"], volumes: Record<string, string>): TenantContext {
+export function contextFor(launch: {
+  tenant: Tenant;
+  req: LaunchRequest;
+  image: CatalogImage;
+  containerId: string;
+  hostPorts: TenantContext["hostPorts"];
+  /** Volume name → the engine's volume name, for every volume the request mounts. */
+  volumes: Record<string, string>;
+}): TenantContext {
+  const { tenant, req, image } = launch;
   const cfg = config();
   return {
     tenantId: tenant.id,
     tenantSlug: tenant.slug,
-    berthId: containerId,
+    berthId: launch.containerId,
     containerName: req.name,
     uid: tenant.uid,
     gid: tenant.uid,
@@ -60,51 +81,61 @@ export function contextFor(tenant: Tenant, req: LaunchRequest, image: CatalogIma
     },
     hostIp: cfg.publishAddress,
     allowPublicBind: cfg.allowPublicBind,
-    hostPorts,
-    volumes,
+    hostPorts: launch.hostPorts,
+    volumes: launch.volumes,
     testRunId: process.env.BERTH_TEST_RUN_ID || undefined,
   };
 }
 
-/**
- * Launches a hardened container for a tenant. All or nothing: the quota check, the row, its
- * ports and mounts are one transaction (the check takes the tenant's reservation lock first,
- * and usage is counted from Container rows, so the row is the reservation); if building, asserting, creating or starting
- * fails, the container is removed from the engine and the reservation is deleted, so no
- * port stays held and no row is left in a live state. Every refusal is recorded.
- */
-export async function launchContainer(actor: Actor, tenantId: string, input: unknown): Promise<ContainerDto> {
-  const event = { action: "container.launch", tenantId, details: { request: input as Record<string, unknown> } };
-  let tenant: Tenant;
-  let req: LaunchRequest;
-  let image: CatalogImage;
-  let volumeNames: Record<string, { id: string; dockerName: string }>;
-  try {
-    // Inside the recording: an attempt on a tenant the caller does not belong to is an event too.
-    assertCanActInTenant(actor, tenantId);
-    const found = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
-    if (!found) throw notFound("Tenant");
-    tenant = found;
-    if (tenant.suspended) throw new ServiceError("conflict", "This tenant is suspended; containers cannot be launched until an administrator resumes it.");
-    const parsed = parseLaunchRequest(input);
-    if (!parsed.ok) throw violationError(parsed.violations);
-    req = parsed.value;
-    const tooBig = checkContainerMaxima(req, { maxMemoryMb: tenant.containerMaxMemoryMb, maxCpuMillis: tenant.containerMaxCpuMillis });
-    if (tooBig.length) throw violationError(tooBig);
-    image = await catalogImageFor(req);
-    const volumes = await db.volume.findMany({ where: { tenantId, name: { in: req.volumes.map((v) => v.volume) } } });
-    volumeNames = Object.fromEntries(volumes.map((v) => [v.name, { id: v.id, dockerName: v.dockerName }]));
-  } catch (error) {
-    throw await recordRefusal(actor, event, error);
-  }
+async function catalogImageFor(req: LaunchRequest): Promise<CatalogImage> {
+  const image = req.imageId
+    ? await db.catalogImage.findUnique({ where: { id: req.imageId } })
+    : await db.catalogImage.findUnique({ where: { ref: req.image ?? "" } });
+  if (image) return image;
+  const path = req.imageId ? "imageId" : "image";
+  throw violationError([{ control: "O2", path, message: "only images from the catalog can be launched; pick one from the catalog" }]);
+}
 
-  let reserved: { id: string; hostPorts: TenantContext["hostPorts"]; tenant: Tenant };
+/**
+ * Step 1: parse and check the request against the tenant (suspension, per-container maxima,
+ * the catalog, which volumes exist and which are to be created). Reads only.
+ */
+export async function prepareLaunch(actor: Actor, tenant: Tenant, input: unknown): Promise<PreparedLaunch> {
+  if (tenant.suspended) throw new ServiceError("conflict", "This tenant is suspended; containers cannot be launched until an administrator resumes it.");
+  const parsed = parseLaunchRequest(input);
+  if (!parsed.ok) throw violationError(parsed.violations);
+  const req = parsed.value;
+  const tooBig = checkContainerMaxima(req, { maxMemoryMb: tenant.containerMaxMemoryMb, maxCpuMillis: tenant.containerMaxCpuMillis });
+  if (tooBig.length) throw violationError(tooBig);
+  const image = await catalogImageFor(req);
+  const rows = await db.volume.findMany({ where: { tenantId: tenant.id, name: { in: req.volumes.map((v) => v.volume) } } });
+  const existingVolumes = new Map(rows.map((v) => [v.name, { id: v.id, dockerName: v.dockerName }]));
+  const newVolumes: PreparedLaunch["newVolumes"] = [];
+  req.volumes.forEach((v, i) => {
+    if (!v.create) return;
+    const path = `volumes[${i}].volume`;
+    if (membershipRole(actor, tenant.id) !== "owner") {
+      throw new ServiceError("forbidden", "Only this tenant's owners can create volumes.", [{ path, message: "only owners can create volumes; pick an existing one" }]);
+    }
+    if (existingVolumes.has(v.volume)) throw volumeNameTaken(path);
+    newVolumes.push({ name: v.volume, path });
+  });
+  return { tenant, req, image, existingVolumes, newVolumes };
+}
+
+/**
+ * Step 2: the reservation, all in one transaction under the tenant's reservation lock: the
+ * quota check (container, memory, CPU and any new volumes), the container row (which is the
+ * reservation), its host ports, the new volumes' rows and the mounts.
+ */
+export async function reserveLaunch(actor: Actor, launch: PreparedLaunch): Promise<LaunchReservation> {
+  const { tenant, req, image } = launch;
   try {
-    reserved = await db.$transaction(async (tx) => {
-      const locked = await reserveQuota(tx, tenantId, { containers: 1, memoryMb: req.memoryMb, cpuMillis: req.cpuMillis });
+    return await db.$transaction(async (tx) => {
+      const locked = await reserveQuota(tx, tenant.id, { containers: 1, memoryMb: req.memoryMb, cpuMillis: req.cpuMillis, volumes: launch.newVolumes.length });
       const row = await tx.container.create({
         data: {
-          tenantId,
+          tenantId: tenant.id,
           name: req.name,
           imageId: image.id,
           imageRef: image.ref,
@@ -121,52 +152,92 @@ export async function launchContainer(actor: Actor, tenantId: string, input: unk
       });
       const cfg = config();
       const hostPorts = await allocatePorts(tx, row.id, req.ports, cfg.publishAddress, cfg.portRange);
-      const mounts = req.volumes.filter((v) => volumeNames[v.volume]);
+      const newVolumes = await insertVolumeRows(tx, tenant, actor.userId, launch.newVolumes);
+      const ids = new Map([...launch.existingVolumes].map(([name, v]) => [name, v.id]));
+      for (const v of newVolumes) ids.set(v.name, v.id);
+      const mounts = req.volumes.filter((v) => ids.has(v.volume));
       if (mounts.length) {
         await tx.containerMount.createMany({
-          data: mounts.map((v) => ({ containerId: row.id, volumeId: volumeNames[v.volume].id, path: v.path, readOnly: v.readOnly })),
+          data: mounts.map((v) => ({ containerId: row.id, volumeId: ids.get(v.volume) ?? "", path: v.path, readOnly: v.readOnly })),
         });
       }
-      return { id: row.id, hostPorts, tenant: locked };
+      return { containerId: row.id, tenant: locked, hostPorts, newVolumes };
     });
   } catch (error) {
-    const refused = isUniqueViolation(error, "name")
-      ? new ServiceError("conflict", `A container named "${req.name}" already exists in this tenant. Choose another name.`, [{ path: "name", message: "already in use in this tenant" }])
-      : error;
-    throw await recordRefusal(actor, event, refused);
-  }
-
-  let dockerId: string | undefined;
-  try {
-    const volumes = Object.fromEntries(Object.entries(volumeNames).map(([name, v]) => [name, v.dockerName]));
-    const built = buildCreateOptions(req, contextFor(reserved.tenant, req, image, reserved.id, reserved.hostPorts, volumes));
-    if (!built.ok) throw violationError(built.violations);
-    const others = await db.container.count({ where: { tenantId, id: { not: reserved.id }, status: { not: "missing" } } });
-    await ensureTenantNetwork(tenant, tenant.allowOutbound, { mayRecreate: others === 0 });
-    const scope = await expectedScopeFor(reserved.tenant, { id: reserved.id, imageRef: image.ref });
-    dockerId = (await launchWorkload(built.options, scope)).dockerId;
-    const launched = dockerId;
-    const row = await db.$transaction(async (tx) => {
-      const updated = await tx.container.update({
-        where: { id: reserved.id },
-        data: { dockerId: launched, status: "running" },
-        include: { ports: true },
-      });
-      await recordActivity(actor, {
-        action: "container.launch",
-        outcome: "allowed",
-        tenantId,
-        target: `container:${req.name}`,
-        details: { containerId: updated.id, dockerId: launched, image: image.ref, request: req },
-      }, tx);
-      return updated;
-    });
-    return toContainerDto(row, { dockerId: launched, berthId: row.id, state: "running" });
-  } catch (error) {
-    // The row goes only once the engine is clean; if removal fails it stays `creating`, and
-    // the reconciler's next pass removes the container and releases the reservation.
-    const engineClean = dockerId ? await removeWorkload(tenantId, dockerId).then(() => true, () => false) : true;
-    if (engineClean) await db.container.delete({ where: { id: reserved.id } }).catch(() => undefined);
-    throw await recordRefusal(actor, { ...event, target: `container:${req.name}` }, error);
+    if (isUniqueViolation(error, "name") && !(error instanceof ServiceError)) {
+      throw new ServiceError("conflict", `A container named "${req.name}" already exists in this tenant. Choose another name.`, [
+        { path: "name", message: "already in use in this tenant" },
+      ]);
+    }
+    throw error;
   }
 }
+
+/**
+ * Step 3: the engine. New volumes, the tenant network, the create options built and
+ * asserted, create and start; then the row goes live with its success record in one
+ * transaction. On any failure the engine is cleaned and the reservation deleted, so no
+ * port, volume or row is left behind.
+ */
+export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved: LaunchReservation): Promise<ContainerDto> {
+  const { tenant, req, image } = launch;
+  let dockerId: string | undefined;
+  let volumesMade = false;
+  try {
+    await createEngineVolumes(tenant, reserved.newVolumes);
+    volumesMade = true;
+    const volumes = Object.fromEntries([...launch.existingVolumes].map(([name, v]) => [name, v.dockerName]));
+    for (const v of reserved.newVolumes) volumes[v.name] = v.dockerName;
+    const built = buildCreateOptions(req, contextFor({ tenant: reserved.tenant, req, image, containerId: reserved.containerId, hostPorts: reserved.hostPorts, volumes }));
+    if (!built.ok) throw violationError(built.violations);
+    const others = await db.container.count({ where: { tenantId: tenant.id, id: { not: reserved.containerId }, status: { not: "missing" } } });
+    await ensureTenantNetwork(tenant, tenant.allowOutbound, { mayRecreate: others === 0 });
+    const scope = await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: image.ref });
+    dockerId = (await launchWorkload(built.options, scope)).dockerId;
+    const launched = dockerId;
+    const row = await cmd.commit(
+      async (tx) => {
+        // Volumes made for this launch are events of their own, in the same transaction.
+        for (const v of reserved.newVolumes) {
+          await recordActivity(
+            cmd.actor,
+            { action: "volume.create", outcome: "allowed", tenantId: tenant.id, target: `volume:${v.name}`, details: { volumeId: v.id, forContainer: req.name } },
+            tx,
+          );
+        }
+        return tx.container.update({ where: { id: reserved.containerId }, data: { dockerId: launched, status: "running" }, include: { ports: true } });
+      },
+      (updated) => ({ details: { containerId: updated.id, dockerId: launched, image: image.ref, request: req } }),
+    );
+    return toContainerDto(row, { dockerId: launched, berthId: row.id, state: "running" });
+  } catch (error) {
+    // The rows go only once the engine is clean; if removal fails the container row stays
+    // `creating`, and the reconciler's next pass removes it and releases the reservation.
+    const engineClean = dockerId ? await removeWorkload(tenant.id, dockerId).then(() => true, () => false) : true;
+    if (engineClean) {
+      await db.container.delete({ where: { id: reserved.containerId } }).catch(() => undefined);
+      for (const v of reserved.newVolumes) {
+        if (volumesMade) await removeTenantVolume(tenant.id, v.dockerName).catch(() => undefined);
+        await db.volume.delete({ where: { id: v.id } }).catch(() => undefined);
+      }
+    }
+    throw error;
+  }
+}
+
+/**
+ * Launches a hardened container for a tenant: prepare → reserve → start. All or nothing,
+ * and every refusal is recorded (the command path). Volumes marked `create` are made for
+ * the launch and removed again if it fails.
+ */
+export const launchContainer = command(
+  "container.launch",
+  async (cmd, tenantId: string, input: unknown): Promise<ContainerDto> => {
+    const tenant = await cmd.actingTenant(tenantId);
+    const launch = await prepareLaunch(cmd.actor, tenant, input);
+    cmd.about({ target: `container:${launch.req.name}` });
+    const reserved = await reserveLaunch(cmd.actor, launch);
+    return startLaunch(cmd, launch, reserved);
+  },
+  ([_tenantId, input]) => ({ details: { request: input as Record<string, unknown> } }),
+);

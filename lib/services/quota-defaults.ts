@@ -1,11 +1,10 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { recordActivity } from "@/lib/activity/record";
 import { requireRole } from "@/lib/authz";
 import { config } from "@/lib/config";
 import { db, type Tx } from "@/lib/db";
 import { columnsOf, quotaOf, type Quota, type QuotaColumns } from "@/lib/quota/quota";
-import { recordRefusal } from "@/lib/services/denials";
+import { command } from "@/lib/services/command";
 import { quotaDefaultsInputSchema } from "@/lib/schemas/quota";
 import { parseInput } from "@/lib/validation";
 
@@ -31,21 +30,21 @@ export async function getQuotaDefaults(actor: Actor): Promise<Quota> {
 }
 
 /** Changes what new tenants get; existing tenants keep their quota. Admins only; recorded. */
-export async function setQuotaDefaults(actor: Actor, input: unknown): Promise<Quota> {
-  const event = { action: "quota.defaults.update", target: "quota-defaults", details: { input: input as Record<string, unknown> } };
-  let quota: Quota;
-  try {
-    requireRole(actor, "admin");
-    quota = parseInput(quotaDefaultsInputSchema, input);
-  } catch (error) {
-    throw await recordRefusal(actor, event, error);
-  }
-  return db.$transaction(async (tx) => {
-    const before = quotaOf(await quotaDefaultColumns(tx));
-    const data = { ...columnsOf(quota), updatedById: actor.userId };
-    const saved = await tx.quotaDefaults.upsert({ where: { id: ROW }, create: { id: ROW, ...data }, update: data });
-    const after = quotaOf(saved);
-    await recordActivity(actor, { action: "quota.defaults.update", outcome: "allowed", target: "quota-defaults", details: { before, after } }, tx);
+export const setQuotaDefaults = command(
+  "quota.defaults.update",
+  async (cmd, input: unknown): Promise<Quota> => {
+    requireRole(cmd.actor, "admin");
+    const quota = parseInput(quotaDefaultsInputSchema, input);
+    const { after } = await cmd.commit(
+      async (tx) => {
+        const before = quotaOf(await quotaDefaultColumns(tx));
+        const data = { ...columnsOf(quota), updatedById: cmd.actor.userId };
+        const saved = await tx.quotaDefaults.upsert({ where: { id: ROW }, create: { id: ROW, ...data }, update: data });
+        return { before, after: quotaOf(saved) };
+      },
+      (change) => ({ details: change }),
+    );
     return after;
-  });
-}
+  },
+  ([input]) => ({ target: "quota-defaults", details: { input: input as Record<string, unknown> } }),
+);

@@ -2,6 +2,7 @@ import "server-only";
 import type { ClientInfo } from "@/lib/auth/actor";
 import { verifyPassword } from "@/lib/auth/password";
 import { forgiveLoginAttempt, recordLoginFailure, secondsUntilAllowed } from "@/lib/auth/login-throttle";
+import type { ActionName } from "@/lib/activity/actions";
 import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/errors";
@@ -20,7 +21,7 @@ export async function checkPassword(
   rawEmail: string,
   password: string,
   client: ClientInfo,
-  action = "auth.login",
+  action: Extract<ActionName, "auth.login" | "auth.token.login"> = "auth.login",
 ): Promise<{ userId: string; email: string }> {
   const email = rawEmail.trim().toLowerCase().slice(0, 254);
   const wait = await secondsUntilAllowed(email, client.ip);

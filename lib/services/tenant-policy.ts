@@ -1,13 +1,12 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { recordActivity } from "@/lib/activity/record";
 import { assertCanReadTenant, requireRole, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
 import { allowedCapabilities } from "@/lib/services/launch-scope";
-import { recordRefusal } from "@/lib/services/denials";
-import { tenantPolicyInputSchema, type TenantPolicyDto, type TenantPolicyInput } from "@/lib/schemas/tenant-policy";
+import { command } from "@/lib/services/command";
+import { tenantPolicyInputSchema, type TenantPolicyDto } from "@/lib/schemas/tenant-policy";
 import { parseInput } from "@/lib/validation";
 
 type PolicyColumns = Pick<Tenant, "allowNetBindService" | "allowWritableRootfs" | "allowOutbound">;
@@ -29,29 +28,28 @@ export async function getTenantPolicy(actor: Actor, tenantId: string): Promise<T
  * containers keep the settings they were created with. The outbound setting is a property
  * of the tenant network, which Docker fixes when it is created (lib/docker/networks.ts).
  */
-export async function setTenantPolicy(actor: Actor, tenantId: string, input: unknown): Promise<TenantPolicyDto> {
-  const event = { action: "policy.update", tenantId, details: { input: input as Record<string, unknown> } };
-  let given: TenantPolicyInput;
-  try {
-    requireRole(actor, "admin");
-    given = parseInput(tenantPolicyInputSchema, input);
-  } catch (error) {
-    throw await recordRefusal(actor, event, error);
-  }
-  return db.$transaction(async (tx) => {
-    const current = await tx.tenant.findUnique({ where: { id: tenantId } });
-    if (!current) throw notFound("Tenant");
-    const saved = await tx.tenant.update({
-      where: { id: tenantId },
-      data: {
-        allowNetBindService: (given.allowedCapabilities ?? []).includes("NET_BIND_SERVICE"),
-        allowWritableRootfs: given.allowWritableRootfs,
-        allowOutbound: given.allowOutbound,
+export const setTenantPolicy = command(
+  "policy.update",
+  async (cmd, tenantId: string, input: unknown): Promise<TenantPolicyDto> => {
+    requireRole(cmd.actor, "admin");
+    const given = parseInput(tenantPolicyInputSchema, input);
+    const { saved } = await cmd.commit(
+      async (tx) => {
+        const current = await tx.tenant.findUnique({ where: { id: tenantId } });
+        if (!current) throw notFound("Tenant");
+        const saved = await tx.tenant.update({
+          where: { id: tenantId },
+          data: {
+            allowNetBindService: (given.allowedCapabilities ?? []).includes("NET_BIND_SERVICE"),
+            allowWritableRootfs: given.allowWritableRootfs,
+            allowOutbound: given.allowOutbound,
+          },
+        });
+        return { current, saved };
       },
-    });
-    const before = toPolicyDto(current);
-    const after = toPolicyDto(saved);
-    await recordActivity(actor, { action: "policy.update", outcome: "allowed", tenantId, target: `tenant:${saved.slug}`, details: { before, after } }, tx);
-    return after;
-  });
-}
+      ({ current, saved }) => ({ target: `tenant:${saved.slug}`, details: { before: toPolicyDto(current), after: toPolicyDto(saved) } }),
+    );
+    return toPolicyDto(saved);
+  },
+  ([tenantId, input]) => ({ tenantId, details: { input: input as Record<string, unknown> } }),
+);

@@ -1,11 +1,10 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { recordActivity } from "@/lib/activity/record";
 import { assertCanReadTenant, requireRole, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
-import { recordingRefusals } from "@/lib/services/denials";
+import { command } from "@/lib/services/command";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import { quotaDefaultColumns } from "@/lib/services/quota-defaults";
 import { createTenantSchema, updateTenantSchema, type TenantDto } from "@/lib/schemas/tenant";
@@ -31,62 +30,64 @@ export async function getTenant(actor: Actor, tenantId: string): Promise<TenantD
   return toTenantDto(tenant);
 }
 
-export const createTenant = recordingRefusals(([input]) => ({ action: "tenant.create", target: slugTarget(input) }), createTenantRecorded);
-async function createTenantRecorded(actor: Actor, input: unknown): Promise<TenantDto> {
-  requireRole(actor, "admin");
-  const data = parseInput(createTenantSchema, input);
-  // Two admins creating tenants at once can pick the same next uid; the unique index
-  // refuses the second, and it retries with the next one.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const tenant = await db.$transaction(async (tx) => {
-        const top = await tx.tenant.aggregate({ _max: { uid: true } });
-        const uid = Math.max(FIRST_TENANT_UID, (top._max.uid ?? FIRST_TENANT_UID - 1) + 1);
-        // A new tenant starts with the quota defaults of the moment (later changes to the
-        // defaults leave existing tenants alone).
-        const quota = await quotaDefaultColumns(tx);
-        const created = await tx.tenant.create({ data: { name: data.name, slug: data.slug, uid, ...quota } });
-        await recordActivity(actor, {
-          action: "tenant.create",
-          outcome: "allowed",
-          tenantId: created.id,
-          target: `tenant:${created.slug}`,
-          details: { name: created.name, slug: created.slug, uid },
-        }, tx);
-        return created;
-      });
-      return toTenantDto(tenant);
-    } catch (error) {
-      if (isUniqueViolation(error, "slug")) {
-        throw new ServiceError("conflict", `The slug "${data.slug}" is taken. Choose another.`, [
-          { path: "slug", message: "this slug is taken" },
-        ]);
+export const createTenant = command(
+  "tenant.create",
+  async (cmd, input: unknown): Promise<TenantDto> => {
+    requireRole(cmd.actor, "admin");
+    const data = parseInput(createTenantSchema, input);
+    // Two admins creating tenants at once can pick the same next uid; the unique index
+    // refuses the second, and it retries with the next one.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const tenant = await cmd.commit(
+          async (tx) => {
+            const top = await tx.tenant.aggregate({ _max: { uid: true } });
+            const uid = Math.max(FIRST_TENANT_UID, (top._max.uid ?? FIRST_TENANT_UID - 1) + 1);
+            // A new tenant starts with the quota defaults of the moment (later changes to the
+            // defaults leave existing tenants alone).
+            const quota = await quotaDefaultColumns(tx);
+            return tx.tenant.create({ data: { name: data.name, slug: data.slug, uid, ...quota } });
+          },
+          (created) => ({
+            tenantId: created.id,
+            target: `tenant:${created.slug}`,
+            details: { name: created.name, slug: created.slug, uid: created.uid },
+          }),
+        );
+        return toTenantDto(tenant);
+      } catch (error) {
+        if (isUniqueViolation(error, "slug")) {
+          throw new ServiceError("conflict", `The slug "${data.slug}" is taken. Choose another.`, [{ path: "slug", message: "this slug is taken" }]);
+        }
+        if (!isUniqueViolation(error, "uid")) throw error;
       }
-      if (!isUniqueViolation(error, "uid")) throw error;
     }
-  }
-  throw new ServiceError("conflict", "Could not allocate a tenant uid; try again.");
-}
+    throw new ServiceError("conflict", "Could not allocate a tenant uid; try again.");
+  },
+  ([input]) => ({ target: slugTarget(input) }),
+);
 
-export const updateTenant = recordingRefusals(([tenantId]) => ({ action: "tenant.update", tenantId }), updateTenantRecorded);
-async function updateTenantRecorded(actor: Actor, tenantId: string, input: unknown): Promise<TenantDto> {
-  requireRole(actor, "admin");
-  const data = parseInput(updateTenantSchema, input);
-  return db.$transaction(async (tx) => {
-    const before = await tx.tenant.findUnique({ where: { id: tenantId } });
-    if (!before) throw notFound("Tenant");
-    const after = await tx.tenant.update({ where: { id: tenantId }, data });
-    const action = data.suspended === undefined ? "tenant.update" : data.suspended ? "tenant.suspend" : "tenant.resume";
-    await recordActivity(actor, {
-      action,
-      outcome: "allowed",
-      tenantId,
-      target: `tenant:${after.slug}`,
-      details: { before: { name: before.name, suspended: before.suspended }, after: data },
-    }, tx);
+export const updateTenant = command(
+  "tenant.update",
+  async (cmd, tenantId: string, input: unknown): Promise<TenantDto> => {
+    requireRole(cmd.actor, "admin");
+    const data = parseInput(updateTenantSchema, input);
+    const { after } = await cmd.commit(
+      async (tx) => {
+        const before = await tx.tenant.findUnique({ where: { id: tenantId } });
+        if (!before) throw notFound("Tenant");
+        return { before, after: await tx.tenant.update({ where: { id: tenantId }, data }) };
+      },
+      ({ before, after }) => ({
+        action: data.suspended === undefined ? "tenant.update" : data.suspended ? "tenant.suspend" : "tenant.resume",
+        target: `tenant:${after.slug}`,
+        details: { before: { name: before.name, suspended: before.suspended }, after: data },
+      }),
+    );
     return toTenantDto(after);
-  });
-}
+  },
+  ([tenantId]) => ({ tenantId }),
+);
 
 /** `tenant:<slug>` from a refused request, when it names a plausible slug. */
 function slugTarget(input: unknown): string | null {

@@ -5,7 +5,7 @@ import { recordActivity } from "@/lib/activity/record";
 import { requireRole } from "@/lib/authz";
 import { db, type Tx } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
-import { recordingRefusals } from "@/lib/services/denials";
+import { command } from "@/lib/services/command";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import {
   createUserSchema,
@@ -74,74 +74,72 @@ async function assertTenantsExist(tx: Tx, memberships: { tenantId: string }[]) {
   if (fields.length) throw new ServiceError("validation_failed", "A membership names a tenant that does not exist.", fields);
 }
 
-export const createUser = recordingRefusals(() => ({ action: "user.create" }), createUserRecorded);
-async function createUserRecorded(actor: Actor, input: unknown): Promise<UserDto> {
-  requireRole(actor, "admin");
-  const data = parseInput(createUserSchema, input);
-  const passwordHash = await hashPassword(data.password);
-  try {
-    return await db.$transaction(async (tx) => {
-      await assertTenantsExist(tx, data.memberships ?? []);
-      const user = await tx.user.create({
-        data: {
-          email: data.email,
-          passwordHash,
-          role: data.role,
-          memberships: { create: (data.memberships ?? []).map((m) => ({ tenantId: m.tenantId, role: m.role })) },
+export const createUser = command(
+  "user.create",
+  async (cmd, input: unknown): Promise<UserDto> => {
+    requireRole(cmd.actor, "admin");
+    const data = parseInput(createUserSchema, input);
+    cmd.about({ target: `user:${data.email}` });
+    const passwordHash = await hashPassword(data.password);
+    try {
+      const user = await cmd.commit(
+        async (tx) => {
+          await assertTenantsExist(tx, data.memberships ?? []);
+          return tx.user.create({
+            data: {
+              email: data.email,
+              passwordHash,
+              role: data.role,
+              memberships: { create: (data.memberships ?? []).map((m) => ({ tenantId: m.tenantId, role: m.role })) },
+            },
+            select: userSelect,
+          });
         },
-        select: userSelect,
-      });
-      await recordActivity(actor, {
-        action: "user.create",
-        outcome: "allowed",
-        target: `user:${user.email}`,
-        details: { userId: user.id, role: user.role, memberships: data.memberships ?? [] },
-      }, tx);
+        (user) => ({ details: { userId: user.id, role: user.role, memberships: data.memberships ?? [] } }),
+      );
       return toUserDto(user);
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, "email")) {
-      throw new ServiceError("conflict", `A user with the email ${data.email} already exists.`, [
-        { path: "email", message: "already in use" },
+    } catch (error) {
+      if (isUniqueViolation(error, "email")) {
+        throw new ServiceError("conflict", `A user with the email ${data.email} already exists.`, [{ path: "email", message: "already in use" }]);
+      }
+      throw error;
+    }
+  },
+);
+
+export const updateUser = command(
+  "user.update",
+  async (cmd, userId: string, input: unknown): Promise<UserDto> => {
+    requireRole(cmd.actor, "admin");
+    const data = parseInput(updateUserSchema, input);
+    // An admin who demotes or disables themselves locks the portal out of its last admin.
+    if (userId === cmd.actor.userId && (data.disabled === true || (data.role && data.role !== "admin"))) {
+      throw new ServiceError("conflict", "You cannot disable yourself or remove your own admin role.", [
+        { path: data.disabled ? "disabled" : "role", message: "not on your own account" },
       ]);
     }
-    throw error;
-  }
-}
-
-export const updateUser = recordingRefusals(([userId]) => ({ action: "user.update", target: `user:${userId}` }), updateUserRecorded);
-async function updateUserRecorded(actor: Actor, userId: string, input: unknown): Promise<UserDto> {
-  requireRole(actor, "admin");
-  const data = parseInput(updateUserSchema, input);
-  // An admin who demotes or disables themselves locks the portal out of its last admin.
-  if (userId === actor.userId && (data.disabled === true || (data.role && data.role !== "admin"))) {
-    throw new ServiceError("conflict", "You cannot disable yourself or remove your own admin role.", [
-      { path: data.disabled ? "disabled" : "role", message: "not on your own account" },
-    ]);
-  }
-  return db.$transaction(async (tx) => {
-    const before = await tx.user.findUnique({ where: { id: userId }, select: userSelect });
-    if (!before) throw notFound("User");
-    if (data.memberships) {
-      await assertTenantsExist(tx, data.memberships);
-      await tx.membership.deleteMany({ where: { userId } });
-      await tx.membership.createMany({ data: data.memberships.map((m) => ({ userId, tenantId: m.tenantId, role: m.role })) });
-    }
-    const after = await tx.user.update({
-      where: { id: userId },
-      data: { role: data.role, disabled: data.disabled },
-      select: userSelect,
-    });
-    const action = data.disabled === true ? "user.disable" : data.disabled === false && before.disabled ? "user.enable" : "user.update";
-    await recordActivity(actor, {
-      action,
-      outcome: "allowed",
-      target: `user:${after.email}`,
-      details: { userId, before: toUserDto(before), after: toUserDto(after) },
-    }, tx);
+    const { after } = await cmd.commit(
+      async (tx) => {
+        const before = await tx.user.findUnique({ where: { id: userId }, select: userSelect });
+        if (!before) throw notFound("User");
+        if (data.memberships) {
+          await assertTenantsExist(tx, data.memberships);
+          await tx.membership.deleteMany({ where: { userId } });
+          await tx.membership.createMany({ data: data.memberships.map((m) => ({ userId, tenantId: m.tenantId, role: m.role })) });
+        }
+        const after = await tx.user.update({ where: { id: userId }, data: { role: data.role, disabled: data.disabled }, select: userSelect });
+        return { before, after };
+      },
+      ({ before, after }) => ({
+        action: data.disabled === true ? "user.disable" : data.disabled === false && before.disabled ? "user.enable" : "user.update",
+        target: `user:${after.email}`,
+        details: { userId, before: toUserDto(before), after: toUserDto(after) },
+      }),
+    );
     return toUserDto(after);
-  });
-}
+  },
+  ([userId]) => ({ target: `user:${userId}` }),
+);
 
 /** Creates the first admin when no admin exists yet (npm run up). Returns whether it did. */
 export async function ensureFirstAdmin(email: string, password: string): Promise<boolean> {

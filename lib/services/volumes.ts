@@ -1,11 +1,11 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { recordActivity } from "@/lib/activity/record";
 import { assertCanActInTenant, assertCanReadTenant, tenantWhere } from "@/lib/authz";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { createTenantVolume, removeTenantVolume } from "@/lib/docker/volumes";
 import { ServiceError, notFound } from "@/lib/errors";
-import { recordRefusal } from "@/lib/services/denials";
+import type { Tenant } from "@/lib/generated/prisma/client";
+import { command } from "@/lib/services/command";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import { createVolumeSchema, type VolumeDto } from "@/lib/schemas/volume";
@@ -32,67 +32,109 @@ export async function listVolumes(actor: Actor, tenantId: string): Promise<Volum
   return (await listVolumeDetails(actor, tenantId)).map(({ users: _users, ...dto }) => dto);
 }
 
+/** A tenant volume's name on the engine: "_" is in neither slugs nor names, so tenants never collide. */
+export function volumeDockerName(tenant: Pick<Tenant, "slug">, name: string): string {
+  return `berth-${tenant.slug}_${name}`;
+}
+
+export const volumeNameTaken = (path: string) =>
+  new ServiceError("conflict", "A volume with this name already exists in this tenant.", [{ path, message: "already in use in this tenant" }]);
+
+/**
+ * Writes the rows of new volumes inside the caller's reservation transaction, after its
+ * quota check: the rows are the reservation. `paths` name each volume's field for errors.
+ */
+export async function insertVolumeRows(tx: Tx, tenant: Tenant, createdById: string, volumes: { name: string; path: string }[]) {
+  const rows: NewVolume[] = [];
+  for (const { name, path } of volumes) {
+    try {
+      rows.push(
+        await tx.volume.create({
+          data: { tenantId: tenant.id, name, dockerName: volumeDockerName(tenant, name), createdById },
+          select: { id: true, name: true, dockerName: true, tenantId: true, createdAt: true },
+        }),
+      );
+    } catch (error) {
+      throw isUniqueViolation(error) ? volumeNameTaken(path) : error;
+    }
+  }
+  return rows;
+}
+
+export type NewVolume = { id: string; name: string; dockerName: string; tenantId: string; createdAt: Date };
+
+/**
+ * Creates the engine's side of new volume rows (owned by the tenant's uid). If any fails,
+ * the ones made so far are removed again and the error is thrown: the caller deletes the
+ * rows, so nothing half-made is left.
+ */
+export async function createEngineVolumes(tenant: Tenant, rows: NewVolume[]): Promise<void> {
+  const made: NewVolume[] = [];
+  try {
+    for (const row of rows) {
+      await createTenantVolume(tenant, row.dockerName);
+      made.push(row);
+    }
+  } catch (error) {
+    for (const row of made) await removeTenantVolume(tenant.id, row.dockerName).catch(() => undefined);
+    throw error;
+  }
+}
+
 /**
  * Creates a named volume owned by the tenant's uid (see lib/docker/volumes.ts). Owners only.
  * The row is the quota reservation: checked and written in one transaction under the
  * tenant's reservation lock, deleted again if the engine refuses.
  */
-export async function createVolume(actor: Actor, tenantId: string, input: unknown): Promise<VolumeDto> {
-  assertCanActInTenant(actor, tenantId, "owner");
-  const event = { action: "volume.create", tenantId, details: { input: input as Record<string, unknown> } };
-  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
-  if (!tenant) throw notFound("Tenant");
-  let row: VolumeRow & { dockerName: string };
-  try {
+export const createVolume = command(
+  "volume.create",
+  async (cmd, tenantId: string, input: unknown): Promise<VolumeDto> => {
+    const tenant = await cmd.actingTenant(tenantId, "owner");
     const { name } = parseInput(createVolumeSchema, input);
-    row = await db.$transaction(async (tx) => {
+    cmd.about({ target: `volume:${name}` });
+    const [row] = await db.$transaction(async (tx) => {
       await reserveQuota(tx, tenantId, { volumes: 1 });
-      return tx.volume.create({
-        data: { tenantId, name, dockerName: `berth-${tenant.slug}_${name}`, createdById: actor.userId },
-        include: { mounts: { select: { containerId: true } } },
-      });
+      return insertVolumeRows(tx, tenant, cmd.actor.userId, [{ name, path: "name" }]);
     });
-  } catch (error) {
-    const refused = isUniqueViolation(error)
-      ? new ServiceError("conflict", "A volume with this name already exists in this tenant.", [{ path: "name", message: "already in use in this tenant" }])
-      : error;
-    throw await recordRefusal(actor, event, refused);
-  }
-  try {
-    await createTenantVolume(tenant, row.dockerName);
-  } catch (error) {
-    await db.volume.delete({ where: { id: row.id } }).catch(() => undefined);
-    throw await recordRefusal(actor, { ...event, target: `volume:${row.name}` }, error);
-  }
-  await recordActivity(actor, { action: "volume.create", outcome: "allowed", tenantId, target: `volume:${row.name}`, details: { volumeId: row.id } });
-  return toVolumeDto(row);
-}
+    try {
+      await createEngineVolumes(tenant, [row]);
+      await cmd.recordAlone({ details: { volumeId: row.id } });
+    } catch (error) {
+      await db.volume.delete({ where: { id: row.id } }).catch(() => undefined);
+      throw error;
+    }
+    return toVolumeDto({ ...row, mounts: [] });
+  },
+  ([_tenantId, input]) => ({ details: { input: input as Record<string, unknown> } }),
+);
 
 /** Deletes a volume and its data; refused while any container of the tenant mounts it. */
-export async function deleteVolume(actor: Actor, volumeId: string): Promise<void> {
-  const volume = await db.volume.findFirst({ where: { id: volumeId, tenant: tenantWhere(actor) } });
-  if (!volume) throw notFound("Volume");
-  assertCanActInTenant(actor, volume.tenantId, "owner");
-  const event = { action: "volume.remove", tenantId: volume.tenantId, target: `volume:${volume.name}`, details: { volumeId } };
-  try {
-    await db.$transaction(async (tx) => {
+export const deleteVolume = command(
+  "volume.remove",
+  async (cmd, volumeId: string): Promise<void> => {
+    const volume = await db.volume.findFirst({ where: { id: volumeId, tenant: tenantWhere(cmd.actor) } });
+    if (!volume) throw notFound("Volume");
+    cmd.about({ tenantId: volume.tenantId, target: `volume:${volume.name}` });
+    assertCanActInTenant(cmd.actor, volume.tenantId, "owner");
+    await cmd.commit(async (tx) => {
       // The tenant lock launches take before they add mounts (lib/quota/reserve.ts): no
       // launch can mount the volume between this check and the row's removal.
       await tx.tenant.update({ where: { id: volume.tenantId }, data: { reservationVersion: { increment: 1 } } });
-      const mounts = await tx.containerMount.findMany({ where: { volumeId: volume.id, container: { tenantId: volume.tenantId } }, include: { container: { select: { name: true } } } });
+      const mounts = await tx.containerMount.findMany({
+        where: { volumeId: volume.id, container: { tenantId: volume.tenantId } },
+        include: { container: { select: { name: true } } },
+      });
       if (mounts.length) {
         const names = mounts.map((m) => m.container.name).join(", ");
         throw new ServiceError("conflict", `The volume "${volume.name}" is mounted by ${names}; remove those containers first.`);
       }
       await tx.volume.delete({ where: { id: volume.id } });
-      await recordActivity(actor, { ...event, outcome: "allowed" }, tx);
     });
-  } catch (error) {
-    throw await recordRefusal(actor, event, error);
-  }
-  // The row is gone, so nothing in Berth can mount it any more. Should the engine refuse
-  // (something outside Berth uses it), the volume is left and shows as an orphan on /health.
-  await removeTenantVolume(volume.tenantId, volume.dockerName).catch((error: unknown) =>
-    recordActivity(actor, { ...event, outcome: "failed", reason: `the engine kept the volume: ${error instanceof Error ? error.message : String(error)}` }),
-  );
-}
+    // The row is gone, so nothing in Berth can mount it any more. Should the engine refuse
+    // (something outside Berth uses it), the volume is left and shows as an orphan on /health.
+    await removeTenantVolume(volume.tenantId, volume.dockerName).catch((error: unknown) =>
+      cmd.note("failed", `the engine kept the volume: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  },
+  ([volumeId]) => ({ details: { volumeId } }),
+);

@@ -17,7 +17,7 @@ import { checkPassword } from "@/lib/services/sign-in";
 import { createTenant, updateTenant } from "@/lib/services/tenants";
 import { createTokenForSelf, revokeToken } from "@/lib/services/tokens";
 import { createUser, updateUser } from "@/lib/services/users";
-import { client, makeActor, uniq } from "./fixtures";
+import { client, makeActor, testAction, uniq } from "./fixtures";
 import { tenantWithOwner } from "./tenancy";
 
 /** The actor with a request id of its own, so the events of one call can be counted. */
@@ -107,7 +107,7 @@ describe("recording", () => {
       launchContainer(t.owner, t.id, { name: "s", image: "nope:latest", env: { DB_PASSWORD: planted.env, GREETING: planted.env }, command: ["run", planted.token], privileged: true }),
     ).rejects.toMatchObject({});
     await recordActivity(admin, {
-      action: "test.redact", outcome: "allowed",
+      action: testAction("redact"), outcome: "allowed",
       details: { request: { Env: [`API_KEY=${planted.env}`], headers: { Authorization: `Bearer ${planted.header}` }, newPassword: planted.password, accessToken: planted.token, note: `copied ${planted.token}` } },
     });
     const issued = await createTokenForSelf(admin, { name: "planted", expiresInDays: 1 });
@@ -123,7 +123,7 @@ describe("recording", () => {
 
   it("caps details at 16 KB and marks them truncated", async () => {
     const admin = withRequest(await makeActor("admin"));
-    await recordActivity(admin, { action: "test.big", outcome: "allowed", details: { blob: "y".repeat(100_000) } });
+    await recordActivity(admin, { action: testAction("big"), outcome: "allowed", details: { blob: "y".repeat(100_000) } });
     const event = await onlyEventOf(admin);
     expect(Buffer.byteLength(event.details ?? "")).toBeLessThan(MAX_DETAILS_BYTES);
     expect(JSON.parse(event.details ?? "{}")).toMatchObject({ truncated: true });
@@ -146,8 +146,8 @@ describe("hash chain", () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         i % 2
-          ? recordActivity(admin, { action: "test.concurrent", outcome: "allowed", details: { i } })
-          : db.$transaction((tx) => recordActivity(admin, { action: "test.concurrent", outcome: "allowed", details: { i } }, tx)),
+          ? recordActivity(admin, { action: testAction("concurrent"), outcome: "allowed", details: { i } })
+          : db.$transaction((tx) => recordActivity(admin, { action: testAction("concurrent"), outcome: "allowed", details: { i } }, tx)),
       ),
     );
     const rows = await db.activityEvent.findMany({ orderBy: { seq: "asc" }, select: { seq: true, prevHash: true, hash: true, at: true } });
@@ -208,7 +208,7 @@ describe("reading", () => {
     const system = { kind: "system" as const };
     const tenantId = uniq("paged");
     const original: string[] = [];
-    for (let i = 0; i < 60; i++) original.unshift(String((await recordActivity(system, { action: "test.page", outcome: "allowed", tenantId, details: { i } })).seq));
+    for (let i = 0; i < 60; i++) original.unshift(String((await recordActivity(system, { action: testAction("page"), outcome: "allowed", tenantId, details: { i } })).seq));
     const seen: string[] = [];
     let cursor: string | undefined;
     let newest: string | undefined;
@@ -218,7 +218,7 @@ describe("reading", () => {
       seen.push(...page.items.map((e) => e.id));
       newest ??= page.newestCursor;
       // Writers keep appending while the reader pages.
-      await Promise.all([1, 2].map(() => recordActivity(system, { action: "test.page", outcome: "allowed", tenantId, details: { late: ++inserted } })));
+      await Promise.all([1, 2].map(() => recordActivity(system, { action: testAction("page"), outcome: "allowed", tenantId, details: { late: ++inserted } })));
       cursor = page.nextCursor;
     } while (cursor);
     // Late arrivals are newer than the first page, so backwards paging neither repeats nor
@@ -235,10 +235,10 @@ describe("reading", () => {
     await expect(listActivity(operator, { limit: "501" })).rejects.toMatchObject({ code: "validation_failed" });
     await expect(listActivity(operator, { cursor: "not-a-cursor" })).rejects.toMatchObject({ code: "validation_failed", fields: [{ path: "cursor" }] });
     const tenantId = uniq("live");
-    await recordActivity({ kind: "system" }, { action: "test.live", outcome: "allowed", tenantId });
+    await recordActivity({ kind: "system" }, { action: testAction("live"), outcome: "allowed", tenantId });
     const first = await listActivity(operator, { tenantId });
     expect((await listActivity(operator, { tenantId, after: first.newestCursor })).items).toEqual([]);
-    await recordActivity({ kind: "system" }, { action: "test.live", outcome: "denied", tenantId });
+    await recordActivity({ kind: "system" }, { action: testAction("live"), outcome: "denied", tenantId });
     const next = await listActivity(operator, { tenantId, after: first.newestCursor });
     expect(next.items.map((e) => e.outcome)).toEqual(["denied"]);
   });
@@ -261,8 +261,8 @@ describe("reading", () => {
   it("a tenant owner reads only their own tenants; members and strangers get nothing", async () => {
     const a = await tenantWithOwner("own-a");
     const b = await tenantWithOwner("own-b");
-    await recordActivity({ kind: "system" }, { action: "test.scope", outcome: "allowed", tenantId: a.id });
-    await recordActivity({ kind: "system" }, { action: "test.scope", outcome: "allowed", tenantId: b.id });
+    await recordActivity({ kind: "system" }, { action: testAction("scope"), outcome: "allowed", tenantId: a.id });
+    await recordActivity({ kind: "system" }, { action: testAction("scope"), outcome: "allowed", tenantId: b.id });
     const mine = await listActivity(a.owner, { limit: "500" });
     expect(mine.items.length).toBeGreaterThan(0);
     expect(mine.items.every((e) => e.tenantId === a.id)).toBe(true);
@@ -281,7 +281,7 @@ describe("reading", () => {
     const tenantId = uniq("export");
     for (let i = 0; i < 2050; i += 50) {
       await db.$transaction(async (tx) => {
-        for (let j = i; j < i + 50; j++) await recordActivity({ kind: "system" }, { action: "test.export", outcome: "allowed", tenantId, details: { j } }, tx);
+        for (let j = i; j < i + 50; j++) await recordActivity({ kind: "system" }, { action: testAction("export"), outcome: "allowed", tenantId, details: { j } }, tx);
       });
     }
     const { batches } = await exportActivity(operator, { format: "jsonl", tenantId });

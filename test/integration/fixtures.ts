@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import type { ActionName } from "@/lib/activity/actions";
 import type { Actor } from "@/lib/auth/actor";
 import { loadActor } from "@/lib/auth/load-actor";
 import { hashPassword } from "@/lib/auth/password";
@@ -74,4 +75,12 @@ export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => bo
     value = await read();
   }
   return value;
+}
+
+/**
+ * An action of the tests' own (`test.<name>`): outside Berth's union on purpose, so events a
+ * test plants never read as real ones.
+ */
+export function testAction(name: string): ActionName {
+  return `test.${name}` as ActionName;
 }

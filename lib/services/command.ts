@@ -1,0 +1,205 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import type { ActionName } from "@/lib/activity/actions";
+import { recordActivity, type Outcome } from "@/lib/activity/record";
+import { assertCanActInTenant, readsAllTenants, membershipRole } from "@/lib/authz";
+import { db, type Tx } from "@/lib/db";
+import { ServiceError, notFound, type ErrorCode } from "@/lib/errors";
+import type { Tenant } from "@/lib/generated/prisma/client";
+import type { MembershipRole } from "@/lib/schemas/user";
+
+/**
+ * The one path every change takes, from the UI's Server Actions and from /api/v1 alike:
+ *
+ *   actor → tenant scoped to the actor → authorize → parse → work and its success record
+ *   in one transaction → anything thrown recorded as a refusal.
+ *
+ * A service mutation is written as `command(action, body)`. The body learns what it acts on
+ * as it goes (`cmd.about`, `cmd.actingTenant`), so a refusal at any step is recorded with
+ * everything known by then; it writes its change and the success record together with
+ * `cmd.commit`. A body that returns without having committed a record is a bug, and the
+ * command refuses to report success for it: "every change is recorded" holds by
+ * construction, not by care.
+ */
+
+/** What an event says about the object of a command, learned step by step. */
+export interface CommandEvent {
+  tenantId?: string | null;
+  target?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Refusals of the caller's request; everything else (engine, internal) is a failure. */
+const DENIED: ReadonlySet<ErrorCode> = new Set([
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "quota_exceeded",
+  "policy_violation",
+  "rate_limited",
+]);
+
+export function outcomeOf(error: unknown): Exclude<Outcome, "allowed"> {
+  return error instanceof ServiceError && DENIED.has(error.code) ? "denied" : "failed";
+}
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof ServiceError)) return "internal error";
+  const reason = error.fields?.length ? error.fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ") : error.message;
+  return reason.slice(0, 2000);
+}
+
+/**
+ * Records a refused or failed request (the field messages as the reason) and returns the
+ * error for the caller to throw. A refusal has no change to share a transaction with; if
+ * the log cannot be written the original error still reaches the caller.
+ */
+export async function recordRefusal(
+  actor: Actor,
+  action: ActionName,
+  event: CommandEvent,
+  error: unknown,
+  outcome: Exclude<Outcome, "allowed"> = outcomeOf(error),
+): Promise<unknown> {
+  await recordActivity(actor, { action, ...event, outcome, reason: reasonOf(error) }).catch((recordError: unknown) =>
+    console.error("[activity] could not record a refusal:", recordError),
+  );
+  return error;
+}
+
+export class Command {
+  private readonly event: CommandEvent = {};
+  private committed = false;
+  private failedOutcome = false;
+
+  constructor(
+    readonly actor: Actor,
+    readonly action: ActionName,
+  ) {}
+
+  /**
+   * Names what the command acts on as soon as it is known: a refusal from here on names it
+   * too. A tenant the actor cannot see is named only in the details: an attempt on someone
+   * else's tenant is recorded, but never lands in that tenant's feed.
+   */
+  about(event: CommandEvent): void {
+    if (event.details) this.event.details = { ...this.event.details, ...event.details };
+    if (event.target !== undefined) this.event.target = event.target;
+    if (event.tenantId === undefined || event.tenantId === null) {
+      if (event.tenantId === null) this.event.tenantId = null;
+    } else if (readsAllTenants(this.actor) || membershipRole(this.actor, event.tenantId)) {
+      this.event.tenantId = event.tenantId;
+    } else {
+      this.event.details = { ...this.event.details, requestedTenantId: event.tenantId };
+    }
+  }
+
+  /** The tenant the actor acts in, authorized and read with the membership in the query itself. */
+  async actingTenant(tenantId: string, need: MembershipRole = "member"): Promise<Tenant> {
+    this.about({ tenantId });
+    assertCanActInTenant(this.actor, tenantId, need);
+    return memberTenant(this.actor, tenantId);
+  }
+
+  /**
+   * Runs the change and writes its success record in one transaction: both commit or
+   * neither does. `record` turns the change's result into the event (merged over what
+   * `about` said).
+   */
+  async commit<T>(work: (tx: Tx) => Promise<T>, record: (result: T) => CommandEvent & { action?: ActionName } = () => ({})): Promise<T> {
+    const result = await db.$transaction(async (tx) => {
+      const done = await work(tx);
+      await this.recordSuccess(record(done), tx);
+      return done;
+    });
+    this.committed = true;
+    return result;
+  }
+
+  /** For a change with nothing of Berth's to write (the engine's state is the change). */
+  async recordAlone(event: CommandEvent & { action?: ActionName } = {}): Promise<void> {
+    await this.recordSuccess(event, db);
+    this.committed = true;
+  }
+
+  /**
+   * Marks what is thrown next as a failure of the work rather than a refusal of the request,
+   * whatever its code (a pull the registry answered with "no such tag" is the caller's
+   * mistake in the API, but the work was tried and failed).
+   */
+  failure(error: unknown): unknown {
+    this.failedOutcome = true;
+    return error;
+  }
+
+  /** A further event about the same command (a partial failure after the change committed). */
+  async note(outcome: Outcome, reason: string, event: CommandEvent = {}): Promise<void> {
+    await recordActivity(this.actor, { action: this.action, ...this.event, ...event, outcome, reason });
+  }
+
+  private async recordSuccess(event: CommandEvent & { action?: ActionName }, tx: Tx) {
+    const { action = this.action, ...rest } = event;
+    await recordActivity(
+      this.actor,
+      { action, ...this.event, ...rest, details: rest.details ?? this.event.details, outcome: "allowed" },
+      tx,
+    );
+  }
+
+  /** @internal the command runner's checks. */
+  get state() {
+    return { committed: this.committed, event: this.event, failed: this.failedOutcome };
+  }
+}
+
+/** The tenant, read with the actor's membership in the `where` (never by id alone). */
+export async function memberTenant(actor: Actor, tenantId: string): Promise<Tenant> {
+  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
+  if (!tenant) throw notFound("Tenant");
+  return tenant;
+}
+
+/** A service mutation; `audited` marks it as one (test/integration/refusals.int.test.ts enumerates them). */
+export type CommandFn<A extends unknown[], R> = ((actor: Actor, ...args: A) => Promise<R>) & { readonly audited: true };
+
+/**
+ * Defines a service mutation on the audited path. The action may depend on the arguments
+ * (start, stop or restart); `about` reads what is known from the arguments alone (a target
+ * named in the URL), before any step can refuse.
+ */
+export function command<A extends unknown[], R>(
+  action: ActionName | ((args: NoInfer<A>) => ActionName),
+  body: (cmd: Command, ...args: A) => Promise<R>,
+  about?: (args: NoInfer<A>) => CommandEvent,
+): CommandFn<A, R> {
+  const run = async (actor: Actor, ...args: A): Promise<R> => {
+    const name = typeof action === "function" ? action(args) : action;
+    const cmd = new Command(actor, name);
+    try {
+      if (about) cmd.about(about(args));
+      const result = await body(cmd, ...args);
+      if (!cmd.state.committed) throw new Error(`${name} finished without recording its success`);
+      return result;
+    } catch (error) {
+      // A failure after the success was committed (an engine clean-up) is not a refusal.
+      if (cmd.state.committed) throw error;
+      const { event, failed } = cmd.state;
+      throw await recordRefusal(actor, name, event, error, failed ? "failed" : outcomeOf(error));
+    }
+  };
+  return Object.assign(run, { audited: true as const });
+}
+
+/**
+ * For reads whose refusal is worth knowing about (someone reading another tenant's log):
+ * runs the read and records a refusal of it.
+ */
+export async function guardedRead<T>(actor: Actor, action: ActionName, event: CommandEvent, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw await recordRefusal(actor, action, event, error);
+  }
+}
