@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { formatCpu } from "@/lib/quota/format";
 import type { ContainerDto } from "@/lib/services/container-dto";
 import { ContainerStatus } from "@/components/container-status";
 import { RelativeTime } from "@/components/relative-time";
@@ -32,7 +33,7 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
                 )}
               </td>
               <td className="num">{c.memoryMb} MB</td>
-              <td className="num">{(c.cpuMillis / 1000).toFixed(2)}</td>
+              <td className="num">{formatCpu(c.cpuMillis)}</td>
               <td><RelativeTime iso={c.createdAt} />{c.createdBy && <span className="muted"> by {c.createdBy}</span>}</td>
             </tr>
           ))}

@@ -1,6 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { getTenantPolicy } from "@/lib/services/tenant-policy";
 import { getTenantUsage } from "@/lib/services/tenant-usage";
+import { formatCpu } from "@/lib/quota/format";
 import { overLimits } from "@/lib/quota/pressure";
 import { PolicyForm, QuotaForm } from "@/components/quota-forms";
 import { UsageBars } from "@/components/usage-bars";
@@ -18,7 +19,7 @@ export async function TenantQuotaSection({ actor, tenantId }: { actor: Actor; te
         {isAdmin ? (
           <QuotaForm tenantId={tenantId} quota={quota} />
         ) : (
-          <p className="muted">Per container: at most {quota.maxContainerMemoryMb} MB and {(quota.maxContainerCpuMillis / 1000).toFixed(2)} CPU.</p>
+          <p className="muted">Per container: at most {quota.maxContainerMemoryMb} MB and {formatCpu(quota.maxContainerCpuMillis)} CPU.</p>
         )}
       </section>
       <section className="panel" aria-labelledby="policy-head">

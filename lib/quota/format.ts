@@ -1,8 +1,13 @@
 import type { LimitSpec } from "./quota";
 
+/** Millicores as people read CPU: in cores with two decimals (500 → "0.50"). */
+export function formatCpu(millis: number): string {
+  return (millis / 1000).toFixed(2);
+}
+
 /** A usage figure as people read it: CPU in cores ("0.50 CPU"), the rest as counted. */
 export function formatAmount(spec: Pick<LimitSpec, "used">, value: number): string {
-  if (spec.used === "cpuMillis") return (value / 1000).toFixed(2);
+  if (spec.used === "cpuMillis") return formatCpu(value);
   return String(value);
 }
 
