@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { ActivityEventDto } from "@/lib/schemas/activity";
+import { EmptyState } from "@/components/empty-state";
 
 const POLL_MS = 3000;
 
@@ -80,13 +81,11 @@ export function ActivityEvents({ initial, tenantNames, query, liveCursor, filter
         <span className="muted" role="status" aria-live="polite">{live ? status || "Watching for new events" : ""}</span>
       </div>
       {events.length === 0 ? (
-        <div className="empty">
-          {filtered ? (
-            <><strong>No events match these filters</strong>Widen the time range or <a href="/activity">clear the filters</a>.</>
-          ) : (
-            <><strong>No activity yet</strong>Events appear here as people and the system act.</>
-          )}
-        </div>
+        filtered ? (
+          <EmptyState title="No events match these filters">Widen the time range or <a href="/activity">clear the filters</a>.</EmptyState>
+        ) : (
+          <EmptyState title="No activity yet">Events appear here as people and the system act.</EmptyState>
+        )
       ) : (
         <ol className="events">
           <li className="event-head" aria-hidden="true">

@@ -1,8 +1,9 @@
 import type { FeedEvent } from "@/lib/services/activity-feed";
+import { EmptyState } from "@/components/empty-state";
 import { RelativeTime } from "@/components/relative-time";
 
 export function ActivityList({ events, empty }: { events: FeedEvent[]; empty: string }) {
-  if (events.length === 0) return <div className="empty">{empty}</div>;
+  if (events.length === 0) return <EmptyState>{empty}</EmptyState>;
   return (
     <div className="table-wrap">
       <table>

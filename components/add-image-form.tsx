@@ -7,7 +7,8 @@ import type { PullProgress } from "@/lib/docker/images";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import { splitCommand } from "@/lib/forms/split-command";
 import type { CatalogImageDto } from "@/lib/schemas/image";
-import { FieldError, FormMessage } from "@/components/form-bits";
+import { Field } from "@/components/field";
+import { FormMessage } from "@/components/form-bits";
 import { PullProgressView } from "@/components/pull-progress";
 
 type PullLine =
@@ -123,37 +124,24 @@ export function AddImageForm() {
     }
   }
 
-  const invalid = (field: string) => !!state.errors?.[field];
   return (
     <>
       <form ref={formRef} onSubmit={submit} className="add-image" noValidate aria-label="Add image">
-        <div className="field wide">
-          <label htmlFor="image-ref">Image reference</label>
-          <input id="image-ref" name="ref" type="text" required autoComplete="off" spellCheck={false} placeholder="127.0.0.1:5000/team/app:1.0" aria-invalid={invalid("ref")} aria-describedby="image-ref-hint image-ref-error" />
-          <span id="image-ref-hint" className="hint">[registry[:port]/]name[:tag][@sha256:digest]; pulled to the host if it is not there</span>
-          <FieldError id="image-ref-error" errors={state.errors?.ref} />
-        </div>
-        <div className="field">
-          <label htmlFor="image-name">Display name</label>
-          <input id="image-name" name="name" type="text" required aria-invalid={invalid("name")} aria-describedby="image-name-error" />
-          <FieldError id="image-name-error" errors={state.errors?.name} />
-        </div>
-        <div className="field">
-          <label htmlFor="image-port">Default port</label>
-          <input id="image-port" name="defaultPort" type="text" inputMode="numeric" placeholder="none" aria-invalid={invalid("defaultPort")} aria-describedby="image-port-error" />
-          <FieldError id="image-port-error" errors={state.errors?.defaultPort} />
-        </div>
-        <div className="field wide">
-          <label htmlFor="image-description">Description</label>
-          <input id="image-description" name="description" type="text" aria-invalid={invalid("description")} aria-describedby="image-description-error" />
-          <FieldError id="image-description-error" errors={state.errors?.description} />
-        </div>
-        <div className="field wide">
-          <label htmlFor="image-command">Default command</label>
-          <input id="image-command" name="defaultCommand" type="text" spellCheck={false} placeholder={"sh -c 'echo ready; sleep 3600'"} aria-invalid={invalid("defaultCommand")} aria-describedby="image-command-hint image-command-error" />
-          <span id="image-command-hint" className="hint">split on spaces; quote an argument that contains spaces. Empty: the image&apos;s own command</span>
-          <FieldError id="image-command-error" errors={state.errors?.defaultCommand} />
-        </div>
+        <Field id="image-ref" className="wide" label="Image reference" hint="[registry[:port]/]name[:tag][@sha256:digest]; pulled to the host if it is not there" errors={state.errors?.ref}>
+          {(control) => <input {...control} name="ref" type="text" required autoComplete="off" spellCheck={false} placeholder="127.0.0.1:5000/team/app:1.0" />}
+        </Field>
+        <Field id="image-name" label="Display name" errors={state.errors?.name}>
+          {(control) => <input {...control} name="name" type="text" required />}
+        </Field>
+        <Field id="image-port" label="Default port" errors={state.errors?.defaultPort}>
+          {(control) => <input {...control} name="defaultPort" type="text" inputMode="numeric" placeholder="none" />}
+        </Field>
+        <Field id="image-description" className="wide" label="Description" errors={state.errors?.description}>
+          {(control) => <input {...control} name="description" type="text" />}
+        </Field>
+        <Field id="image-command" className="wide" label="Default command" hint="split on spaces; quote an argument that contains spaces. Empty: the image's own command" errors={state.errors?.defaultCommand}>
+          {(control) => <input {...control} name="defaultCommand" type="text" spellCheck={false} placeholder={"sh -c 'echo ready; sleep 3600'"} />}
+        </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={pending}>{pending ? "Pulling…" : "Add image"}</button>
         </div>

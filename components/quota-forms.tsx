@@ -5,7 +5,8 @@ import { setPolicyAction, setQuotaAction, setQuotaDefaultsAction } from "@/lib/a
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import type { Quota } from "@/lib/quota/quota";
 import type { TenantPolicyDto } from "@/lib/schemas/tenant-policy";
-import { FieldError, FormMessage } from "@/components/form-bits";
+import { Field } from "@/components/field";
+import { FormMessage } from "@/components/form-bits";
 
 const FIELDS: { name: keyof Quota; label: string; hint: string }[] = [
   { name: "maxContainers", label: "Containers", hint: "every container counts, running or stopped" },
@@ -21,25 +22,20 @@ function QuotaFields({ prefix, quota, state }: { prefix: string; quota: Quota; s
   return (
     <div className="quota-fields">
       {FIELDS.map((f) => {
-        const id = `${prefix}-${f.name}`;
-        const errors = state.errors?.[f.name];
         return (
-          <div className="field" key={f.name}>
-            <label htmlFor={id}>{f.label}</label>
-            <input
-              id={id}
-              name={f.name}
-              type="number"
-              inputMode="numeric"
-              min={0}
-              step={1}
-              defaultValue={state.values?.[f.name] ?? quota[f.name]}
-              aria-invalid={!!errors}
-              aria-describedby={`${id}-hint ${id}-error`}
-            />
-            <span id={`${id}-hint`} className="hint">{f.hint}</span>
-            <FieldError id={`${id}-error`} errors={errors} />
-          </div>
+          <Field key={f.name} id={`${prefix}-${f.name}`} label={f.label} hint={f.hint} errors={state.errors?.[f.name]}>
+            {(control) => (
+              <input
+                {...control}
+                name={f.name}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                step={1}
+                defaultValue={state.values?.[f.name] ?? quota[f.name]}
+              />
+            )}
+          </Field>
         );
       })}
     </div>

@@ -3,17 +3,16 @@
 import { useActionState, useState, useTransition } from "react";
 import { renameTenantAction, setTenantSuspendedAction } from "@/lib/actions/tenants";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
-import { FieldError, FormMessage } from "@/components/form-bits";
+import { Field } from "@/components/field";
+import { FormMessage } from "@/components/form-bits";
 
 export function RenameTenantForm({ tenantId, name }: { tenantId: string; name: string }) {
   const [state, action, pending] = useActionState(renameTenantAction.bind(null, tenantId), emptyFormState);
   return (
     <form action={action} className="inline" noValidate aria-label="Rename tenant">
-      <div className="field">
-        <label htmlFor="rename">Display name</label>
-        <input id="rename" name="name" type="text" defaultValue={name} required aria-invalid={!!state.errors?.name} aria-describedby="rename-error" />
-        <FieldError id="rename-error" errors={state.errors?.name} />
-      </div>
+      <Field id="rename" label="Display name" errors={state.errors?.name}>
+        {(control) => <input {...control} name="name" type="text" defaultValue={name} required />}
+      </Field>
       <button type="submit" disabled={pending}>{pending ? "Saving…" : "Rename"}</button>
       <div style={{ flexBasis: "100%" }}><FormMessage state={state} /></div>
     </form>

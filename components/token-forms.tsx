@@ -3,7 +3,8 @@
 import { useActionState, useState } from "react";
 import { createTokenAction } from "@/lib/actions/tokens";
 import { emptyFormState } from "@/lib/forms/form-state";
-import { FieldError, FormMessage } from "@/components/form-bits";
+import { Field } from "@/components/field";
+import { FormMessage } from "@/components/form-bits";
 
 export function CreateTokenForm() {
   const [state, action, pending] = useActionState(createTokenAction, emptyFormState);
@@ -11,16 +12,12 @@ export function CreateTokenForm() {
   return (
     <>
       <form action={action} className="inline" noValidate aria-label="Create API token">
-        <div className="field">
-          <label htmlFor="token-name">Name</label>
-          <input id="token-name" name="name" type="text" placeholder="ci-deploy" required aria-invalid={!!state.errors?.name} aria-describedby="token-name-error" />
-          <FieldError id="token-name-error" errors={state.errors?.name} />
-        </div>
-        <div className="field">
-          <label htmlFor="token-expiry">Expires in (days)</label>
-          <input id="token-expiry" name="expiresInDays" type="number" min={1} max={365} defaultValue={30} required aria-invalid={!!state.errors?.expiresInDays} aria-describedby="token-expiry-error" />
-          <FieldError id="token-expiry-error" errors={state.errors?.expiresInDays} />
-        </div>
+        <Field id="token-name" label="Name" errors={state.errors?.name}>
+          {(control) => <input {...control} name="name" type="text" placeholder="ci-deploy" required />}
+        </Field>
+        <Field id="token-expiry" label="Expires in (days)" errors={state.errors?.expiresInDays}>
+          {(control) => <input {...control} name="expiresInDays" type="number" min={1} max={365} defaultValue={30} required />}
+        </Field>
         <button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create token"}</button>
       </form>
       <FormMessage state={state} />

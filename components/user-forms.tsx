@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { createUserAction, updateUserAction } from "@/lib/actions/users";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import type { MembershipRole, Role, UserDto } from "@/lib/schemas/user";
+import { Field } from "@/components/field";
 import { FieldError, FormMessage } from "@/components/form-bits";
 
 interface TenantOption {
@@ -13,15 +14,15 @@ interface TenantOption {
 
 function RoleSelect({ id, defaultValue, errors }: { id: string; defaultValue: Role; errors?: string[] }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>Role</label>
-      <select id={id} name="role" defaultValue={defaultValue} aria-describedby={`${id}-error`}>
-        <option value="member">member — works inside its tenants</option>
-        <option value="operator">operator — reads every tenant, changes nothing</option>
-        <option value="admin">admin — manages tenants, users and the catalog</option>
-      </select>
-      <FieldError id={`${id}-error`} errors={errors} />
-    </div>
+    <Field id={id} label="Role" errors={errors}>
+      {(control) => (
+        <select {...control} name="role" defaultValue={defaultValue}>
+          <option value="member">member — works inside its tenants</option>
+          <option value="operator">operator — reads every tenant, changes nothing</option>
+          <option value="admin">admin — manages tenants, users and the catalog</option>
+        </select>
+      )}
+    </Field>
   );
 }
 
@@ -50,17 +51,12 @@ export function CreateUserForm({ tenants }: { tenants: TenantOption[] }) {
   const [state, action, pending] = useActionState(createUserAction, emptyFormState);
   return (
     <form action={action} className="stack" noValidate aria-label="Create user">
-      <div className="field">
-        <label htmlFor="new-email">Email</label>
-        <input id="new-email" name="email" type="email" autoComplete="off" required aria-invalid={!!state.errors?.email} aria-describedby="new-email-error" />
-        <FieldError id="new-email-error" errors={state.errors?.email} />
-      </div>
-      <div className="field">
-        <label htmlFor="new-password">Initial password</label>
-        <input id="new-password" name="password" type="password" autoComplete="new-password" required aria-invalid={!!state.errors?.password} aria-describedby="new-password-hint new-password-error" />
-        <span id="new-password-hint" className="hint">At least 12 characters. Share it with the person once; it is never shown again.</span>
-        <FieldError id="new-password-error" errors={state.errors?.password} />
-      </div>
+      <Field id="new-email" label="Email" errors={state.errors?.email}>
+        {(control) => <input {...control} name="email" type="email" autoComplete="off" required />}
+      </Field>
+      <Field id="new-password" label="Initial password" hint="At least 12 characters. Share it with the person once; it is never shown again." errors={state.errors?.password}>
+        {(control) => <input {...control} name="password" type="password" autoComplete="new-password" required />}
+      </Field>
       <RoleSelect id="new-role" defaultValue="member" errors={state.errors?.role} />
       <MembershipFields tenants={tenants} current={new Map()} state={state} />
       <FormMessage state={state} />

@@ -8,6 +8,7 @@ import { canUseActivity, listActivity, ownedTenantIds } from "@/lib/services/act
 import { listTenants } from "@/lib/services/tenants";
 import { ActivityEvents } from "@/components/activity-events";
 import { ActivityFilters, FILTER_KEYS, type FilterValues } from "@/components/activity-filters";
+import { PageHeader } from "@/components/page-header";
 import { VerifyChainButton } from "@/components/verify-chain-button";
 
 export const metadata: Metadata = { title: "Activity" };
@@ -59,19 +60,17 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
   const scopedTenant = filters.tenantId ? tenantNames[filters.tenantId] : undefined;
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>Activity{scopedTenant ? ` · ${scopedTenant}` : ""}</h1>
-          <p className="muted" style={{ margin: "4px 0 0" }}>
-            Every change and every refusal, newest first.{readsAllTenants(actor) ? "" : " You see the tenants you own."}
-          </p>
-        </div>
-        <div className="actions activity-actions">
-          <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "csv" })}`} download>Export CSV</a>
-          <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "jsonl" })}`} download>Export JSON Lines</a>
-          {readsAllTenants(actor) && <VerifyChainButton />}
-        </div>
-      </div>
+      <PageHeader
+        title={`Activity${scopedTenant ? ` · ${scopedTenant}` : ""}`}
+        description={`Every change and every refusal, newest first.${readsAllTenants(actor) ? "" : " You see the tenants you own."}`}
+        action={
+          <div className="actions activity-actions">
+            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "csv" })}`} download>Export CSV</a>
+            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "jsonl" })}`} download>Export JSON Lines</a>
+            {readsAllTenants(actor) && <VerifyChainButton />}
+          </div>
+        }
+      />
       <ActivityFilters values={filters} tenants={visibleTenants.map((t) => ({ id: t.id, name: t.name }))} allTenants={readsAllTenants(actor)} />
       {page instanceof ServiceError ? (
         <div className="form-message error" role="alert">{page.message}</div>

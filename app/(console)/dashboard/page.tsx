@@ -9,6 +9,8 @@ import { getTenantUsage } from "@/lib/services/tenant-usage";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
 import { ActivityList } from "@/components/activity-list";
 import { ContainerTable } from "@/components/container-table";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
 import { UsageBars } from "@/components/usage-bars";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -19,11 +21,10 @@ export default async function DashboardPage() {
   if (!tenantId) {
     return (
       <>
-        <div className="page-head"><h1>Dashboard</h1></div>
-        <div className="empty">
-          <strong>You are not in any tenant yet</strong>
+        <PageHeader title="Dashboard" />
+        <EmptyState title="You are not in any tenant yet">
           Ask an administrator to add you to a tenant; it will appear here as soon as they do.
-        </div>
+        </EmptyState>
       </>
     );
   }
@@ -35,13 +36,11 @@ export default async function DashboardPage() {
   ]);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{tenant.name}</h1>
-          <p className="muted" style={{ margin: "4px 0 0" }}>You are {myRole === "owner" ? "an owner" : "a member"} · containers run as uid {uid}</p>
-        </div>
-        {!tenant.suspended && <Link href="/containers/new" className="button primary">Launch container</Link>}
-      </div>
+      <PageHeader
+        title={tenant.name}
+        description={`You are ${myRole === "owner" ? "an owner" : "a member"} · containers run as uid ${uid}`}
+        action={!tenant.suspended && <Link href="/containers/new" className="button primary">Launch container</Link>}
+      />
       {tenant.suspended && (
         <p className="banner warn" role="status">
           This tenant is suspended: its containers cannot be launched or started. Contact an administrator.
@@ -54,15 +53,11 @@ export default async function DashboardPage() {
       </section>
       <h2>Containers</h2>
       {containers instanceof ServiceError ? (
-        <div className="empty" role="alert">
-          <strong>Container states cannot be shown</strong>
-          {containers.message}
-        </div>
+        <EmptyState tone="error" title="Container states cannot be shown">{containers.message}</EmptyState>
       ) : containers.length === 0 ? (
-        <div className="empty">
-          <strong>No containers yet</strong>
+        <EmptyState title="No containers yet">
           {tenant.suspended ? "Launching is paused while the tenant is suspended." : <>Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.</>}
-        </div>
+        </EmptyState>
       ) : (
         <ContainerTable containers={containers} />
       )}

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { getEngineHealth } from "@/lib/services/engine-health";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
 import { RelativeTime } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Health" };
@@ -14,7 +16,7 @@ export default async function HealthPage() {
   const report = reconciler?.lastReport;
   return (
     <>
-      <div className="page-head"><h1>Health</h1></div>
+      <PageHeader title="Health" />
       <div className="cards">
         <div className="card">
           <div className="label">Container engine</div>
@@ -48,7 +50,7 @@ export default async function HealthPage() {
 
       <h2>Quarantined containers</h2>
       {quarantined.length === 0 ? (
-        <div className="empty"><strong>Nothing is quarantined</strong>Containers changed outside Berth so that they break the hardening policy are stopped and listed here.</div>
+        <EmptyState title="Nothing is quarantined">Containers changed outside Berth so that they break the hardening policy are stopped and listed here.</EmptyState>
       ) : (
         <div className="table-wrap">
           <table>
@@ -69,9 +71,9 @@ export default async function HealthPage() {
 
       <h2>Orphaned volumes and networks</h2>
       {!report ? (
-        <div className="empty">The reconciler of this process has not completed a pass yet; reload in a moment.</div>
+        <EmptyState>The reconciler of this process has not completed a pass yet; reload in a moment.</EmptyState>
       ) : report.orphans.volumes.length + report.orphans.networks.length === 0 ? (
-        <div className="empty"><strong>No orphans</strong>Every Berth volume and network on the engine belongs to a tenant that exists.</div>
+        <EmptyState title="No orphans">Every Berth volume and network on the engine belongs to a tenant that exists.</EmptyState>
       ) : (
         <div className="panel">
           <p className="muted" style={{ marginTop: 0 }}>Berth-labelled volumes this portal has no record of, and networks whose tenant no longer exists. They are reported, never deleted automatically.</p>

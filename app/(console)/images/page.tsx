@@ -6,6 +6,8 @@ import { listCatalogImages } from "@/lib/services/images";
 import { AddImageForm } from "@/components/add-image-form";
 import { removeCatalogImageAction } from "@/lib/actions/images";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
 
 export const metadata: Metadata = { title: "Image catalog" };
 
@@ -23,10 +25,7 @@ export default async function ImagesPage() {
   }
   return (
     <>
-      <div className="page-head">
-        <h1>Image catalog</h1>
-        {!isAdmin && <span className="badge">read-only</span>}
-      </div>
+      <PageHeader title="Image catalog" action={!isAdmin && <span className="badge">read-only</span>} />
       {isAdmin && (
         <section className="panel" aria-labelledby="add-image">
           <h2 id="add-image">Add image</h2>
@@ -34,17 +33,13 @@ export default async function ImagesPage() {
         </section>
       )}
       {failure ? (
-        <div className="empty" role="alert">
-          <strong>The catalog could not be loaded</strong>
-          {failure}
-        </div>
+        <EmptyState tone="error" title="The catalog could not be loaded">{failure}</EmptyState>
       ) : images.length === 0 ? (
-        <div className="empty">
-          <strong>The catalog is empty</strong>
+        <EmptyState title="The catalog is empty">
           {isAdmin
             ? "Add an image by its reference above; Berth pulls it to the host, and tenants can then launch it."
             : "Tenants launch containers from the images in this catalog. Ask an administrator to add one."}
-        </div>
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table>

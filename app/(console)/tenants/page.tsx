@@ -4,7 +4,10 @@ import { forbidden } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { getQuotaDefaults } from "@/lib/services/quota-defaults";
 import { listTenantsWithUsage } from "@/lib/services/tenant-usage";
+import { formatCpu } from "@/lib/quota/format";
 import { CreateTenantForm } from "@/components/create-tenant-form";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
 import { QuotaDefaultsForm } from "@/components/quota-forms";
 import { RelativeTime } from "@/components/relative-time";
 import { UsageBars } from "@/components/usage-bars";
@@ -19,10 +22,7 @@ export default async function TenantsPage() {
   const isAdmin = actor.role === "admin";
   return (
     <>
-      <div className="page-head">
-        <h1>Tenants</h1>
-        {!isAdmin && <span className="badge">read-only</span>}
-      </div>
+      <PageHeader title="Tenants" action={!isAdmin && <span className="badge">read-only</span>} />
       {isAdmin && (
         <section className="panel" aria-labelledby="new-tenant">
           <h2 id="new-tenant">New tenant</h2>
@@ -35,13 +35,12 @@ export default async function TenantsPage() {
           <QuotaDefaultsForm quota={defaults} />
         </details>
       ) : (
-        <p className="muted">New tenants start with {defaults.maxContainers} containers, {defaults.maxMemoryMb} MB, {(defaults.maxCpuMillis / 1000).toFixed(2)} CPU and {defaults.maxVolumes} volumes.</p>
+        <p className="muted">New tenants start with {defaults.maxContainers} containers, {defaults.maxMemoryMb} MB, {formatCpu(defaults.maxCpuMillis)} CPU and {defaults.maxVolumes} volumes.</p>
       )}
       {tenants.length === 0 ? (
-        <div className="empty">
-          <strong>No tenants yet</strong>
+        <EmptyState title="No tenants yet">
           {isAdmin ? "Create the first tenant above, then add users to it from the Users page." : "An administrator has not created any tenants yet."}
-        </div>
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table>

@@ -4,6 +4,7 @@ import { forbidden } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listTenants } from "@/lib/services/tenants";
 import { listUsers } from "@/lib/services/users";
+import { PageHeader } from "@/components/page-header";
 import { CreateUserForm } from "@/components/user-forms";
 import { RelativeTime } from "@/components/relative-time";
 
@@ -15,7 +16,7 @@ export default async function UsersPage() {
   const [users, tenants] = await Promise.all([listUsers(actor), listTenants(actor)]);
   return (
     <>
-      <div className="page-head"><h1>Users</h1></div>
+      <PageHeader title="Users" />
       <div className="table-wrap">
         <table>
           <thead><tr><th>Email</th><th>Role</th><th>Tenants</th><th>Status</th><th>Last sign-in</th></tr></thead>

@@ -7,6 +7,8 @@ import { currentTenantId } from "@/lib/tenancy/current-tenant";
 import { RelativeTime } from "@/components/relative-time";
 import { deleteVolumeAction } from "@/lib/actions/volumes";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
 import { CreateVolumeForm } from "@/components/volume-forms";
 
 export const metadata: Metadata = { title: "Volumes" };
@@ -15,13 +17,13 @@ export default async function VolumesPage() {
   const actor = await requireSessionActor();
   const tenantId = await currentTenantId(actor);
   if (!tenantId) {
-    return <div className="empty"><strong>You are not in any tenant yet</strong>Volumes belong to a tenant; ask an administrator to add you to one.</div>;
+    return <EmptyState title="You are not in any tenant yet">Volumes belong to a tenant; ask an administrator to add you to one.</EmptyState>;
   }
   const volumes = await listVolumeDetails(actor, tenantId);
   const isOwner = membershipRole(actor, tenantId) === "owner";
   return (
     <>
-      <div className="page-head"><h1>Volumes</h1></div>
+      <PageHeader title="Volumes" />
       {isOwner && (
         <section className="panel" aria-labelledby="new-volume">
           <h2 id="new-volume">New volume</h2>
@@ -30,10 +32,9 @@ export default async function VolumesPage() {
         </section>
       )}
       {volumes.length === 0 ? (
-        <div className="empty">
-          <strong>No volumes yet</strong>
+        <EmptyState title="No volumes yet">
           {isOwner ? "Create one above, then mount it when you launch a container." : "An owner of this tenant can create volumes for you to mount."}
-        </div>
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table>

@@ -5,9 +5,11 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
 import { canSeeTenantActivity, recentTenantActivity } from "@/lib/services/activity-feed";
 import { getContainerDetail } from "@/lib/services/containers";
+import { formatCpu } from "@/lib/quota/format";
 import { ActivityList } from "@/components/activity-list";
 import { ContainerActions } from "@/components/container-actions";
 import { ContainerStatus } from "@/components/container-status";
+import { PageHeader } from "@/components/page-header";
 import { LogViewer } from "@/components/log-viewer";
 import { RelativeTime } from "@/components/relative-time";
 import { StatsPanel } from "@/components/stats-panel";
@@ -33,18 +35,15 @@ export default async function ContainerPage({ params, searchParams }: { params: 
   const showActivity = canSeeTenantActivity(actor, c.tenantId);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <p className="muted" style={{ margin: "0 0 4px" }}>
-            <Link href={actor.memberships.some((m) => m.tenantId === c.tenantId) ? "/dashboard" : `/tenants/${c.tenantId}`}>Containers</Link> /
-          </p>
-          <h1>{c.name} <ContainerStatus container={c} /></h1>
-          <div className="url-list" style={{ marginTop: 6 }}>
-            {c.ports.map((p) => (p.protocol === "tcp" ? <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">{p.url}</a> : <span key={p.hostPort}>{p.url}</span>))}
-          </div>
+      <PageHeader
+        title={<>{c.name} <ContainerStatus container={c} /></>}
+        parent={<Link href={actor.memberships.some((m) => m.tenantId === c.tenantId) ? "/dashboard" : `/tenants/${c.tenantId}`}>Containers</Link>}
+        action={detail.canAct && <ContainerActions containerId={c.id} name={c.name} status={c.status} />}
+      >
+        <div className="url-list">
+          {c.ports.map((p) => (p.protocol === "tcp" ? <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">{p.url}</a> : <span key={p.hostPort}>{p.url}</span>))}
         </div>
-        {detail.canAct && <ContainerActions containerId={c.id} name={c.name} status={c.status} />}
-      </div>
+      </PageHeader>
       <nav className="tabs" aria-label="Container sections">
         {tabs.filter((t) => t.id !== "activity" || showActivity).map((t) => (
           <Link key={t.id} href={`/containers/${c.id}?tab=${t.id}`} aria-current={active === t.id ? "page" : undefined}>{t.label}</Link>
@@ -61,7 +60,7 @@ export default async function ContainerPage({ params, searchParams }: { params: 
               <dt>Volumes</dt><dd>{detail.mounts.length ? detail.mounts.map((m) => `${m.volume} → ${m.path}${m.readOnly ? " (read-only)" : ""}`).join(", ") : <span className="muted">none</span>}</dd>
               <dt>Restart</dt><dd>{detail.restart === "no" ? "never" : "on failure, up to 5 times"}</dd>
               <dt>Created</dt><dd><RelativeTime iso={c.createdAt} />{c.createdBy && ` by ${c.createdBy}`}</dd>
-              <dt>Limits</dt><dd>{c.memoryMb} MB memory · {(c.cpuMillis / 1000).toFixed(2)} CPU</dd>
+              <dt>Limits</dt><dd>{c.memoryMb} MB memory · {formatCpu(c.cpuMillis)} CPU</dd>
             </dl>
           </section>
           <section className="panel" aria-labelledby="hardening">
@@ -73,7 +72,7 @@ export default async function ContainerPage({ params, searchParams }: { params: 
                 <dt>Privilege escalation</dt><dd>{hardening.noNewPrivileges ? "blocked (no-new-privileges)" : "not blocked"}{hardening.privileged ? " · PRIVILEGED" : ""}</dd>
                 <dt>Root filesystem</dt><dd>{hardening.readOnlyRootfs ? "read-only" : "writable"}</dd>
                 <dt>Memory</dt><dd>{Math.round(hardening.memoryBytes / 2 ** 20)} MB, no swap</dd>
-                <dt>CPU</dt><dd>{(hardening.nanoCpus / 1e9).toFixed(2)}</dd>
+                <dt>CPU</dt><dd>{formatCpu(hardening.nanoCpus / 1e6)}</dd>
                 <dt>Processes</dt><dd>at most {hardening.pidsLimit}{hardening.init ? ", with an init that reaps zombies" : ""}</dd>
                 <dt>Network</dt><dd><code>{hardening.network}</code></dd>
               </dl>

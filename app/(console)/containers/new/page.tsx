@@ -3,7 +3,9 @@ import Link from "next/link";
 import { requireSessionActor } from "@/lib/auth/session";
 import { getLaunchOptions } from "@/lib/services/launch-options";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
+import { EmptyState } from "@/components/empty-state";
 import { LaunchForm } from "@/components/launch-form";
+import { PageHeader } from "@/components/page-header";
 
 export const metadata: Metadata = { title: "Launch a container" };
 
@@ -12,25 +14,19 @@ export default async function LaunchPage() {
   const tenantId = await currentTenantId(actor);
   if (!tenantId) {
     return (
-      <div className="empty">
-        <strong>You are not in any tenant yet</strong>
+      <EmptyState title="You are not in any tenant yet">
         Containers are launched inside a tenant; ask an administrator to add you to one.
-      </div>
+      </EmptyState>
     );
   }
   const options = await getLaunchOptions(actor, tenantId);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <p className="muted" style={{ margin: "0 0 4px" }}><Link href="/dashboard">{options.tenant.name}</Link> /</p>
-          <h1>Launch a container</h1>
-        </div>
-      </div>
+      <PageHeader title="Launch a container" parent={<Link href="/dashboard">{options.tenant.name}</Link>} />
       {options.tenant.suspended ? (
-        <div className="empty" role="alert"><strong>This tenant is suspended</strong>Containers cannot be launched until an administrator resumes it.</div>
+        <EmptyState tone="error" title="This tenant is suspended">Containers cannot be launched until an administrator resumes it.</EmptyState>
       ) : options.images.length === 0 ? (
-        <div className="empty"><strong>The image catalog is empty</strong>An administrator has to add images to the catalog before anything can be launched.</div>
+        <EmptyState title="The image catalog is empty">An administrator has to add images to the catalog before anything can be launched.</EmptyState>
       ) : (
         <LaunchForm options={options} />
       )}

@@ -3,6 +3,8 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { listTokens } from "@/lib/services/tokens";
 import { revokeTokenAction } from "@/lib/actions/tokens";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
 import { CreateTokenForm } from "@/components/token-forms";
 import { RelativeTime } from "@/components/relative-time";
 
@@ -13,7 +15,7 @@ export default async function TokensPage() {
   const tokens = await listTokens(actor);
   return (
     <>
-      <div className="page-head"><h1>API tokens</h1></div>
+      <PageHeader title="API tokens" />
       <section className="panel" aria-labelledby="new-token-head">
         <h2 id="new-token-head">New token</h2>
         <p className="muted" style={{ marginTop: 0 }}>
@@ -23,10 +25,7 @@ export default async function TokensPage() {
         <CreateTokenForm />
       </section>
       {tokens.length === 0 ? (
-        <div className="empty">
-          <strong>No active tokens</strong>
-          Create one above to use the REST API from scripts or CI.
-        </div>
+        <EmptyState title="No active tokens">Create one above to use the REST API from scripts or CI.</EmptyState>
       ) : (
         <div className="table-wrap">
           <table>

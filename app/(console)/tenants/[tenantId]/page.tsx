@@ -6,6 +6,8 @@ import { ServiceError } from "@/lib/errors";
 import { listContainers } from "@/lib/services/containers";
 import { getTenantWithMembers } from "@/lib/services/tenants";
 import { ContainerTable } from "@/components/container-table";
+import { EmptyState } from "@/components/empty-state";
+import { PageHeader } from "@/components/page-header";
 import { RenameTenantForm, SuspendTenantButton } from "@/components/tenant-admin-forms";
 import { RelativeTime } from "@/components/relative-time";
 import { TenantQuotaSection } from "@/components/tenant-quota-section";
@@ -24,14 +26,13 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
   const containers = await listContainers(actor, tenantId).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error)));
   return (
     <>
-      <div className="page-head">
-        <div>
-          <p className="muted" style={{ margin: "0 0 4px" }}><Link href="/tenants">Tenants</Link> /</p>
-          <h1>{tenant.name}</h1>
-          <p style={{ margin: "4px 0 0" }}><Link href={`/activity?tenantId=${encodeURIComponent(tenant.id)}`}>View this tenant&apos;s activity</Link></p>
-        </div>
-        {tenant.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
-      </div>
+      <PageHeader
+        title={tenant.name}
+        parent={<Link href="/tenants">Tenants</Link>}
+        action={tenant.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
+      >
+        <p className="page-description"><Link href={`/activity?tenantId=${encodeURIComponent(tenant.id)}`}>View this tenant&apos;s activity</Link></p>
+      </PageHeader>
       <div className="cards">
         <div className="card"><div className="label">Slug</div><div className="value"><code>{tenant.slug}</code></div></div>
         <div className="card"><div className="label">Containers run as uid:gid</div><div className="value">{tenant.uid}:{tenant.uid}</div></div>
@@ -48,18 +49,17 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
       <TenantQuotaSection actor={actor} tenantId={tenant.id} />
       <h2>Containers</h2>
       {containers instanceof ServiceError ? (
-        <div className="empty" role="alert"><strong>Container states cannot be shown</strong>{containers.message}</div>
+        <EmptyState tone="error" title="Container states cannot be shown">{containers.message}</EmptyState>
       ) : containers.length === 0 ? (
-        <div className="empty"><strong>No containers</strong>This tenant&apos;s members have not launched anything yet.</div>
+        <EmptyState title="No containers">This tenant&apos;s members have not launched anything yet.</EmptyState>
       ) : (
         <ContainerTable containers={containers} />
       )}
       <h2>Members</h2>
       {tenant.members.length === 0 ? (
-        <div className="empty">
-          <strong>No members yet</strong>
+        <EmptyState title="No members yet">
           {isAdmin ? <>Add people to this tenant from the <Link href="/users">Users</Link> page.</> : "An administrator has not added anyone to this tenant."}
-        </div>
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table>

@@ -5,6 +5,7 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
 import { listTenants } from "@/lib/services/tenants";
 import { getUser } from "@/lib/services/users";
+import { PageHeader } from "@/components/page-header";
 import { EditUserForm } from "@/components/user-forms";
 
 export const metadata: Metadata = { title: "Edit user" };
@@ -22,13 +23,11 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   ]);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <p className="muted" style={{ margin: "0 0 4px" }}><Link href="/users">Users</Link> /</p>
-          <h1>{user.email}</h1>
-        </div>
-        {user.disabled ? <span className="badge danger">disabled</span> : <span className="badge ok">active</span>}
-      </div>
+      <PageHeader
+        title={user.email}
+        parent={<Link href="/users">Users</Link>}
+        action={user.disabled ? <span className="badge danger">disabled</span> : <span className="badge ok">active</span>}
+      />
       <section className="panel">
         <EditUserForm user={user} tenants={tenants.map((t) => ({ id: t.id, name: t.name }))} isSelf={user.id === actor.userId} />
       </section>
