@@ -12,7 +12,8 @@ const RUNTIME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const LOG_SIZE_PATTERN = /^[1-9][0-9]{0,5}[kmg]$/;
 const MIB = 2 ** 20;
 const NS_PER_SECOND = 1_000_000_000;
-const ON_FAILURE_MAX_RETRIES = 5;
+/** How often Docker restarts a container under "on-failure"; exported for the pages that state it. */
+export const ON_FAILURE_MAX_RETRIES = 5;
 
 /** Addresses that publish on every interface of the host. */
 export function isPublicBindAddress(ip: string): boolean {

@@ -5,6 +5,7 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
 import { canSeeTenantActivity, recentTenantActivity } from "@/lib/services/activity-feed";
 import { getContainerDetail } from "@/lib/services/containers";
+import { ON_FAILURE_MAX_RETRIES } from "@/lib/policy/build-create-options";
 import { formatCpu } from "@/lib/quota/format";
 import { ActivityList } from "@/components/activity-list";
 import { ContainerActions } from "@/components/container-actions";
@@ -58,7 +59,7 @@ export default async function ContainerPage({ params, searchParams }: { params: 
               <dt>Command</dt><dd>{detail.command ? <code>{detail.command.join(" ")}</code> : <span className="muted">image default</span>}</dd>
               <dt>Environment</dt><dd>{detail.envKeys.length ? detail.envKeys.join(", ") : <span className="muted">none</span>} {detail.envKeys.length > 0 && <span className="muted">(values are not shown)</span>}</dd>
               <dt>Volumes</dt><dd>{detail.mounts.length ? detail.mounts.map((m) => `${m.volume} → ${m.path}${m.readOnly ? " (read-only)" : ""}`).join(", ") : <span className="muted">none</span>}</dd>
-              <dt>Restart</dt><dd>{detail.restart === "no" ? "never" : "on failure, up to 5 times"}</dd>
+              <dt>Restart</dt><dd>{detail.restart === "no" ? "never" : `on failure, up to ${ON_FAILURE_MAX_RETRIES} times`}</dd>
               <dt>Created</dt><dd><RelativeTime iso={c.createdAt} />{c.createdBy && ` by ${c.createdBy}`}</dd>
               <dt>Limits</dt><dd>{c.memoryMb} MB memory · {formatCpu(c.cpuMillis)} CPU</dd>
             </dl>
