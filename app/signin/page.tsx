@@ -11,6 +11,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <main className="signin">
       <div className="panel">
+        {/* Plain <img>: a static SVG needs no optimisation, and the CSP allows img-src 'self'. */}
+        <img src="/logo.svg" alt="Berth" width={120} height={32} className="signin-logo" />
         <h1>Sign in to Berth</h1>
         <SignInForm next={next} />
       </div>
