@@ -29,6 +29,9 @@ export default defineConfig({
           exclude: ["node_modules/**"],
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],
+          // next-auth imports "next/server" without an extension, which Node's ESM loader
+          // refuses; processed by Vite it resolves (the refusal test imports every route).
+          server: { deps: { inline: ["next-auth"] } },
           setupFiles: ["test/integration/setup-env.ts"],
           // One real daemon and one SQLite file per worker: keep files sequential so
           // port ranges and networks never collide between files.

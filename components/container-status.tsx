@@ -1,4 +1,4 @@
-import type { ContainerDto } from "@/lib/services/container-dto";
+import type { ContainerDto } from "@/lib/schemas/container";
 
 const label: Record<ContainerDto["status"], string> = {
   creating: "creating",

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatCpu } from "@/lib/quota/format";
-import type { ContainerDto } from "@/lib/services/container-dto";
+import type { ContainerDto } from "@/lib/schemas/container";
 import { ContainerStatus } from "@/components/container-status";
 import { RelativeTime } from "@/components/relative-time";
 

@@ -25,7 +25,7 @@ export interface ChainedContent {
   tenantId: string | null;
   action: string;
   target: string | null;
-  outcome: string;
+  outcome: "allowed" | "denied" | "failed";
   reason: string | null;
   ip: string | null;
   userAgent: string | null;

@@ -1,6 +1,6 @@
 import type { ActionName } from "@/lib/activity/actions";
 import type { ActivityEvent } from "@/lib/generated/prisma/client";
-import type { ActivityEventDto, Outcome } from "@/lib/schemas/activity";
+import type { ActivityEventDto } from "@/lib/schemas/activity";
 
 /** A stored event in the API's shape (api-v1.md ActivityEvent); absent values are left out. */
 export function toActivityEventDto(e: ActivityEvent): ActivityEventDto {
@@ -17,7 +17,7 @@ export function toActivityEventDto(e: ActivityEvent): ActivityEventDto {
     // Written only through the recorder, which takes an ActionName.
     action: e.action as ActionName,
     ...(e.target ? { target: e.target } : {}),
-    outcome: e.outcome as Outcome,
+    outcome: e.outcome,
     ...(e.reason ? { reason: e.reason } : {}),
     ...(e.ip ? { ip: e.ip } : {}),
     ...(e.userAgent ? { userAgent: e.userAgent } : {}),

@@ -1,7 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Actor, ClientInfo } from "@/lib/auth/actor";
-import type { MembershipRole, Role } from "@/lib/schemas/user";
 
 /** Reads the user as it is now; null when it no longer exists or is disabled. */
 export async function loadActor(
@@ -18,11 +17,11 @@ export async function loadActor(
     kind: token ? "token" : "user",
     userId: user.id,
     email: user.email,
-    role: user.role as Role,
+    role: user.role,
     tokenId: token?.id,
     memberships: user.memberships.map((m) => ({
       tenantId: m.tenantId,
-      role: m.role as MembershipRole,
+      role: m.role,
     })),
     client,
   };

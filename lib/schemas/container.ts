@@ -3,6 +3,10 @@ import { launchRequestSchema } from "@/lib/policy";
 
 export const launchRequestApiSchema = launchRequestSchema.meta({ id: "LaunchRequest" });
 
+/** Container.status (api-v1.md); the database's ContainerStatus enum holds the same values. */
+export const CONTAINER_STATUSES = ["creating", "running", "exited", "stopped", "restarting", "dead", "missing", "quarantined"] as const;
+export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
+
 const portSchema = z.object({ container: z.int(), protocol: z.string(), hostIp: z.string(), hostPort: z.int(), url: z.string() });
 
 export const containerSchema = z
@@ -11,7 +15,7 @@ export const containerSchema = z
     tenantId: z.string(),
     name: z.string(),
     image: z.string(),
-    status: z.enum(["creating", "running", "exited", "stopped", "restarting", "dead", "missing", "quarantined"]),
+    status: z.enum(CONTAINER_STATUSES),
     exitCode: z.int().optional(),
     oomKilled: z.boolean().optional(),
     health: z.string().optional(),
@@ -22,6 +26,8 @@ export const containerSchema = z
     createdBy: z.string().nullable(),
   })
   .meta({ id: "Container" });
+
+export type ContainerDto = z.infer<typeof containerSchema>;
 
 export const statsSchema = z
   .object({

@@ -16,8 +16,8 @@ export async function seedStarterCatalog(): Promise<string[]> {
           name: image.name,
           description: image.description,
           defaultPort: image.defaultPort,
-          defaultCommand: JSON.stringify(image.defaultCommand),
-          healthcheck: image.healthcheck ? JSON.stringify(image.healthcheck) : null,
+          defaultCommand: image.defaultCommand,
+          healthcheck: image.healthcheck,
         },
       });
       await recordActivity({ kind: "system" }, { action: "image.add", outcome: "allowed", target: `image:${image.ref}`, details: { starter: true } }, tx);

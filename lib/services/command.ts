@@ -2,11 +2,12 @@ import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import type { ActionName } from "@/lib/activity/actions";
 import { recordActivity, type Outcome } from "@/lib/activity/record";
-import { assertCanActInTenant, readsAllTenants, membershipRole } from "@/lib/authz";
+import { membershipRole, readsAllTenants } from "@/lib/authz";
 import { db, type Tx } from "@/lib/db";
-import { ServiceError, notFound, type ErrorCode } from "@/lib/errors";
+import { ServiceError, type ErrorCode } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
 import type { MembershipRole } from "@/lib/schemas/user";
+import { memberTenant } from "@/lib/services/member-tenant";
 
 /**
  * The one path every change takes, from the UI's Server Actions and from /api/v1 alike:
@@ -99,8 +100,7 @@ export class Command {
   /** The tenant the actor acts in, authorized and read with the membership in the query itself. */
   async actingTenant(tenantId: string, need: MembershipRole = "member"): Promise<Tenant> {
     this.about({ tenantId });
-    assertCanActInTenant(this.actor, tenantId, need);
-    return memberTenant(this.actor, tenantId);
+    return memberTenant(this.actor, tenantId, need);
   }
 
   /**
@@ -152,13 +152,6 @@ export class Command {
   get state() {
     return { committed: this.committed, event: this.event, failed: this.failedOutcome };
   }
-}
-
-/** The tenant, read with the actor's membership in the `where` (never by id alone). */
-export async function memberTenant(actor: Actor, tenantId: string): Promise<Tenant> {
-  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
-  if (!tenant) throw notFound("Tenant");
-  return tenant;
 }
 
 /** A service mutation; `audited` marks it as one (test/integration/refusals.int.test.ts enumerates them). */

@@ -1,24 +1,7 @@
 import "server-only";
 import { config } from "@/lib/config";
 import type { WorkloadState } from "@/lib/docker/workloads";
-
-export type ContainerStatus = "creating" | "running" | "exited" | "stopped" | "restarting" | "dead" | "missing" | "quarantined";
-
-export interface ContainerDto {
-  id: string;
-  tenantId: string;
-  name: string;
-  image: string;
-  status: ContainerStatus;
-  exitCode?: number;
-  oomKilled?: boolean;
-  health?: string;
-  ports: { container: number; protocol: string; hostIp: string; hostPort: number; url: string }[];
-  memoryMb: number;
-  cpuMillis: number;
-  createdAt: string;
-  createdBy: string | null;
-}
+import type { ContainerDto, ContainerStatus } from "@/lib/schemas/container";
 
 export interface ContainerRow {
   id: string;

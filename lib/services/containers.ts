@@ -15,9 +15,12 @@ import {
   workloadState,
 } from "@/lib/docker/workloads";
 import { ServiceError, forbidden, notFound } from "@/lib/errors";
-import { recordedState, toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
+import { recordedState, toContainerDto } from "@/lib/services/container-dto";
+import type { ContainerDto } from "@/lib/schemas/container";
 import { currentReconciler } from "@/lib/reconciler/reconciler";
 import { command, type Command } from "@/lib/services/command";
+import { stringsOf } from "@/lib/services/json-columns";
+import type { ContainerStatus } from "@/lib/generated/prisma/client";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
 
@@ -91,8 +94,8 @@ export async function getContainerDetail(actor: Actor, containerId: string) {
     engineDown,
     // With the engine down, the status is the one Berth last recorded (the reconciler's).
     container: engineDown ? toContainerDto(row, { dockerId: row.dockerId ?? "", berthId: row.id, state: row.status === "running" ? "running" : "exited", exitCode: row.exitCode ?? undefined }) : toContainerDto(row, live),
-    command: row.command ? (JSON.parse(row.command) as string[]) : null,
-    envKeys: row.envKeys ? (JSON.parse(row.envKeys) as string[]) : [],
+    command: stringsOf(row.command),
+    envKeys: stringsOf(row.envKeys) ?? [],
     restart: row.restart,
     mounts: mounts.map((m) => ({ volume: m.volume.name, path: m.path, readOnly: m.readOnly })),
     canAct: !!membershipRole(actor, row.tenantId),
@@ -127,7 +130,7 @@ export const changeContainerState = command<[containerId: string, change: Lifecy
   ([, change]) => `container.${change}` as const,
   async (cmd, containerId: string, change: Lifecycle): Promise<ContainerDto> => {
     const row = await actionableContainer(cmd, containerId);
-    let reservedFrom: string | null = null;
+    let reservedFrom: ContainerStatus | null = null;
     try {
       if (!row.dockerId || row.status === "creating") throw new ServiceError("conflict", "This container is still being created.");
       if (row.status === "quarantined") throw new ServiceError("conflict", "This container is quarantined; an administrator must review it first.");

@@ -7,6 +7,7 @@ import { ServiceError, notFound } from "@/lib/errors";
 import type { CatalogImage } from "@/lib/generated/prisma/client";
 import { addImageSchema, type CatalogImageDto } from "@/lib/schemas/image";
 import { command } from "@/lib/services/command";
+import { stringsOf } from "@/lib/services/json-columns";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import { parseInput } from "@/lib/validation";
 
@@ -19,19 +20,9 @@ function toCatalogImageDto(image: CatalogImage, present: boolean): CatalogImageD
     name: image.name,
     description: image.description,
     defaultPort: image.defaultPort,
-    defaultCommand: parseCommand(image.defaultCommand),
+    defaultCommand: stringsOf(image.defaultCommand),
     present,
   };
-}
-
-function parseCommand(text: string | null): string[] | null {
-  if (!text) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
-  } catch {
-    return null;
-  }
 }
 
 const refTaken = (ref: string) =>
@@ -75,7 +66,7 @@ export const addCatalogImage = command(
               name: data.name,
               description: data.description ?? "",
               defaultPort: data.defaultPort ?? null,
-              defaultCommand: data.defaultCommand ? JSON.stringify(data.defaultCommand) : null,
+              defaultCommand: data.defaultCommand,
             },
           }),
         () => ({ details: { ref: data.ref, name: data.name, pulled: !wasPresent } }),

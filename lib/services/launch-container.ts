@@ -11,9 +11,11 @@ import { ServiceError } from "@/lib/errors";
 import { buildCreateOptions, checkContainerMaxima, parseLaunchRequest, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
 import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
-import { toContainerDto, type ContainerDto } from "@/lib/services/container-dto";
+import { toContainerDto } from "@/lib/services/container-dto";
+import type { ContainerDto } from "@/lib/schemas/container";
 import { allowedCapabilities, expectedScopeFor } from "@/lib/services/launch-scope";
 import { allocatePorts } from "@/lib/services/port-allocation";
+import { healthcheckOf, stringsOf } from "@/lib/services/json-columns";
 import { isUniqueViolation } from "@/lib/services/prisma-errors";
 import { createEngineVolumes, insertVolumeRows, volumeNameTaken, type NewVolume } from "@/lib/services/volumes";
 import { reserveQuota } from "@/lib/quota/reserve";
@@ -76,8 +78,8 @@ export function contextFor(launch: {
     image: {
       id: image.id,
       ref: image.ref,
-      defaultCommand: image.defaultCommand ? (JSON.parse(image.defaultCommand) as string[]) : undefined,
-      healthcheck: image.healthcheck ? JSON.parse(image.healthcheck) : undefined,
+      defaultCommand: stringsOf(image.defaultCommand) ?? undefined,
+      healthcheck: healthcheckOf(image.healthcheck),
     },
     hostIp: cfg.publishAddress,
     allowPublicBind: cfg.allowPublicBind,
@@ -128,7 +130,8 @@ export async function prepareLaunch(actor: Actor, tenant: Tenant, input: unknown
  * quota check (container, memory, CPU and any new volumes), the container row (which is the
  * reservation), its host ports, the new volumes' rows and the mounts.
  */
-export async function reserveLaunch(actor: Actor, launch: PreparedLaunch): Promise<LaunchReservation> {
+export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promise<LaunchReservation> {
+  const { actor } = cmd;
   const { tenant, req, image } = launch;
   try {
     return await db.$transaction(async (tx) => {
@@ -142,8 +145,8 @@ export async function reserveLaunch(actor: Actor, launch: PreparedLaunch): Promi
           status: "creating",
           memoryMb: req.memoryMb,
           cpuMillis: req.cpuMillis,
-          command: req.command ? JSON.stringify(req.command) : null,
-          envKeys: req.env ? JSON.stringify(Object.keys(req.env)) : null,
+          command: req.command,
+          envKeys: req.env ? Object.keys(req.env) : undefined,
           readOnlyRootfs: req.readOnlyRootfs,
           restart: req.restart,
           createdById: actor.userId,
@@ -236,7 +239,7 @@ export const launchContainer = command(
     const tenant = await cmd.actingTenant(tenantId);
     const launch = await prepareLaunch(cmd.actor, tenant, input);
     cmd.about({ target: `container:${launch.req.name}` });
-    const reserved = await reserveLaunch(cmd.actor, launch);
+    const reserved = await reserveLaunch(cmd, launch);
     return startLaunch(cmd, launch, reserved);
   },
   ([_tenantId, input]) => ({ details: { request: input as Record<string, unknown> } }),

@@ -1,19 +1,18 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { assertCanActInTenant, membershipRole } from "@/lib/authz";
+import { membershipRole } from "@/lib/authz";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { tenantNetworkName } from "@/lib/docker/networks";
-import { notFound } from "@/lib/errors";
+import { stringsOf } from "@/lib/services/json-columns";
+import { memberTenant } from "@/lib/services/member-tenant";
 import { remaining } from "@/lib/quota/fits";
 import { quotaOf } from "@/lib/quota/quota";
 import { usageOf } from "@/lib/quota/usage";
 
 /** Everything the launch form needs to offer only what Berth would accept. */
 export async function getLaunchOptions(actor: Actor, tenantId: string) {
-  assertCanActInTenant(actor, tenantId);
-  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
-  if (!tenant) throw notFound("Tenant");
+  const tenant = await memberTenant(actor, tenantId);
   const [images, volumes, used] = await Promise.all([
     db.catalogImage.findMany({ orderBy: { name: "asc" } }),
     db.volume.findMany({ where: { tenantId }, select: { name: true }, orderBy: { name: "asc" } }),
@@ -42,7 +41,7 @@ export async function getLaunchOptions(actor: Actor, tenantId: string) {
       ref: i.ref,
       description: i.description,
       defaultPort: i.defaultPort,
-      defaultCommand: i.defaultCommand ? (JSON.parse(i.defaultCommand) as string[]) : [],
+      defaultCommand: stringsOf(i.defaultCommand) ?? [],
     })),
     volumes: volumes.map((v) => v.name),
   };

@@ -29,18 +29,18 @@ const userSelect = {
 type UserRow = {
   id: string;
   email: string;
-  role: string;
+  role: Role;
   disabled: boolean;
-  memberships: { tenantId: string; role: string }[];
+  memberships: { tenantId: string; role: MembershipRole }[];
 };
 
 export function toUserDto(u: UserRow): UserDto {
   return {
     id: u.id,
     email: u.email,
-    role: u.role as Role,
+    role: u.role,
     disabled: u.disabled,
-    memberships: u.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role as MembershipRole })),
+    memberships: u.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role })),
   };
 }
 
