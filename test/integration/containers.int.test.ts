@@ -17,7 +17,7 @@ import {
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { launchContainer } from "@/lib/services/launch-container";
 import { createVolume, deleteVolume, listVolumes } from "@/lib/services/volumes";
-import { codeOf, makeActor } from "./fixtures";
+import { codeOf, dockerObjectsOfRun, makeActor } from "./fixtures";
 import { cleanUpTenant, expectHardened, tenantWithOwner, type TestTenant } from "./tenancy";
 
 const WEB = "berth/static-web:1";
@@ -264,6 +264,43 @@ describe("volumes", () => {
     await removeContainer(a.owner, c.id);
     await deleteVolume(a.owner, volume.id);
     expect(await listVolumes(a.owner, a.id)).toEqual([]);
+  });
+
+  it("a launch creates the volumes it marks create, records each, and removes them again when it fails", async () => {
+    const request = { image: SHELL, memoryMb: 32, cpuMillis: 100 };
+    const c = await launchContainer(a.owner, a.id, { ...request, name: "maker", volumes: [{ volume: "made", path: "/data", create: true }] });
+    await expectHardened(c.id);
+    const write = await execAs(a, c.id, ["sh", "-c", "echo made > /data/f && cat /data/f"]);
+    expect(write).toMatchObject({ exitCode: 0, output: "made\n" });
+    const made = (await listVolumes(a.owner, a.id)).find((v) => v.name === "made");
+    expect(made?.inUseBy).toEqual([c.id]);
+    const events = await db.activityEvent.findMany({ where: { tenantId: a.id, target: { in: ["volume:made", "container:maker"] }, outcome: "allowed" }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["volume.create", "container.launch"]);
+
+    // An existing name cannot be created again; the request is refused before anything is reserved.
+    await expect(launchContainer(a.owner, a.id, { ...request, name: "again", volumes: [{ volume: "made", path: "/d", create: true }] })).rejects.toMatchObject({
+      code: "conflict",
+      fields: [{ path: "volumes[0].volume", message: "already in use in this tenant" }],
+    });
+    // Plain members may mount volumes but not create them.
+    const member = await makeActor("member", [{ tenantId: a.id, role: "member" }]);
+    await expect(launchContainer(member, a.id, { ...request, name: "m", volumes: [{ volume: "mine", path: "/d", create: true }] })).rejects.toMatchObject({
+      code: "forbidden",
+      fields: [{ path: "volumes[0].volume" }],
+    });
+
+    // A launch that fails after its volume was made (a forbidden mount target next to it)
+    // leaves neither the volume's row nor the engine's volume behind.
+    const enginesBefore = dockerObjectsOfRun().volumes.length;
+    await expect(
+      launchContainer(a.owner, a.id, { ...request, name: "broken", volumes: [{ volume: "temp", path: "/data", create: true }, { volume: "nope", path: "/other" }] }),
+    ).rejects.toMatchObject({ code: "policy_violation" });
+    expect((await listVolumes(a.owner, a.id)).map((v) => v.name)).toEqual(["made"]);
+    expect(dockerObjectsOfRun().volumes.length).toBe(enginesBefore);
+    expect(await db.container.findFirst({ where: { tenantId: a.id, name: "broken" } })).toBeNull();
+
+    await removeContainer(a.owner, c.id);
+    await deleteVolume(a.owner, made!.id);
   });
 
   it("members who are not owners cannot create volumes; names must not be paths", async () => {
