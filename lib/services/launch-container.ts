@@ -16,7 +16,7 @@ import type { ContainerDto } from "@/lib/schemas/container";
 import { allowedCapabilities, expectedScopeFor } from "@/lib/services/launch-scope";
 import { allocatePorts } from "@/lib/services/port-allocation";
 import { healthcheckOf, stringsOf } from "@/lib/services/json-columns";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 import { createEngineVolumes, insertVolumeRows, volumeNameTaken, type NewVolume } from "@/lib/services/volumes";
 import { reserveQuota } from "@/lib/quota/reserve";
 
