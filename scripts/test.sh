@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: provisions what the tests need (npm deps, Docker Engine, Chromium, starter
-# images), then runs type checks, unit, integration (real daemon, real SQLite) and
+# images), then runs type checks, lint, unit, integration (real daemon, real SQLite) and
 # end-to-end tests (production build, headless Chromium). Every stage runs; the exit code
 # is non-zero if any failed.
 source "$(dirname "$0")/lib.sh"
@@ -21,6 +21,7 @@ stage() {
 }
 
 stage "type check" npx tsc --noEmit -p .
+stage "lint" npx eslint --max-warnings 0 .
 stage "unit tests" npx vitest run --project unit
 stage "integration tests" npx vitest run --project integration
 
