@@ -7,7 +7,7 @@
 import { db } from "@/lib/db";
 import { inspectWorkload } from "@/lib/docker/workloads";
 import { formatViolation, verifyInspect } from "@/lib/policy";
-import { expectedScopeFor } from "@/lib/services/launch-scope";
+import { expectedScopeFor } from "@/lib/launch-scope";
 
 async function main(ids: string[]) {
   const problems: string[] = [];

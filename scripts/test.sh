@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: provisions what the tests need (npm deps, Docker Engine, Chromium, starter
-# images), then runs type checks, unit, integration (real daemon, real SQLite) and
-# end-to-end tests (production build, headless Chromium). Every stage runs; the exit code
-# is non-zero if any failed.
+# images), then runs type checks, lint, format check, unit, integration (real daemon, real
+# SQLite) and end-to-end tests (production build, headless Chromium). Every stage runs; the
+# exit code is non-zero if any failed.
 source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,8 @@ stage() {
 }
 
 stage "type check" npx tsc --noEmit -p .
+stage "lint" npx eslint --max-warnings 0 .
+stage "format check" npx prettier --check .
 stage "unit tests" npx vitest run --project unit
 stage "integration tests" npx vitest run --project integration
 

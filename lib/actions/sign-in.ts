@@ -7,7 +7,7 @@ import { clientInfoFrom } from "@/lib/auth/client-info";
 import { secondsUntilAllowed } from "@/lib/auth/login-throttle";
 import { signIn, signOut } from "@/lib/auth/next-auth";
 import type { FormState } from "@/lib/forms/form-state";
-import { retryMessage } from "@/lib/services/sign-in";
+import { retryMessage } from "@/lib/auth/sign-in";
 
 const signInForm = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(254),

@@ -4,7 +4,7 @@ import type { ActionName } from "@/lib/activity/actions";
 import { chainHash, GENESIS, type ChainedContent } from "@/lib/activity/chain";
 import { redact, redactString } from "@/lib/activity/redact";
 import { db, type Tx } from "@/lib/db";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 
 export type Outcome = "allowed" | "denied" | "failed";
 

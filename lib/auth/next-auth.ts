@@ -3,7 +3,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { clientInfoFrom } from "@/lib/auth/client-info";
 import { ServiceError } from "@/lib/errors";
-import { checkPassword } from "@/lib/services/sign-in";
+import { checkPassword } from "@/lib/auth/sign-in";
 
 /** Wrong email or password: the code lands in the sign-in URL, so it says no more than that. */
 class InvalidCredentials extends CredentialsSignin {

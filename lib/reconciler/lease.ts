@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 
 /**
  * Takes or renews a named lease for `holder`. One conditional write decides it, so two

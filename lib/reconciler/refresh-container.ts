@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { haltWorkload, type WorkloadInspect } from "@/lib/docker/workloads";
 import type { Container, Tenant } from "@/lib/generated/prisma/client";
 import { formatViolation, verifyInspect } from "@/lib/policy";
-import { expectedScopeFor } from "@/lib/services/launch-scope";
+import { expectedScopeFor } from "@/lib/launch-scope";
 
 export type TrackedContainer = Container & { tenant: Tenant };
 

@@ -8,7 +8,7 @@ import type { CatalogImage } from "@/lib/generated/prisma/client";
 import { addImageSchema, type CatalogImageDto } from "@/lib/schemas/image";
 import { command } from "@/lib/services/command";
 import { stringsOf } from "@/lib/services/json-columns";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 import { parseInput } from "@/lib/validation";
 
 export type { PullProgress };

@@ -13,10 +13,10 @@ import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
-import { allowedCapabilities, expectedScopeFor } from "@/lib/services/launch-scope";
+import { allowedCapabilities, expectedScopeFor } from "@/lib/launch-scope";
 import { allocatePorts } from "@/lib/services/port-allocation";
 import { healthcheckOf, stringsOf } from "@/lib/services/json-columns";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 import { createEngineVolumes, insertVolumeRows, volumeNameTaken, type NewVolume } from "@/lib/services/volumes";
 import { reserveQuota } from "@/lib/quota/reserve";
 

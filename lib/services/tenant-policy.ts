@@ -4,7 +4,7 @@ import { assertCanReadTenant, requireRole, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
-import { allowedCapabilities } from "@/lib/services/launch-scope";
+import { allowedCapabilities } from "@/lib/launch-scope";
 import { command } from "@/lib/services/command";
 import { tenantPolicyInputSchema, type TenantPolicyDto } from "@/lib/schemas/tenant-policy";
 import { parseInput } from "@/lib/validation";

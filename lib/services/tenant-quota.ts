@@ -1,7 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/actor";
 import { requireRole } from "@/lib/authz";
-import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { columnsOf, quotaOf, type Quota } from "@/lib/quota/quota";
 import { command } from "@/lib/services/command";

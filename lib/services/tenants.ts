@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
 import { command } from "@/lib/services/command";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 import { quotaDefaultColumns } from "@/lib/services/quota-defaults";
 import { createTenantSchema, updateTenantSchema, type TenantDto } from "@/lib/schemas/tenant";
 import { parseInput } from "@/lib/validation";

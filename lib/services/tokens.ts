@@ -6,7 +6,7 @@ import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
 import { command, type Command } from "@/lib/services/command";
-import { checkPassword } from "@/lib/services/sign-in";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { createTokenSchema, newTokenSchema, type TokenDto } from "@/lib/schemas/token";
 import { parseInput } from "@/lib/validation";
 

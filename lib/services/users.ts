@@ -6,7 +6,7 @@ import { requireRole } from "@/lib/authz";
 import { db, type Tx } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
 import { command } from "@/lib/services/command";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 import {
   createUserSchema,
   updateUserSchema,

@@ -7,7 +7,7 @@ import { ServiceError, notFound } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
 import { command } from "@/lib/services/command";
 import { reserveQuota } from "@/lib/quota/reserve";
-import { isUniqueViolation } from "@/lib/services/prisma-errors";
+import { isUniqueViolation } from "@/lib/prisma-errors";
 import { createVolumeSchema, type VolumeDto } from "@/lib/schemas/volume";
 import { parseInput } from "@/lib/validation";
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -13,7 +13,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { exportActivity, listActivity, verifyActivityChain } from "@/lib/services/activity";
 import { recentTenantActivity } from "@/lib/services/activity-feed";
 import { launchContainer } from "@/lib/services/launch-container";
-import { checkPassword } from "@/lib/services/sign-in";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { createTenant, updateTenant } from "@/lib/services/tenants";
 import { createTokenForSelf, revokeToken } from "@/lib/services/tokens";
 import { createUser, updateUser } from "@/lib/services/users";

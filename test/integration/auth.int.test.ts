@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { actorFromBearer } from "@/lib/auth/bearer";
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/errors";
-import { checkPassword } from "@/lib/services/sign-in";
+import { checkPassword } from "@/lib/auth/sign-in";
 import { createTokenWithPassword, listTokens, revokeToken } from "@/lib/services/tokens";
 import { updateUser } from "@/lib/services/users";
 import { TEST_PASSWORD, actorOf, client, makeActor, makeUser } from "./fixtures";

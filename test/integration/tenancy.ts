@@ -5,7 +5,7 @@ import { removeTenantNetwork } from "@/lib/docker/networks";
 import { inspectWorkload } from "@/lib/docker/workloads";
 import { formatViolation, verifyInspect } from "@/lib/policy";
 import { removeContainer } from "@/lib/services/containers";
-import { expectedScopeFor } from "@/lib/services/launch-scope";
+import { expectedScopeFor } from "@/lib/launch-scope";
 import { createTenant } from "@/lib/services/tenants";
 import { deleteVolume } from "@/lib/services/volumes";
 import { actorOf, makeActor, makeUser, uniq } from "./fixtures";
