@@ -16,9 +16,20 @@ import { round, timed } from "./stats";
 
 // Weighted like a busy portal: mostly container lifecycle, some sign-ins and admin work.
 const ACTIONS: [ActionName, number][] = [
-  ["container.launch", 28], ["container.stop", 14], ["container.start", 10], ["container.remove", 10],
-  ["container.died", 8], ["auth.login", 10], ["auth.token.create", 5], ["volume.create", 4],
-  ["container.restart", 4], ["quota.update", 2], ["container.oom", 1], ["user.update", 2], ["container.quarantine", 1], ["tenant.update", 1],
+  ["container.launch", 28],
+  ["container.stop", 14],
+  ["container.start", 10],
+  ["container.remove", 10],
+  ["container.died", 8],
+  ["auth.login", 10],
+  ["auth.token.create", 5],
+  ["volume.create", 4],
+  ["container.restart", 4],
+  ["quota.update", 2],
+  ["container.oom", 1],
+  ["user.update", 2],
+  ["container.quarantine", 1],
+  ["tenant.update", 1],
 ];
 const TOTAL_WEIGHT = ACTIONS.reduce((s, [, w]) => s + w, 0);
 
@@ -62,9 +73,18 @@ export function eventGenerator(tenantIds: string[], users: { id: string; email: 
         outcome,
         tenantId,
         target: tenantId ? `container:${name}` : `user:${user.email}`,
-        reason: outcome === "allowed" ? null : outcome === "denied" ? "the action would exceed the tenant's quota: containers 10 of 10" : "the engine refused: Starting the container failed",
+        reason:
+          outcome === "allowed"
+            ? null
+            : outcome === "denied"
+              ? "the action would exceed the tenant's quota: containers 10 of 10"
+              : "the engine refused: Starting the container failed",
         details: tenantId
-          ? { containerId: randomUUID(), image: "berth/static-web:1", request: { name, image: "berth/static-web:1", memoryMb: 64, cpuMillis: 100, ports: [{ container: 8080, protocol: "tcp" }] } }
+          ? {
+              containerId: randomUUID(),
+              image: "berth/static-web:1",
+              request: { name, image: "berth/static-web:1", memoryMb: 64, cpuMillis: 100, ports: [{ container: 8080, protocol: "tcp" }] },
+            }
           : { method: "password" },
       },
     };
@@ -166,7 +186,15 @@ export interface SeedReport {
   lastSeq: number;
 }
 
-export async function seedActivity(options: { count: number; tenantIds: string[]; users: { id: string; email: string }[]; sample: number; maxRecorderSeconds: number; batch: number; log: (s: string) => void }): Promise<SeedReport> {
+export async function seedActivity(options: {
+  count: number;
+  tenantIds: string[];
+  users: { id: string; email: string }[];
+  sample: number;
+  maxRecorderSeconds: number;
+  batch: number;
+  log: (s: string) => void;
+}): Promise<SeedReport> {
   const next = eventGenerator(options.tenantIds, options.users);
   const before = await db.activityEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
   const sample = Math.min(options.sample, options.count);
@@ -177,7 +205,9 @@ export async function seedActivity(options: { count: number; tenantIds: string[]
   });
   const perSecond = sample / (rec.ms / 1000);
   const projected = options.count / perSecond;
-  options.log(`recordActivity: ${sample} events in ${round(rec.ms / 1000)} s (${round(perSecond)}/s); all ${options.count} would take ~${round(projected / 60)} min`);
+  options.log(
+    `recordActivity: ${sample} events in ${round(rec.ms / 1000)} s (${round(perSecond)}/s); all ${options.count} would take ~${round(projected / 60)} min`,
+  );
   let batched: SeedReport["batched"] = null;
   const rest = options.count - sample;
   if (rest > 0 && projected <= options.maxRecorderSeconds) {
@@ -196,7 +226,12 @@ export async function seedActivity(options: { count: number; tenantIds: string[]
   const after = await db.activityEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
   return {
     events: options.count,
-    recorder: { events: recorded, seconds: round(rec.ms / 1000), eventsPerSecond: round(recorded / (rec.ms / 1000)), projectedSecondsForAll: round(projected) },
+    recorder: {
+      events: recorded,
+      seconds: round(rec.ms / 1000),
+      eventsPerSecond: round(recorded / (rec.ms / 1000)),
+      projectedSecondsForAll: round(projected),
+    },
     batched,
     totalSeconds: round((rec.ms + (batched ? batched.seconds * 1000 : 0)) / 1000),
     lockRetries,

@@ -51,7 +51,11 @@ export async function queryActivity(operator: Api, tenantId: string, runsPerFilt
   }
   return {
     overall: summarize(all),
-    perFilter: filters.map((f) => ({ filter: f.query.replace(/[0-9a-z]{20,}/g, "<id>"), summary: summarize(per.get(f.name)!), items: items.get(f.name) ?? 0 })),
+    perFilter: filters.map((f) => ({
+      filter: f.query.replace(/[0-9a-z]{20,}/g, "<id>"),
+      summary: summarize(per.get(f.name)!),
+      items: items.get(f.name) ?? 0,
+    })),
   };
 }
 

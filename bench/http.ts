@@ -7,7 +7,11 @@
 export const baseUrl = (process.env.BENCH_BASE_URL ?? "http://127.0.0.1:3900").replace(/\/$/, "");
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly body: string, what: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    what: string,
+  ) {
     super(`${what}: HTTP ${status} ${body.slice(0, 300)}`);
   }
 }

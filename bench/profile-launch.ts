@@ -61,4 +61,10 @@ async function main() {
   for (const [k, v] of Object.entries(per)) console.log(k, summarize(v));
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

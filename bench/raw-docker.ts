@@ -43,7 +43,10 @@ export async function rawCreateOptions(tenantId: string, request: { name: string
   const req = parsed.value;
   // Not a row in the database: the reconciler ignores events of ids it does not know.
   const hostPorts = req.ports.map((p) => ({ container: p.container, protocol: p.protocol, hostPort: takeRawPort() }));
-  const ctx: TenantContext = { ...contextFor({ tenant, req, image, containerId: `${runId}-raw-${++rawSeq}`, hostPorts, volumes: {} }), testRunId: runId };
+  const ctx: TenantContext = {
+    ...contextFor({ tenant, req, image, containerId: `${runId}-raw-${++rawSeq}`, hostPorts, volumes: {} }),
+    testRunId: runId,
+  };
 
   const built = buildCreateOptions(req, ctx);
   if (!built.ok) throw new Error(`buildCreateOptions refused the bench request: ${JSON.stringify(built.violations)}`);
@@ -97,7 +100,14 @@ export async function removeRunObjects(): Promise<{ containers: number; networks
   const d = docker();
   const containers = await d.listContainers({ all: true, filters: label }).catch(() => []);
   for (let i = 0; i < containers.length; i += 20) {
-    await Promise.all(containers.slice(i, i + 20).map((c) => d.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(
+      containers.slice(i, i + 20).map((c) =>
+        d
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
   }
   const networks = await d.listNetworks({ filters: label }).catch(() => []);
   // Right after a burst of forced removals the engine may still list an endpoint on the
@@ -106,10 +116,18 @@ export async function removeRunObjects(): Promise<{ containers: number; networks
   for (let attempt = 0; left.length && attempt < 5; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, 2000));
     const failed: string[] = [];
-    for (const id of left) await d.getNetwork(id).remove().catch(() => failed.push(id));
+    for (const id of left)
+      await d
+        .getNetwork(id)
+        .remove()
+        .catch(() => failed.push(id));
     left = failed;
   }
   const volumes = (await d.listVolumes({ filters: label }).catch(() => ({ Volumes: [] }))).Volumes ?? [];
-  for (const v of volumes) await d.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
+  for (const v of volumes)
+    await d
+      .getVolume(v.Name)
+      .remove({ force: true })
+      .catch(() => undefined);
   return { containers: containers.length, networks: networks.length - left.length, volumes: volumes.length, networksLeft: left.length };
 }

@@ -14,7 +14,15 @@ export interface Row {
 
 const ms = (s: Summary) => `${s.median.toFixed(1)} / ${s.p95.toFixed(1)} ms`;
 
-export function timingRow(item: string, figure: string, portal: Summary, raw: Summary | null, target: string, met: boolean | null, ratio?: number): Row {
+export function timingRow(
+  item: string,
+  figure: string,
+  portal: Summary,
+  raw: Summary | null,
+  target: string,
+  met: boolean | null,
+  ratio?: number,
+): Row {
   return { item, figure, portal: ms(portal), raw: raw ? ms(raw) : "—", ratio: ratio === undefined ? "—" : ratio.toFixed(2), target, met };
 }
 
@@ -24,6 +32,8 @@ export function valueRow(item: string, figure: string, value: string, target: st
 
 export function markdownTable(rows: Row[]): string {
   const head = "| # | figure | portal (median / p95) | raw daemon (median / p95) | ratio | target | met? |\n|---|---|---|---|---|---|---|";
-  const lines = rows.map((r) => `| ${r.item} | ${r.figure} | ${r.portal} | ${r.raw} | ${r.ratio} | ${r.target} | ${r.met === null ? "—" : r.met ? "yes" : "**no**"} |`);
+  const lines = rows.map(
+    (r) => `| ${r.item} | ${r.figure} | ${r.portal} | ${r.raw} | ${r.ratio} | ${r.target} | ${r.met === null ? "—" : r.met ? "yes" : "**no**"} |`,
+  );
   return [head, ...lines].join("\n");
 }

@@ -86,7 +86,16 @@ async function main() {
         await pageWeight(distDir, "/(console)/containers/new", "/containers/new", cookie),
       ];
       results.pageWeight = pages;
-      for (const p of pages) rows.push(valueRow("5", `first-load JS ${p.route} (gzip)`, `${p.gzipKb} KB (${p.chunks} chunks; served HTML: ${p.htmlGzipKb} KB)`, "≤ 200 KB", p.gzipKb <= 200));
+      for (const p of pages)
+        rows.push(
+          valueRow(
+            "5",
+            `first-load JS ${p.route} (gzip)`,
+            `${p.gzipKb} KB (${p.chunks} chunks; served HTML: ${p.htmlGzipKb} KB)`,
+            "≤ 200 KB",
+            p.gzipKb <= 200,
+          ),
+        );
     }
 
     if (only.has("1")) {
@@ -107,9 +116,19 @@ async function main() {
       }
       const r = await concurrentLaunches(tenants, limit, sizes.concurrentRounds);
       results.concurrentLaunches = r;
-      rows.push(timingRow("2", `${n} launches in parallel, wall clock`, r.portalWallMs, r.rawWallMs, "ratio ≤ 1.2", r.ratioMedian <= 1.2, r.ratioMedian));
+      rows.push(
+        timingRow("2", `${n} launches in parallel, wall clock`, r.portalWallMs, r.rawWallMs, "ratio ≤ 1.2", r.ratioMedian <= 1.2, r.ratioMedian),
+      );
       const q = r.quotaProof;
-      rows.push(valueRow("2", "quota held under concurrency", `${q.overQuotaRefused}/${q.overQuotaAttempts} over-quota launches refused; max ${q.maxRunningPerTenant} running / ${q.maxUsedPerTenant} counted per tenant (limit ${q.perTenantLimit})`, "none exceeded", q.allWithinQuota));
+      rows.push(
+        valueRow(
+          "2",
+          "quota held under concurrency",
+          `${q.overQuotaRefused}/${q.overQuotaAttempts} over-quota launches refused; max ${q.maxRunningPerTenant} running / ${q.maxUsedPerTenant} counted per tenant (limit ${q.perTenantLimit})`,
+          "none exceeded",
+          q.allWithinQuota,
+        ),
+      );
     }
 
     if (only.has("3")) {
@@ -122,8 +141,21 @@ async function main() {
       // Let the short jobs exit and the reconciler record it before measuring.
       await new Promise((r) => setTimeout(r, 5000));
       const r = await listAtScale(tenants[0], seeded.containers, sizes.listRuns);
-      results.listAtScale = { ...r, seeding: { containers: seeded.containers, seconds: seeded.seconds, launchesPerSecond: seeded.launchesPerSecond } };
-      rows.push(timingRow("3", `GET …/containers (${r.tenantContainers} of ${r.totalContainers})`, r.api, r.raw, "p95 ≤ 50 ms", r.api.p95 <= 50, r.apiRatioMedian));
+      results.listAtScale = {
+        ...r,
+        seeding: { containers: seeded.containers, seconds: seeded.seconds, launchesPerSecond: seeded.launchesPerSecond },
+      };
+      rows.push(
+        timingRow(
+          "3",
+          `GET …/containers (${r.tenantContainers} of ${r.totalContainers})`,
+          r.api,
+          r.raw,
+          "p95 ≤ 50 ms",
+          r.api.p95 <= 50,
+          r.apiRatioMedian,
+        ),
+      );
       rows.push(timingRow("3", `/dashboard page render (${r.pageHtmlKb} KB HTML)`, r.page, r.raw, "p95 ≤ 50 ms", r.page.p95 <= 50));
       log("   removing the scale containers through the API");
       await removeScale(seeded);
@@ -133,26 +165,61 @@ async function main() {
       log(`4. activity at scale: ${sizes.events} events`);
       const users = await db.user.findMany({ select: { id: true, email: true } });
       const tenantIds = (await db.tenant.findMany({ select: { id: true } })).map((t) => t.id);
-      const seed = await seedActivity({ count: sizes.events, tenantIds, users, sample: sizes.recorderSample, maxRecorderSeconds: sizes.recorderMaxSeconds, batch: sizes.eventBatch, log });
+      const seed = await seedActivity({
+        count: sizes.events,
+        tenantIds,
+        users,
+        sample: sizes.recorderSample,
+        maxRecorderSeconds: sizes.recorderMaxSeconds,
+        batch: sizes.eventBatch,
+        log,
+      });
       log(`   seeded in ${seed.totalSeconds} s`);
       const q = await queryActivity(operator, tenantIds[0], sizes.queryRuns);
       const total = await db.activityEvent.count();
       log(`   ${total} events in the log; exporting as CSV`);
       const e = serverPid ? await exportCsv(operator, serverPid) : null;
       results.activity = { seed, totalEvents: total, query: q, export: e };
-      rows.push(timingRow("4", `GET /activity filtered (${q.perFilter.length} filters × ${sizes.queryRuns}, ${total} events)`, q.overall, null, "p95 ≤ 50 ms", q.overall.p95 <= 50));
+      rows.push(
+        timingRow(
+          "4",
+          `GET /activity filtered (${q.perFilter.length} filters × ${sizes.queryRuns}, ${total} events)`,
+          q.overall,
+          null,
+          "p95 ≤ 50 ms",
+          q.overall.p95 <= 50,
+        ),
+      );
       const worst = [...q.perFilter].sort((a, b) => b.summary.p95 - a.summary.p95)[0];
       if (worst) rows.push(timingRow("4", `  slowest filter: ${worst.filter}`, worst.summary, null, "p95 ≤ 50 ms", worst.summary.p95 <= 50));
       if (e) {
-        rows.push(valueRow("4", `CSV export of ${e.rows} rows (${(e.bytes / 2 ** 20).toFixed(0)} MB in ${e.seconds} s)`, `${e.rowsPerSecond} rows/s`, "≥ 100k rows/s", e.rowsPerSecond >= 100_000));
-        rows.push(valueRow("4", "server peak RSS during export", `${e.peakRssMb} MB (+${e.peakIncrementMb} MB over ${e.rssBeforeMb} MB before)`, "≤ 256 MB", e.peakRssMb <= 256));
+        rows.push(
+          valueRow(
+            "4",
+            `CSV export of ${e.rows} rows (${(e.bytes / 2 ** 20).toFixed(0)} MB in ${e.seconds} s)`,
+            `${e.rowsPerSecond} rows/s`,
+            "≥ 100k rows/s",
+            e.rowsPerSecond >= 100_000,
+          ),
+        );
+        rows.push(
+          valueRow(
+            "4",
+            "server peak RSS during export",
+            `${e.peakRssMb} MB (+${e.peakIncrementMb} MB over ${e.rssBeforeMb} MB before)`,
+            "≤ 256 MB",
+            e.peakRssMb <= 256,
+          ),
+        );
       }
     }
   } finally {
     log("cleaning up engine objects of this run");
     const removed = await removeRunObjects();
     results.cleanup = removed;
-    log(`   removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes${removed.networksLeft ? `; ${removed.networksLeft} network(s) the engine would not remove` : ""}`);
+    log(
+      `   removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes${removed.networksLeft ? `; ${removed.networksLeft} network(s) the engine would not remove` : ""}`,
+    );
     results.loadAverages = loads;
     results.rows = rows;
     results.totalSeconds = Math.round((Date.now() - t0) / 1000);
@@ -166,7 +233,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error("[bench] failed:", error instanceof Error ? error.stack ?? error.message : error);
+    console.error("[bench] failed:", error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

@@ -23,7 +23,13 @@ function actorLabel(e: ActivityEventDto): string {
  * top; the browser's scroll anchoring keeps what the reader is looking at in place, and the
  * status line has a fixed height, so nothing jumps.
  */
-export function ActivityEvents({ initial, tenantNames, query, liveCursor, filtered }: {
+export function ActivityEvents({
+  initial,
+  tenantNames,
+  query,
+  liveCursor,
+  filtered,
+}: {
   initial: ActivityEventDto[];
   tenantNames: Record<string, string>;
   query: string;
@@ -78,29 +84,40 @@ export function ActivityEvents({ initial, tenantNames, query, liveCursor, filter
         ) : (
           <span className="muted">Older page: live updates are on the newest page.</span>
         )}
-        <span className="muted" role="status" aria-live="polite">{live ? status || "Watching for new events" : ""}</span>
+        <span className="muted" role="status" aria-live="polite">
+          {live ? status || "Watching for new events" : ""}
+        </span>
       </div>
       {events.length === 0 ? (
         filtered ? (
-          <EmptyState title="No events match these filters">Widen the time range or <a href="/activity">clear the filters</a>.</EmptyState>
+          <EmptyState title="No events match these filters">
+            Widen the time range or <a href="/activity">clear the filters</a>.
+          </EmptyState>
         ) : (
           <EmptyState title="No activity yet">Events appear here as people and the system act.</EmptyState>
         )
       ) : (
         <ol className="events">
           <li className="event-head" aria-hidden="true">
-            <span>When (UTC)</span><span>Outcome</span><span>Action</span><span>Who</span><span>Target</span><span>Tenant</span>
+            <span>When (UTC)</span>
+            <span>Outcome</span>
+            <span>Action</span>
+            <span>Who</span>
+            <span>Target</span>
+            <span>Tenant</span>
           </li>
           {events.map((e) => (
             <li key={e.id} className={`event ${e.outcome}${fresh.has(e.id) ? " fresh" : ""}`}>
               <details>
                 <summary>
                   <span className="tabular">{utc(e.at)}</span>
-                  <span><span className={`badge ${e.outcome === "allowed" ? "ok" : e.outcome === "denied" ? "danger" : "warn"}`}>{e.outcome}</span></span>
+                  <span>
+                    <span className={`badge ${e.outcome === "allowed" ? "ok" : e.outcome === "denied" ? "danger" : "warn"}`}>{e.outcome}</span>
+                  </span>
                   <code>{e.action}</code>
                   <span className="cut">{actorLabel(e)}</span>
                   <span className="cut">{e.target ?? "—"}</span>
-                  <span className="cut">{e.tenantId ? tenantNames[e.tenantId] ?? e.tenantId : "—"}</span>
+                  <span className="cut">{e.tenantId ? (tenantNames[e.tenantId] ?? e.tenantId) : "—"}</span>
                   {e.reason && <span className="reason">{e.reason}</span>}
                 </summary>
                 <EventFacts e={e} tenantName={e.tenantId ? tenantNames[e.tenantId] : undefined} />
@@ -132,9 +149,14 @@ function EventFacts({ e, tenantName }: { e: ActivityEventDto; tenantName?: strin
   return (
     <div className="event-body">
       <dl className="facts">
-        {facts.filter(([, v]) => v).map(([k, v]) => (
-          <div key={k} style={{ display: "contents" }}><dt>{k}</dt><dd>{v}</dd></div>
-        ))}
+        {facts
+          .filter(([, v]) => v)
+          .map(([k, v]) => (
+            <div key={k} style={{ display: "contents" }}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
       </dl>
       {e.details && (
         <>

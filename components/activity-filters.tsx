@@ -9,14 +9,26 @@ export type FilterValues = Partial<Record<(typeof FILTER_KEYS)[number], string>>
  * The activity filters as a plain GET form: the URL holds the filter, so a filtered view is
  * a link to share, and the browser's back button walks the investigation.
  */
-export function ActivityFilters({ values, tenants, allTenants }: { values: FilterValues; tenants: { id: string; name: string }[]; allTenants: boolean }) {
+export function ActivityFilters({
+  values,
+  tenants,
+  allTenants,
+}: {
+  values: FilterValues;
+  tenants: { id: string; name: string }[];
+  allTenants: boolean;
+}) {
   return (
     <form className="activity-filters panel" method="get" action="/activity" aria-label="Filter activity">
       <div className="field">
         <label htmlFor="f-tenant">Tenant</label>
         <select id="f-tenant" name="tenantId" defaultValue={values.tenantId ?? ""}>
           <option value="">{allTenants ? "All tenants" : "All my tenants"}</option>
-          {tenants.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          {tenants.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
         </select>
       </div>
       <div className="field">
@@ -26,13 +38,21 @@ export function ActivityFilters({ values, tenants, allTenants }: { values: Filte
       <div className="field">
         <label htmlFor="f-action">Action</label>
         <input id="f-action" type="text" name="action" list="known-actions" placeholder="e.g. container.launch" defaultValue={values.action ?? ""} />
-        <datalist id="known-actions">{KNOWN_ACTIONS.map((a) => <option key={a} value={a} />)}</datalist>
+        <datalist id="known-actions">
+          {KNOWN_ACTIONS.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
       </div>
       <div className="field">
         <label htmlFor="f-outcome">Outcome</label>
         <select id="f-outcome" name="outcome" defaultValue={values.outcome ?? ""}>
           <option value="">Any outcome</option>
-          {OUTCOMES.map((o) => <option key={o} value={o}>{o}</option>)}
+          {OUTCOMES.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
       </div>
       <div className="field">
@@ -44,7 +64,9 @@ export function ActivityFilters({ values, tenants, allTenants }: { values: Filte
         <input id="f-to" type="datetime-local" name="to" defaultValue={values.to ?? ""} />
       </div>
       <div className="filter-actions">
-        <button type="submit" className="primary">Apply filters</button>
+        <button type="submit" className="primary">
+          Apply filters
+        </button>
         <Link href="/activity">Clear</Link>
       </div>
     </form>

@@ -7,17 +7,33 @@ export function ActivityList({ events, empty }: { events: FeedEvent[]; empty: st
   return (
     <div className="table-wrap">
       <table>
-        <thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Outcome</th></tr></thead>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>Action</th>
+            <th>Target</th>
+            <th>Outcome</th>
+          </tr>
+        </thead>
         <tbody>
           {events.map((e) => (
             <tr key={e.id}>
-              <td><RelativeTime iso={e.at} /></td>
+              <td>
+                <RelativeTime iso={e.at} />
+              </td>
               <td>{e.actor}</td>
-              <td><code>{e.action}</code></td>
+              <td>
+                <code>{e.action}</code>
+              </td>
               <td>{e.target ?? <span className="muted">—</span>}</td>
               <td>
                 <span className={`badge ${e.outcome === "allowed" ? "ok" : "danger"}`}>{e.outcome}</span>
-                {e.reason && <div className="muted" style={{ fontSize: 12, maxWidth: 420 }}>{e.reason}</div>}
+                {e.reason && (
+                  <div className="muted" style={{ fontSize: 12, maxWidth: 420 }}>
+                    {e.reason}
+                  </div>
+                )}
               </td>
             </tr>
           ))}

@@ -127,8 +127,16 @@ export function AddImageForm() {
   return (
     <>
       <form ref={formRef} onSubmit={submit} className="add-image" noValidate aria-label="Add image">
-        <Field id="image-ref" className="wide" label="Image reference" hint="[registry[:port]/]name[:tag][@sha256:digest]; pulled to the host if it is not there" errors={state.errors?.ref}>
-          {(control) => <input {...control} name="ref" type="text" required autoComplete="off" spellCheck={false} placeholder="127.0.0.1:5000/team/app:1.0" />}
+        <Field
+          id="image-ref"
+          className="wide"
+          label="Image reference"
+          hint="[registry[:port]/]name[:tag][@sha256:digest]; pulled to the host if it is not there"
+          errors={state.errors?.ref}
+        >
+          {(control) => (
+            <input {...control} name="ref" type="text" required autoComplete="off" spellCheck={false} placeholder="127.0.0.1:5000/team/app:1.0" />
+          )}
         </Field>
         <Field id="image-name" label="Display name" errors={state.errors?.name}>
           {(control) => <input {...control} name="name" type="text" required />}
@@ -139,15 +147,27 @@ export function AddImageForm() {
         <Field id="image-description" className="wide" label="Description" errors={state.errors?.description}>
           {(control) => <input {...control} name="description" type="text" />}
         </Field>
-        <Field id="image-command" className="wide" label="Default command" hint="split on spaces; quote an argument that contains spaces. Empty: the image's own command" errors={state.errors?.defaultCommand}>
+        <Field
+          id="image-command"
+          className="wide"
+          label="Default command"
+          hint="split on spaces; quote an argument that contains spaces. Empty: the image's own command"
+          errors={state.errors?.defaultCommand}
+        >
           {(control) => <input {...control} name="defaultCommand" type="text" spellCheck={false} placeholder={"sh -c 'echo ready; sleep 3600'"} />}
         </Field>
         <div className="actions">
-          <button type="submit" className="primary" disabled={pending}>{pending ? "Pulling…" : "Add image"}</button>
+          <button type="submit" className="primary" disabled={pending}>
+            {pending ? "Pulling…" : "Add image"}
+          </button>
         </div>
       </form>
       {progress && <PullProgressView progress={progress} imageRef={pullingRef} phase={phase} />}
-      {pending && !progress && <p role="status" className="muted">Contacting the registry for {pullingRef}…</p>}
+      {pending && !progress && (
+        <p role="status" className="muted">
+          Contacting the registry for {pullingRef}…
+        </p>
+      )}
       <FormMessage state={state} />
     </>
   );

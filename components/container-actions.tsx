@@ -12,7 +12,8 @@ export function ContainerActions({ containerId, name, status }: { containerId: s
   const [pending, startTransition] = useTransition();
   const [busy, setBusy] = useState<Change | null>(null);
   const run = (change: Change) => {
-    if (change === "remove" && !window.confirm(`Remove the container “${name}”? It is stopped and deleted; its volumes and their data are kept.`)) return;
+    if (change === "remove" && !window.confirm(`Remove the container “${name}”? It is stopped and deleted; its volumes and their data are kept.`))
+      return;
     setBusy(change);
     startTransition(async () => {
       setState(await containerAction(containerId, change));
@@ -24,10 +25,22 @@ export function ContainerActions({ containerId, name, status }: { containerId: s
   return (
     <div>
       <div className="actions">
-        {!running && <button type="button" onClick={() => run("start")} disabled={pending}>{label("start", "Start", "Starting…")}</button>}
-        {running && <button type="button" onClick={() => run("stop")} disabled={pending}>{label("stop", "Stop", "Stopping…")}</button>}
-        <button type="button" onClick={() => run("restart")} disabled={pending}>{label("restart", "Restart", "Restarting…")}</button>
-        <button type="button" className="danger" onClick={() => run("remove")} disabled={pending}>{label("remove", "Remove", "Removing…")}</button>
+        {!running && (
+          <button type="button" onClick={() => run("start")} disabled={pending}>
+            {label("start", "Start", "Starting…")}
+          </button>
+        )}
+        {running && (
+          <button type="button" onClick={() => run("stop")} disabled={pending}>
+            {label("stop", "Stop", "Stopping…")}
+          </button>
+        )}
+        <button type="button" onClick={() => run("restart")} disabled={pending}>
+          {label("restart", "Restart", "Restarting…")}
+        </button>
+        <button type="button" className="danger" onClick={() => run("remove")} disabled={pending}>
+          {label("remove", "Remove", "Removing…")}
+        </button>
       </div>
       {!state.ok && <FormMessage state={state} />}
     </div>

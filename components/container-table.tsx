@@ -9,14 +9,28 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
     <div className="table-wrap">
       <table>
         <thead>
-          <tr><th>Name</th><th>Image</th><th>Status</th><th>URLs</th><th className="num">Memory</th><th className="num">CPU</th><th>Created</th></tr>
+          <tr>
+            <th>Name</th>
+            <th>Image</th>
+            <th>Status</th>
+            <th>URLs</th>
+            <th className="num">Memory</th>
+            <th className="num">CPU</th>
+            <th>Created</th>
+          </tr>
         </thead>
         <tbody>
           {containers.map((c) => (
             <tr key={c.id}>
-              <td><Link href={`/containers/${c.id}`}>{c.name}</Link></td>
-              <td><code>{c.image}</code></td>
-              <td><ContainerStatus container={c} /></td>
+              <td>
+                <Link href={`/containers/${c.id}`}>{c.name}</Link>
+              </td>
+              <td>
+                <code>{c.image}</code>
+              </td>
+              <td>
+                <ContainerStatus container={c} />
+              </td>
               <td>
                 {c.ports.length === 0 ? (
                   <span className="muted">none</span>
@@ -24,7 +38,9 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
                   <span className="url-list">
                     {c.ports.map((p) =>
                       p.protocol === "tcp" ? (
-                        <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">{p.url}</a>
+                        <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">
+                          {p.url}
+                        </a>
                       ) : (
                         <span key={p.hostPort}>{p.url}</span>
                       ),
@@ -34,7 +50,10 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
               </td>
               <td className="num">{c.memoryMb} MB</td>
               <td className="num">{formatCpu(c.cpuMillis)}</td>
-              <td><RelativeTime iso={c.createdAt} />{c.createdBy && <span className="muted"> by {c.createdBy}</span>}</td>
+              <td>
+                <RelativeTime iso={c.createdAt} />
+                {c.createdBy && <span className="muted"> by {c.createdBy}</span>}
+              </td>
             </tr>
           ))}
         </tbody>

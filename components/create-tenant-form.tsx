@@ -16,8 +16,12 @@ export function CreateTenantForm() {
       <Field id="tenant-slug" label="Slug" hint="lowercase, used in container and network names" errors={state.errors?.slug}>
         {(control) => <input {...control} name="slug" type="text" required pattern="[a-z0-9][a-z0-9-]{1,30}" />}
       </Field>
-      <button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create tenant"}</button>
-      <div style={{ flexBasis: "100%" }}><FormMessage state={state} /></div>
+      <button type="submit" className="primary" disabled={pending}>
+        {pending ? "Creating…" : "Create tenant"}
+      </button>
+      <div style={{ flexBasis: "100%" }}>
+        <FormMessage state={state} />
+      </div>
     </form>
   );
 }

@@ -20,7 +20,15 @@ export interface FieldControlProps {
  * to those ids. The error region is always rendered so screen readers announce an error
  * the moment it appears.
  */
-export function Field({ id, label, hint, errors, invalid, className, children }: {
+export function Field({
+  id,
+  label,
+  hint,
+  errors,
+  invalid,
+  className,
+  children,
+}: {
   id: string;
   label: ReactNode;
   hint?: ReactNode;
@@ -41,7 +49,11 @@ export function Field({ id, label, hint, errors, invalid, className, children }:
         "aria-invalid": hasErrors ? true : undefined,
         "aria-describedby": hint ? `${hintId} ${errorId}` : errorId,
       })}
-      {hint && <span id={hintId} className="hint">{hint}</span>}
+      {hint && (
+        <span id={hintId} className="hint">
+          {hint}
+        </span>
+      )}
       <FieldError id={errorId} errors={errors} />
     </div>
   );

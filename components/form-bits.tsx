@@ -4,7 +4,11 @@ import type { FormState } from "@/lib/forms/form-state";
 export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   return (
     <div id={id} className="field-error" aria-live="polite">
-      {errors?.map((e) => <p key={e} style={{ margin: 0 }}>{e}</p>)}
+      {errors?.map((e) => (
+        <p key={e} style={{ margin: 0 }}>
+          {e}
+        </p>
+      ))}
     </div>
   );
 }

@@ -78,7 +78,14 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
           <div className="image-cards" role="radiogroup" aria-label="Image">
             {options.images.map((i) => (
               <label key={i.id} className="image-card">
-                <input type="radio" name="image" value={i.id} checked={i.id === form.imageId} onChange={() => pickImage(i.id)} aria-describedby={`img-${i.id}`} />
+                <input
+                  type="radio"
+                  name="image"
+                  value={i.id}
+                  checked={i.id === form.imageId}
+                  onChange={() => pickImage(i.id)}
+                  aria-describedby={`img-${i.id}`}
+                />
                 <strong>{i.name}</strong>
                 <small id={`img-${i.id}`}>
                   {i.description || i.ref}
@@ -90,8 +97,22 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
           <FieldError id="image-error" errors={[...(errors.imageId ?? []), ...(errors.image ?? [])]} />
         </fieldset>
 
-        <Field id="launch-name" label="Name" hint="Lowercase letters, digits and dashes. Other containers of this tenant reach it by this name." errors={errors.name}>
-          {(control) => <input {...control} type="text" value={name} onChange={(e) => dispatch({ type: "setName", name: e.target.value })} placeholder="web" required />}
+        <Field
+          id="launch-name"
+          label="Name"
+          hint="Lowercase letters, digits and dashes. Other containers of this tenant reach it by this name."
+          errors={errors.name}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              value={name}
+              onChange={(e) => dispatch({ type: "setName", name: e.target.value })}
+              placeholder="web"
+              required
+            />
+          )}
         </Field>
 
         <Field
@@ -100,7 +121,9 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
           hint="Run as is, without a shell; quote arguments that contain spaces. Empty uses the image's default."
           errors={[...(split.ok ? [] : [split.error]), ...(errors.command ?? [])]}
         >
-          {(control) => <input {...control} type="text" value={command} onChange={(e) => dispatch({ type: "setCommand", command: e.target.value })} />}
+          {(control) => (
+            <input {...control} type="text" value={command} onChange={(e) => dispatch({ type: "setCommand", command: e.target.value })} />
+          )}
         </Field>
 
         <fieldset>
@@ -108,7 +131,13 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
           <div className="rows">
             {env.map((row, i) => (
               <div className="row" key={i}>
-                <input type="text" aria-label={`Variable ${i + 1} name`} placeholder="NAME" value={row.key} onChange={(e) => dispatch({ type: "editEnv", index: i, change: { key: e.target.value } })} />
+                <input
+                  type="text"
+                  aria-label={`Variable ${i + 1} name`}
+                  placeholder="NAME"
+                  value={row.key}
+                  onChange={(e) => dispatch({ type: "editEnv", index: i, change: { key: e.target.value } })}
+                />
                 <input
                   type={row.masked ? "password" : "text"}
                   aria-label={`Variable ${i + 1} value`}
@@ -119,16 +148,30 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
                   onBlur={() => dispatch({ type: "editEnv", index: i, change: { masked: row.value !== "" } })}
                   onChange={(e) => dispatch({ type: "editEnv", index: i, change: { value: e.target.value } })}
                 />
-                <button type="button" onClick={() => dispatch({ type: "removeEnv", index: i })} aria-label={`Remove variable ${i + 1}`}>Remove</button>
+                <button type="button" onClick={() => dispatch({ type: "removeEnv", index: i })} aria-label={`Remove variable ${i + 1}`}>
+                  Remove
+                </button>
               </div>
             ))}
-            <div><button type="button" onClick={() => dispatch({ type: "addEnv" })}>Add variable</button></div>
+            <div>
+              <button type="button" onClick={() => dispatch({ type: "addEnv" })}>
+                Add variable
+              </button>
+            </div>
           </div>
           <FieldError id="env-error" errors={errors.env} />
         </fieldset>
 
         <Field id="launch-ports" label="Container ports" hint="Berth picks the host port for each and shows its URL." errors={errors.ports}>
-          {(control) => <input {...control} type="text" value={ports} onChange={(e) => dispatch({ type: "setPorts", ports: e.target.value })} placeholder="8080, 5353/udp" />}
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              value={ports}
+              onChange={(e) => dispatch({ type: "setPorts", ports: e.target.value })}
+              placeholder="8080, 5353/udp"
+            />
+          )}
         </Field>
 
         <fieldset>
@@ -136,26 +179,56 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
           <div className="rows">
             {volumes.map((row, i) => (
               <div className="row" key={i}>
-                <select aria-label={`Volume ${i + 1}`} value={row.volume} onChange={(e) => dispatch({ type: "editVolume", index: i, change: { volume: e.target.value } })}>
-                  {options.volumes.map((v) => <option key={v} value={v}>{v}</option>)}
+                <select
+                  aria-label={`Volume ${i + 1}`}
+                  value={row.volume}
+                  onChange={(e) => dispatch({ type: "editVolume", index: i, change: { volume: e.target.value } })}
+                >
+                  {options.volumes.map((v) => (
+                    <option key={v} value={v}>
+                      {v}
+                    </option>
+                  ))}
                   {options.canCreateVolumes && <option value="">new volume…</option>}
                 </select>
                 {!row.volume && (
-                  <input type="text" aria-label={`New volume ${i + 1} name`} placeholder="data" value={row.newName} onChange={(e) => dispatch({ type: "editVolume", index: i, change: { newName: e.target.value } })} />
+                  <input
+                    type="text"
+                    aria-label={`New volume ${i + 1} name`}
+                    placeholder="data"
+                    value={row.newName}
+                    onChange={(e) => dispatch({ type: "editVolume", index: i, change: { newName: e.target.value } })}
+                  />
                 )}
-                <input type="text" aria-label={`Volume ${i + 1} mount path`} placeholder="/data" value={row.path} onChange={(e) => dispatch({ type: "editVolume", index: i, change: { path: e.target.value } })} />
+                <input
+                  type="text"
+                  aria-label={`Volume ${i + 1} mount path`}
+                  placeholder="/data"
+                  value={row.path}
+                  onChange={(e) => dispatch({ type: "editVolume", index: i, change: { path: e.target.value } })}
+                />
                 <label className="checkbox">
-                  <input type="checkbox" checked={row.readOnly} onChange={(e) => dispatch({ type: "editVolume", index: i, change: { readOnly: e.target.checked } })} />
+                  <input
+                    type="checkbox"
+                    checked={row.readOnly}
+                    onChange={(e) => dispatch({ type: "editVolume", index: i, change: { readOnly: e.target.checked } })}
+                  />
                   read-only
                 </label>
-                <button type="button" onClick={() => dispatch({ type: "removeVolume", index: i })} aria-label={`Remove volume ${i + 1}`}>Remove</button>
+                <button type="button" onClick={() => dispatch({ type: "removeVolume", index: i })} aria-label={`Remove volume ${i + 1}`}>
+                  Remove
+                </button>
               </div>
             ))}
             {options.volumes.length === 0 && !options.canCreateVolumes ? (
-              <p className="muted" style={{ margin: 0 }}>This tenant has no volumes; an owner can create them.</p>
+              <p className="muted" style={{ margin: 0 }}>
+                This tenant has no volumes; an owner can create them.
+              </p>
             ) : (
               <div>
-                <button type="button" onClick={() => dispatch({ type: "addVolume", volume: options.volumes[0] ?? "" })}>Add volume</button>
+                <button type="button" onClick={() => dispatch({ type: "addVolume", volume: options.volumes[0] ?? "" })}>
+                  Add volume
+                </button>
               </div>
             )}
           </div>
@@ -164,24 +237,70 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
 
         <Field
           id="launch-memory"
-          label={<>Memory: <span className="tabular">{memoryMb} MB</span></>}
-          hint={<>Up to {options.maxMemoryMb} MB per container · <span className="quota-left">{left.memoryMb} of {quota.maxMemoryMb} MB left</span></>}
+          label={
+            <>
+              Memory: <span className="tabular">{memoryMb} MB</span>
+            </>
+          }
+          hint={
+            <>
+              Up to {options.maxMemoryMb} MB per container ·{" "}
+              <span className="quota-left">
+                {left.memoryMb} of {quota.maxMemoryMb} MB left
+              </span>
+            </>
+          }
           errors={errors.memoryMb}
         >
-          {(control) => <input {...control} type="range" min={16} max={memoryMax} step={16} value={memoryMb} onChange={(e) => dispatch({ type: "setMemory", memoryMb: Number(e.target.value) })} />}
+          {(control) => (
+            <input
+              {...control}
+              type="range"
+              min={16}
+              max={memoryMax}
+              step={16}
+              value={memoryMb}
+              onChange={(e) => dispatch({ type: "setMemory", memoryMb: Number(e.target.value) })}
+            />
+          )}
         </Field>
         <Field
           id="launch-cpu"
-          label={<>CPU: <span className="tabular">{formatCpu(cpuMillis)}</span></>}
-          hint={<>Up to {formatCpu(options.maxCpuMillis)} CPU per container · <span className="quota-left">{formatCpu(left.cpuMillis)} of {formatCpu(quota.maxCpuMillis)} CPU left</span></>}
+          label={
+            <>
+              CPU: <span className="tabular">{formatCpu(cpuMillis)}</span>
+            </>
+          }
+          hint={
+            <>
+              Up to {formatCpu(options.maxCpuMillis)} CPU per container ·{" "}
+              <span className="quota-left">
+                {formatCpu(left.cpuMillis)} of {formatCpu(quota.maxCpuMillis)} CPU left
+              </span>
+            </>
+          }
           errors={errors.cpuMillis}
         >
-          {(control) => <input {...control} type="range" min={50} max={cpuMax} step={50} value={cpuMillis} onChange={(e) => dispatch({ type: "setCpu", cpuMillis: Number(e.target.value) })} />}
+          {(control) => (
+            <input
+              {...control}
+              type="range"
+              min={50}
+              max={cpuMax}
+              step={50}
+              value={cpuMillis}
+              onChange={(e) => dispatch({ type: "setCpu", cpuMillis: Number(e.target.value) })}
+            />
+          )}
         </Field>
 
         {options.allowWritableRootfs && (
           <label className="checkbox">
-            <input type="checkbox" checked={!readOnlyRootfs} onChange={(e) => dispatch({ type: "setReadOnlyRootfs", readOnlyRootfs: !e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={!readOnlyRootfs}
+              onChange={(e) => dispatch({ type: "setReadOnlyRootfs", readOnlyRootfs: !e.target.checked })}
+            />
             Writable root filesystem (this tenant&apos;s policy allows it)
           </label>
         )}
@@ -197,21 +316,35 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
         </Field>
 
         <p className="launch-quota hint" aria-label="Quota left">
-          <span className={left.containers === 0 ? "over" : undefined}>{left.containers} of {quota.maxContainers} containers left</span>
-          <span className={left.memoryMb < memoryMb ? "over" : undefined}>{left.memoryMb} of {quota.maxMemoryMb} MB left</span>
-          <span className={left.cpuMillis < cpuMillis ? "over" : undefined}>{formatCpu(left.cpuMillis)} of {formatCpu(quota.maxCpuMillis)} CPU left</span>
+          <span className={left.containers === 0 ? "over" : undefined}>
+            {left.containers} of {quota.maxContainers} containers left
+          </span>
+          <span className={left.memoryMb < memoryMb ? "over" : undefined}>
+            {left.memoryMb} of {quota.maxMemoryMb} MB left
+          </span>
+          <span className={left.cpuMillis < cpuMillis ? "over" : undefined}>
+            {formatCpu(left.cpuMillis)} of {formatCpu(quota.maxCpuMillis)} CPU left
+          </span>
         </p>
         <FormMessage state={state} />
         <FieldError id="form-error" errors={errors._form} />
         <div>
-          <button type="submit" className="primary" disabled={pending || !split.ok}>{pending ? "Launching…" : "Launch"}</button>
+          <button type="submit" className="primary" disabled={pending || !split.ok}>
+            {pending ? "Launching…" : "Launch"}
+          </button>
         </div>
       </div>
 
       <aside className="panel enforce" aria-labelledby="enforce-head">
         <h2 id="enforce-head">What Berth will enforce</h2>
-        <p className="muted" style={{ marginTop: 0 }}>{image.name} · <code>{image.ref}</code></p>
-        <ul>{enforce.map((e) => <li key={e}>{e}</li>)}</ul>
+        <p className="muted" style={{ marginTop: 0 }}>
+          {image.name} · <code>{image.ref}</code>
+        </p>
+        <ul>
+          {enforce.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
       </aside>
     </form>
   );

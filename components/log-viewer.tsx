@@ -39,22 +39,39 @@ export function LogViewer({ containerId }: { containerId: string }) {
   }, [lines]);
 
   const shown = useMemo(() => (search ? lines.filter((l) => l.toLowerCase().includes(search.toLowerCase())) : lines), [lines, search]);
-  const status = { connecting: "Connecting…", live: paused ? "Paused" : "Live", ended: "The container stopped; the log ends here.", error: "The log stream was lost; reload to reconnect." }[state];
+  const status = {
+    connecting: "Connecting…",
+    live: paused ? "Paused" : "Live",
+    ended: "The container stopped; the log ends here.",
+    error: "The log stream was lost; reload to reconnect.",
+  }[state];
 
   return (
     <section aria-labelledby="logs-head">
-      <h2 id="logs-head" className="visually-hidden">Logs</h2>
+      <h2 id="logs-head" className="visually-hidden">
+        Logs
+      </h2>
       <div className="toolbar">
-        <button type="button" onClick={() => setPaused(!paused)} aria-pressed={paused}>{paused ? "Resume" : "Pause"}</button>
+        <button type="button" onClick={() => setPaused(!paused)} aria-pressed={paused}>
+          {paused ? "Resume" : "Pause"}
+        </button>
         <label className="checkbox">
           Tail
           <select value={tail} onChange={(e) => setTail(Number(e.target.value))} aria-label="Lines to load">
-            {[100, 200, 1000, 5000].map((n) => <option key={n} value={n}>{n} lines</option>)}
+            {[100, 200, 1000, 5000].map((n) => (
+              <option key={n} value={n}>
+                {n} lines
+              </option>
+            ))}
           </select>
         </label>
         <input type="search" placeholder="Search" aria-label="Search logs" value={search} onChange={(e) => setSearch(e.target.value)} />
-        <a className="button" href={`/api/v1/containers/${containerId}/logs?tail=10000&timestamps=true`} download={`logs-${containerId}.txt`}>Download</a>
-        <span role="status" aria-live="polite" className="muted">{status}</span>
+        <a className="button" href={`/api/v1/containers/${containerId}/logs?tail=10000&timestamps=true`} download={`logs-${containerId}.txt`}>
+          Download
+        </a>
+        <span role="status" aria-live="polite" className="muted">
+          {status}
+        </span>
       </div>
       <div ref={box} className="logs" tabIndex={0} aria-label="Log output">
         {shown.length === 0 ? <span className="muted">{search ? "No line matches the search." : "No output yet."}</span> : shown.join("\n")}

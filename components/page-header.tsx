@@ -6,7 +6,13 @@ import type { ReactNode } from "react";
  * `description` a muted line under the title, `children` anything else that belongs under
  * it (a container's URLs).
  */
-export function PageHeader({ title, parent, description, action, children }: {
+export function PageHeader({
+  title,
+  parent,
+  description,
+  action,
+  children,
+}: {
   title: ReactNode;
   parent?: ReactNode;
   description?: ReactNode;

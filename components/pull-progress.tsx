@@ -19,24 +19,32 @@ export function PullProgressView({ progress, imageRef, phase }: { progress: Pull
   const summary = `${lead}:${layers} ${progress.status.replace(` for ${imageRef}`, "")}.`;
   return (
     <section className={`pull-progress ${phase}`} aria-label={`Pull progress for ${imageRef}`}>
-      <p role="status" aria-live="polite" className="pull-status">{summary}</p>
+      <p role="status" aria-live="polite" className="pull-status">
+        {summary}
+      </p>
       <div className="pull-row total">
         <label htmlFor="pull-total">Total</label>
-        {progress.totalBytes > 0
-          ? <progress id="pull-total" value={progress.currentBytes} max={progress.totalBytes} />
-          : <progress id="pull-total" />}
+        {progress.totalBytes > 0 ? (
+          <progress id="pull-total" value={progress.currentBytes} max={progress.totalBytes} />
+        ) : (
+          <progress id="pull-total" />
+        )}
         <span className="num">{bytesOf(progress.currentBytes, progress.totalBytes)}</span>
       </div>
       {progress.layers.length > 0 && (
         <ul className="pull-layers">
           {progress.layers.map((layer) => (
             <li key={layer.id} className="pull-row">
-              <label htmlFor={`pull-layer-${layer.id}`}>Layer <code>{layer.id}</code></label>
-              {finished.has(layer.status)
-                ? <progress id={`pull-layer-${layer.id}`} value={1} max={1} />
-                : layer.total > 0
-                  ? <progress id={`pull-layer-${layer.id}`} value={layer.current} max={layer.total} />
-                  : <progress id={`pull-layer-${layer.id}`} />}
+              <label htmlFor={`pull-layer-${layer.id}`}>
+                Layer <code>{layer.id}</code>
+              </label>
+              {finished.has(layer.status) ? (
+                <progress id={`pull-layer-${layer.id}`} value={1} max={1} />
+              ) : layer.total > 0 ? (
+                <progress id={`pull-layer-${layer.id}`} value={layer.current} max={layer.total} />
+              ) : (
+                <progress id={`pull-layer-${layer.id}`} />
+              )}
               <span className="num">
                 {layer.status}
                 {layer.total > 0 && !finished.has(layer.status) ? ` · ${bytesOf(layer.current, layer.total)}` : ""}

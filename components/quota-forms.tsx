@@ -47,9 +47,15 @@ export function QuotaForm({ tenantId, quota }: { tenantId: string; quota: Quota 
   return (
     <form action={action} noValidate aria-label="Tenant quota" className="quota-form">
       <QuotaFields prefix="quota" quota={quota} state={state} />
-      <p className="hint muted">Lowering a limit below current usage stops nothing: the tenant shows as over quota and new launches are refused until usage drops.</p>
+      <p className="hint muted">
+        Lowering a limit below current usage stops nothing: the tenant shows as over quota and new launches are refused until usage drops.
+      </p>
       <FormMessage state={state} />
-      <div><button type="submit" className="primary" disabled={pending}>{pending ? "Saving…" : "Save quota"}</button></div>
+      <div>
+        <button type="submit" className="primary" disabled={pending}>
+          {pending ? "Saving…" : "Save quota"}
+        </button>
+      </div>
     </form>
   );
 }
@@ -60,7 +66,11 @@ export function QuotaDefaultsForm({ quota }: { quota: Quota }) {
     <form action={action} noValidate aria-label="Quota for new tenants" className="quota-form">
       <QuotaFields prefix="defaults" quota={quota} state={state} />
       <FormMessage state={state} />
-      <div><button type="submit" disabled={pending}>{pending ? "Saving…" : "Save defaults"}</button></div>
+      <div>
+        <button type="submit" disabled={pending}>
+          {pending ? "Saving…" : "Save defaults"}
+        </button>
+      </div>
     </form>
   );
 }
@@ -81,9 +91,16 @@ export function PolicyForm({ tenantId, policy }: { tenantId: string; policy: Ten
         <input type="checkbox" name="allowOutbound" defaultChecked={policy.allowOutbound} />
         Allow outbound network traffic
       </label>
-      <p className="hint muted">Applies to launches from now on; running containers keep what they were created with. A change of outbound access needs a new tenant network, so it takes effect once the tenant&apos;s existing containers are removed (launches are refused until then).</p>
+      <p className="hint muted">
+        Applies to launches from now on; running containers keep what they were created with. A change of outbound access needs a new tenant network,
+        so it takes effect once the tenant&apos;s existing containers are removed (launches are refused until then).
+      </p>
       <FormMessage state={state} />
-      <div><button type="submit" disabled={pending}>{pending ? "Saving…" : "Save policy"}</button></div>
+      <div>
+        <button type="submit" disabled={pending}>
+          {pending ? "Saving…" : "Save policy"}
+        </button>
+      </div>
     </form>
   );
 }

@@ -3,7 +3,12 @@ export function RelativeTime({ iso, now = Date.now() }: { iso: string | null; no
   if (!iso) return <span className="muted">never</span>;
   const then = new Date(iso);
   const seconds = Math.round((then.getTime() - now) / 1000);
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]];
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["day", 86400],
+    ["hour", 3600],
+    ["minute", 60],
+    ["second", 1],
+  ];
   const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
   const [unit, size] = units.find(([, s]) => Math.abs(seconds) >= s) ?? ["second", 1];
   return (

@@ -14,15 +14,36 @@ function itemsFor(role: Role, isMember: boolean, ownsTenant: boolean): { section
   if (isMember) {
     sections.push({
       section: "Tenant",
-      items: [{ href: "/dashboard", label: "Dashboard" }, { href: "/containers/new", label: "Launch" }, { href: "/volumes", label: "Volumes" }],
+      items: [
+        { href: "/dashboard", label: "Dashboard" },
+        { href: "/containers/new", label: "Launch" },
+        { href: "/volumes", label: "Volumes" },
+      ],
     });
     // Owners read their tenants' activity; admins and operators find it in their own section.
     if (ownsTenant && role === "member") sections[sections.length - 1].items.push({ href: "/activity", label: "Activity" });
   }
   if (role === "admin") {
-    sections.push({ section: "Administration", items: [{ href: "/tenants", label: "Tenants" }, { href: "/users", label: "Users" }, { href: "/images", label: "Images" }, { href: "/activity", label: "Activity" }, { href: "/health", label: "Health" }] });
+    sections.push({
+      section: "Administration",
+      items: [
+        { href: "/tenants", label: "Tenants" },
+        { href: "/users", label: "Users" },
+        { href: "/images", label: "Images" },
+        { href: "/activity", label: "Activity" },
+        { href: "/health", label: "Health" },
+      ],
+    });
   }
-  if (role === "operator") sections.push({ section: "Operations", items: [{ href: "/activity", label: "Activity" }, { href: "/tenants", label: "Tenants" }, { href: "/images", label: "Images" }] });
+  if (role === "operator")
+    sections.push({
+      section: "Operations",
+      items: [
+        { href: "/activity", label: "Activity" },
+        { href: "/tenants", label: "Tenants" },
+        { href: "/images", label: "Images" },
+      ],
+    });
   sections.push({ section: "Account", items: [{ href: "/settings/tokens", label: "API tokens" }] });
   return sections;
 }
@@ -31,7 +52,9 @@ export function SideNav({ role, isMember, ownsTenant = false }: { role: Role; is
   const pathname = usePathname();
   return (
     <nav className="sidebar" aria-label="Main">
-      <Link href="/" className="brand">Berth</Link>
+      <Link href="/" className="brand">
+        Berth
+      </Link>
       {itemsFor(role, isMember, ownsTenant).map(({ section, items }) => (
         <div key={section} style={{ display: "contents" }}>
           <div className="section">{section}</div>

@@ -61,30 +61,59 @@ export function StatsPanel({ containerId }: { containerId: string }) {
 
   return (
     <section aria-labelledby="stats-head">
-      <h2 id="stats-head" className="visually-hidden">Resource usage</h2>
-      {error && <p className="form-message error" role="alert">{error}</p>}
-      {!last && !error && <p className="muted" role="status">Reading the first sample…</p>}
+      <h2 id="stats-head" className="visually-hidden">
+        Resource usage
+      </h2>
+      {error && (
+        <p className="form-message error" role="alert">
+          {error}
+        </p>
+      )}
+      {!last && !error && (
+        <p className="muted" role="status">
+          Reading the first sample…
+        </p>
+      )}
       {last && (
         <div className="charts">
           <div className="card chart">
             <div className="label">CPU</div>
             <div className="value tabular">{last.cpuPercent.toFixed(1)} %</div>
-            <Spark values={samples.map((s) => s.cpuPercent)} max={Math.max(100, ...samples.map((s) => s.cpuPercent))} label="CPU over the last 5 minutes" />
+            <Spark
+              values={samples.map((s) => s.cpuPercent)}
+              max={Math.max(100, ...samples.map((s) => s.cpuPercent))}
+              label="CPU over the last 5 minutes"
+            />
           </div>
           <div className="card chart">
             <div className="label">Memory</div>
-            <div className="value tabular">{formatMemory(last.memoryBytes)} <span className="muted" style={{ fontSize: 13 }}>of {formatMemory(last.memoryLimitBytes)}</span></div>
+            <div className="value tabular">
+              {formatMemory(last.memoryBytes)}{" "}
+              <span className="muted" style={{ fontSize: 13 }}>
+                of {formatMemory(last.memoryLimitBytes)}
+              </span>
+            </div>
             <Spark values={samples.map((s) => s.memoryBytes)} max={last.memoryLimitBytes} label="Memory against its limit over the last 5 minutes" />
           </div>
           <div className="card chart">
             <div className="label">Network in / out</div>
-            <div className="value tabular">{formatBytes(lastRate?.rx ?? 0)}/s · {formatBytes(lastRate?.tx ?? 0)}/s</div>
-            <Spark values={rates.map((r) => r.rx + r.tx)} max={Math.max(1024, ...rates.map((r) => r.rx + r.tx))} label="Network traffic over the last 5 minutes" />
+            <div className="value tabular">
+              {formatBytes(lastRate?.rx ?? 0)}/s · {formatBytes(lastRate?.tx ?? 0)}/s
+            </div>
+            <Spark
+              values={rates.map((r) => r.rx + r.tx)}
+              max={Math.max(1024, ...rates.map((r) => r.rx + r.tx))}
+              label="Network traffic over the last 5 minutes"
+            />
           </div>
           <div className="card chart">
             <div className="label">Processes</div>
             <div className="value tabular">{last.pids}</div>
-            <Spark values={samples.map((s) => s.pids)} max={Math.max(8, ...samples.map((s) => s.pids))} label="Process count over the last 5 minutes" />
+            <Spark
+              values={samples.map((s) => s.pids)}
+              max={Math.max(8, ...samples.map((s) => s.pids))}
+              label="Process count over the last 5 minutes"
+            />
           </div>
         </div>
       )}

@@ -13,8 +13,12 @@ export function RenameTenantForm({ tenantId, name }: { tenantId: string; name: s
       <Field id="rename" label="Display name" errors={state.errors?.name}>
         {(control) => <input {...control} name="name" type="text" defaultValue={name} required />}
       </Field>
-      <button type="submit" disabled={pending}>{pending ? "Saving…" : "Rename"}</button>
-      <div style={{ flexBasis: "100%" }}><FormMessage state={state} /></div>
+      <button type="submit" disabled={pending}>
+        {pending ? "Saving…" : "Rename"}
+      </button>
+      <div style={{ flexBasis: "100%" }}>
+        <FormMessage state={state} />
+      </div>
     </form>
   );
 }

@@ -14,12 +14,16 @@ export async function TenantQuotaSection({ actor, tenantId }: { actor: Actor; te
   return (
     <>
       <section className="panel" aria-labelledby="quota-head">
-        <h2 id="quota-head">Quota {over.length > 0 && <span className="badge danger">over quota: {over.map((s) => s.label.toLowerCase()).join(", ")}</span>}</h2>
+        <h2 id="quota-head">
+          Quota {over.length > 0 && <span className="badge danger">over quota: {over.map((s) => s.label.toLowerCase()).join(", ")}</span>}
+        </h2>
         <UsageBars quota={quota} used={used} />
         {isAdmin ? (
           <QuotaForm tenantId={tenantId} quota={quota} />
         ) : (
-          <p className="muted">Per container: at most {quota.maxContainerMemoryMb} MB and {formatCpu(quota.maxContainerCpuMillis)} CPU.</p>
+          <p className="muted">
+            Per container: at most {quota.maxContainerMemoryMb} MB and {formatCpu(quota.maxContainerCpuMillis)} CPU.
+          </p>
         )}
       </section>
       <section className="panel" aria-labelledby="policy-head">
@@ -28,9 +32,12 @@ export async function TenantQuotaSection({ actor, tenantId }: { actor: Actor; te
           <PolicyForm tenantId={tenantId} policy={policy} />
         ) : (
           <dl className="facts">
-            <dt>NET_BIND_SERVICE</dt><dd>{policy.allowedCapabilities.length ? "allowed" : "not allowed"}</dd>
-            <dt>Writable root filesystem</dt><dd>{policy.allowWritableRootfs ? "allowed" : "not allowed"}</dd>
-            <dt>Outbound network</dt><dd>{policy.allowOutbound ? "allowed" : "not allowed"}</dd>
+            <dt>NET_BIND_SERVICE</dt>
+            <dd>{policy.allowedCapabilities.length ? "allowed" : "not allowed"}</dd>
+            <dt>Writable root filesystem</dt>
+            <dd>{policy.allowWritableRootfs ? "allowed" : "not allowed"}</dd>
+            <dt>Outbound network</dt>
+            <dd>{policy.allowOutbound ? "allowed" : "not allowed"}</dd>
           </dl>
         )}
       </section>

@@ -19,7 +19,9 @@ export function TenantSwitcher({ tenants, current }: { tenants: TenantDto[]; cur
         }}
       >
         {tenants.map((t) => (
-          <option key={t.id} value={t.id}>{t.name}</option>
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
         ))}
       </select>
     </label>

@@ -18,13 +18,17 @@ export function CreateTokenForm() {
         <Field id="token-expiry" label="Expires in (days)" errors={state.errors?.expiresInDays}>
           {(control) => <input {...control} name="expiresInDays" type="number" min={1} max={365} defaultValue={30} required />}
         </Field>
-        <button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create token"}</button>
+        <button type="submit" className="primary" disabled={pending}>
+          {pending ? "Creating…" : "Create token"}
+        </button>
       </form>
       <FormMessage state={state} />
       {state.secret && (
         <div className="field" style={{ marginTop: 8 }}>
           <label htmlFor="new-token">Your new token</label>
-          <output id="new-token" className="secret">{state.secret}</output>
+          <output id="new-token" className="secret">
+            {state.secret}
+          </output>
           <div>
             <button
               type="button"

@@ -20,9 +20,14 @@ export function UsageBars({ quota, used, compact = false }: { quota: Quota; used
           <div key={spec.used} className={over ? "usage over" : "usage"}>
             <div className="usage-head">
               <span className="usage-label">{spec.label}</span>
-              <span className="tabular">{text}{over && <strong> · over quota</strong>}</span>
+              <span className="tabular">
+                {text}
+                {over && <strong> · over quota</strong>}
+              </span>
             </div>
-            <div className={over ? "bar over" : "bar"} aria-hidden="true"><span style={{ width: `${width}%` }} /></div>
+            <div className={over ? "bar over" : "bar"} aria-hidden="true">
+              <span style={{ width: `${width}%` }} />
+            </div>
           </div>
         );
       })}

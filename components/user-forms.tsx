@@ -28,13 +28,17 @@ function RoleSelect({ id, defaultValue, errors }: { id: string; defaultValue: Ro
 
 function MembershipFields({ tenants, current, state }: { tenants: TenantOption[]; current: Map<string, MembershipRole>; state: FormState }) {
   if (tenants.length === 0) return <p className="muted">No tenants exist yet; create one to add members to it.</p>;
-  const errors = Object.entries(state.errors ?? {}).filter(([k]) => k.startsWith("memberships")).flatMap(([, v]) => v);
+  const errors = Object.entries(state.errors ?? {})
+    .filter(([k]) => k.startsWith("memberships"))
+    .flatMap(([, v]) => v);
   return (
     <fieldset>
       <legend>Tenants</legend>
       {tenants.map((t) => (
         <div key={t.id} className="checkbox" style={{ justifyContent: "space-between", padding: "4px 0" }}>
-          <label htmlFor={`m-${t.id}`} style={{ fontWeight: 400 }}>{t.name}</label>
+          <label htmlFor={`m-${t.id}`} style={{ fontWeight: 400 }}>
+            {t.name}
+          </label>
           <select id={`m-${t.id}`} name={`membership:${t.id}`} defaultValue={current.get(t.id) ?? ""}>
             <option value="">not a member</option>
             <option value="member">member</option>
@@ -54,13 +58,22 @@ export function CreateUserForm({ tenants }: { tenants: TenantOption[] }) {
       <Field id="new-email" label="Email" errors={state.errors?.email}>
         {(control) => <input {...control} name="email" type="email" autoComplete="off" required />}
       </Field>
-      <Field id="new-password" label="Initial password" hint="At least 12 characters. Share it with the person once; it is never shown again." errors={state.errors?.password}>
+      <Field
+        id="new-password"
+        label="Initial password"
+        hint="At least 12 characters. Share it with the person once; it is never shown again."
+        errors={state.errors?.password}
+      >
         {(control) => <input {...control} name="password" type="password" autoComplete="new-password" required />}
       </Field>
       <RoleSelect id="new-role" defaultValue="member" errors={state.errors?.role} />
       <MembershipFields tenants={tenants} current={new Map()} state={state} />
       <FormMessage state={state} />
-      <div><button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create user"}</button></div>
+      <div>
+        <button type="submit" className="primary" disabled={pending}>
+          {pending ? "Creating…" : "Create user"}
+        </button>
+      </div>
     </form>
   );
 }
@@ -81,7 +94,11 @@ export function EditUserForm({ user, tenants, isSelf }: { user: UserDto; tenants
       </div>
       <MembershipFields tenants={tenants} current={current} state={state} />
       <FormMessage state={state} />
-      <div><button type="submit" className="primary" disabled={pending}>{pending ? "Saving…" : "Save changes"}</button></div>
+      <div>
+        <button type="submit" className="primary" disabled={pending}>
+          {pending ? "Saving…" : "Save changes"}
+        </button>
+      </div>
     </form>
   );
 }

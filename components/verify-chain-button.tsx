@@ -28,7 +28,9 @@ export function VerifyChainButton() {
   };
   return (
     <div className="verify">
-      <button type="button" onClick={verify} disabled={busy}>{busy ? "Verifying…" : "Verify chain"}</button>
+      <button type="button" onClick={verify} disabled={busy}>
+        {busy ? "Verifying…" : "Verify chain"}
+      </button>
       <div role="status" aria-live="polite" className={result ? `form-message ${result.ok ? "ok" : "error"}` : undefined}>
         {result?.text}
       </div>

@@ -13,8 +13,12 @@ export function CreateVolumeForm({ tenantId }: { tenantId: string }) {
       <Field id="volume-name" label="Name" errors={state.errors?.name}>
         {(control) => <input {...control} name="name" type="text" placeholder="data" defaultValue={state.values?.name} required />}
       </Field>
-      <button type="submit" className="primary" disabled={pending}>{pending ? "Creating…" : "Create volume"}</button>
-      <div style={{ flexBasis: "100%" }}><FormMessage state={state} /></div>
+      <button type="submit" className="primary" disabled={pending}>
+        {pending ? "Creating…" : "Create volume"}
+      </button>
+      <div style={{ flexBasis: "100%" }}>
+        <FormMessage state={state} />
+      </div>
     </form>
   );
 }

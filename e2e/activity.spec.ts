@@ -55,7 +55,10 @@ test("an operator filters to one tenant's denied launches, opens one, exports th
   expect(lines.slice(1).every((l) => l.includes(a.tenant.id) && l.includes(",denied,"))).toBe(true);
   expect(csvText).not.toContain("planted-e2e-secret");
   const [jsonl] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON Lines" }).click()]);
-  const records = readFileSync(await jsonl.path(), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { tenantId: string; outcome: string; action: string });
+  const records = readFileSync(await jsonl.path(), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { tenantId: string; outcome: string; action: string });
   expect(records).toHaveLength(2);
   expect(records.every((r) => r.tenantId === a.tenant.id && r.outcome === "denied" && r.action === "container.launch")).toBe(true);
 
@@ -73,7 +76,10 @@ test("an operator filters to one tenant's denied launches, opens one, exports th
   await page.screenshot({ path: `${shots}/empty.png`, fullPage: true });
 
   // Tampering behind the database's back is named by the verifier; the row is put back after.
-  const [victim] = readDb<{ seq: number; reason: string }>("SELECT seq, reason FROM ActivityEvent WHERE tenantId = ? ORDER BY seq LIMIT 1", b.tenant.id);
+  const [victim] = readDb<{ seq: number; reason: string }>(
+    "SELECT seq, reason FROM ActivityEvent WHERE tenantId = ? ORDER BY seq LIMIT 1",
+    b.tenant.id,
+  );
   const raw = new Database((process.env.DATABASE_URL ?? "").replace(/^file:/, ""));
   const ddl = (raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'ActivityEvent_no_update'").get() as { sql: string }).sql;
   try {

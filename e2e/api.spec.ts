@@ -78,7 +78,13 @@ test("tokens: list and revoke through the API; a revoked token is 401 at once", 
   const token = await apiToken(request);
   const list = await (await request.get("/api/v1/tokens", { headers: auth(token) })).json();
   const mine = list.items.at(0);
-  expect(mine).toEqual({ id: expect.any(String), name: expect.any(String), createdAt: expect.any(String), expiresAt: expect.any(String), lastUsedAt: expect.anything() });
+  expect(mine).toEqual({
+    id: expect.any(String),
+    name: expect.any(String),
+    createdAt: expect.any(String),
+    expiresAt: expect.any(String),
+    lastUsedAt: expect.anything(),
+  });
   const second = await apiToken(request);
   const secondId = (await (await request.get("/api/v1/tokens", { headers: auth(second) })).json()).items[0].id;
   expect((await request.delete(`/api/v1/tokens/${secondId}`, { headers: auth(token) })).status()).toBe(204);
@@ -89,7 +95,9 @@ test("tokens: list and revoke through the API; a revoked token is 401 at once", 
 test("openapi.json documents every endpoint with request schemas that reject unknown fields", async ({ request }) => {
   const doc = await (await request.get("/api/v1/openapi.json")).json();
   expect(doc.openapi).toBe("3.1.0");
-  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/health", "/auth/token", "/tokens", "/tenants", "/tenants/{tenantId}", "/users", "/users/{userId}"]));
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(["/health", "/auth/token", "/tokens", "/tenants", "/tenants/{tenantId}", "/users", "/users/{userId}"]),
+  );
   const ref: string = doc.paths["/tenants"].post.requestBody.content["application/json"].schema.$ref;
   const body = doc.components.schemas[ref.replace("#/components/schemas/", "")];
   expect(body.additionalProperties).toBe(false);

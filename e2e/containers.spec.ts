@@ -9,7 +9,11 @@ async function waitForPage(page: Page, url: string) {
   }
 }
 
-test("a member launches the static web server, opens its URL, watches logs, stops and removes it; another tenant never sees it", async ({ page, browser, request }) => {
+test("a member launches the static web server, opens its URL, watches logs, stops and removes it; another tenant never sees it", async ({
+  page,
+  browser,
+  request,
+}) => {
   const a = await tenantWithOwner(request, "web");
   const b = await tenantWithOwner(request, "other");
   try {
@@ -37,7 +41,10 @@ test("a member launches the static web server, opens its URL, watches logs, stop
     await expect(page.getByRole("heading", { name: /site/ })).toContainText("running");
     await expect(page.getByText("GREETING")).toBeVisible();
     await expect(page.getByText("planted-secret-value")).toHaveCount(0);
-    const url = await page.getByRole("link", { name: /^http:\/\/127\.0\.0\.1:\d+$/ }).first().textContent();
+    const url = await page
+      .getByRole("link", { name: /^http:\/\/127\.0\.0\.1:\d+$/ })
+      .first()
+      .textContent();
     expect(url).toBeTruthy();
 
     const site = await browser.newPage();

@@ -65,7 +65,9 @@ test("admin adds an image by reference, watches it pull, and removes it after co
   page.once("dialog", (dialog) => void dialog.accept());
   await row.getByRole("button", { name: `Remove ${name}` }).click();
   await expect(page.getByRole("row").filter({ hasText: ref })).toHaveCount(0);
-  expect(readDb<{ action: string; outcome: string }>("SELECT action, outcome FROM ActivityEvent WHERE target = ? ORDER BY seq", `image:${ref}`)).toEqual([
+  expect(
+    readDb<{ action: string; outcome: string }>("SELECT action, outcome FROM ActivityEvent WHERE target = ? ORDER BY seq", `image:${ref}`),
+  ).toEqual([
     { action: "image.add", outcome: "allowed" },
     { action: "image.remove", outcome: "allowed" },
   ]);
@@ -96,6 +98,9 @@ test("a member sees the catalog read-only, and cannot add through the pull route
   // From the portal's own origin, the member's role is what refuses it.
   const origin = new URL(page.url()).origin;
   const res = await page.request.post("/images/pull", { headers: { origin }, data: { ref: missing, name: "Sneaky" } });
-  const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { type: string; error?: { code: string } });
+  const lines = (await res.text())
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { type: string; error?: { code: string } });
   expect(lines).toEqual([{ type: "error", error: expect.objectContaining({ code: "forbidden" }) }]);
 });

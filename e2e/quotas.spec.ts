@@ -11,7 +11,9 @@ function expectHardened(ids: string[]) {
 
 /** Berth's containers of a tenant as the daemon lists them, by the tenant label. */
 function daemonContainers(tenantId: string): string[] {
-  return execFileSync("docker", ["ps", "-aq", "--filter", `label=berth.tenant=${tenantId}`], { encoding: "utf8" }).split("\n").filter(Boolean);
+  return execFileSync("docker", ["ps", "-aq", "--filter", `label=berth.tenant=${tenantId}`], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
 }
 
 async function shellImageId(request: APIRequestContext, token: string): Promise<string> {
@@ -29,7 +31,9 @@ for (const { limit, quota, memoryMb } of [
   test(`20 parallel launches through the API against ${limit} for 5: 5 containers on the daemon, 15 × 409 quota_exceeded`, async ({ request }) => {
     const t = await tenantWithOwner(request, "race");
     try {
-      expect((await request.put(`/api/v1/tenants/${t.tenant.id}/quota`, { headers: auth(t.adminToken), data: { ...base, ...quota } })).status()).toBe(200);
+      expect((await request.put(`/api/v1/tenants/${t.tenant.id}/quota`, { headers: auth(t.adminToken), data: { ...base, ...quota } })).status()).toBe(
+        200,
+      );
       const imageId = await shellImageId(request, t.token);
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
@@ -67,21 +71,42 @@ test("quota, usage, policy and defaults through the API: only admins change them
     const quota = await request.put(`/api/v1/tenants/${t.tenant.id}/quota`, { headers: auth(token), data: { ...base, maxContainers: 99 } });
     expect(quota.status()).toBe(403);
     expect((await quota.json()).error.code).toBe("forbidden");
-    expect((await request.put(`/api/v1/tenants/${t.tenant.id}/policy`, { headers: auth(token), data: { allowWritableRootfs: true, allowOutbound: true } })).status()).toBe(403);
-    expect((await request.put("/api/v1/quota-defaults", { headers: auth(token), data: { ...base, maxContainerMemoryMb: 512, maxContainerCpuMillis: 1000 } })).status()).toBe(403);
+    expect(
+      (
+        await request.put(`/api/v1/tenants/${t.tenant.id}/policy`, { headers: auth(token), data: { allowWritableRootfs: true, allowOutbound: true } })
+      ).status(),
+    ).toBe(403);
+    expect(
+      (
+        await request.put("/api/v1/quota-defaults", {
+          headers: auth(token),
+          data: { ...base, maxContainerMemoryMb: 512, maxContainerCpuMillis: 1000 },
+        })
+      ).status(),
+    ).toBe(403);
   }
   const usage = await (await request.get(`/api/v1/tenants/${t.tenant.id}/usage`, { headers: auth(operatorToken) })).json();
-  expect(usage).toEqual({ quota: expect.objectContaining({ maxContainers: expect.any(Number) }), used: { containers: 0, memoryMb: 0, cpuMillis: 0, volumes: 0 } });
+  expect(usage).toEqual({
+    quota: expect.objectContaining({ maxContainers: expect.any(Number) }),
+    used: { containers: 0, memoryMb: 0, cpuMillis: 0, volumes: 0 },
+  });
   expect(usage.quota.maxContainers).not.toBe(99);
   const unknown = await request.put(`/api/v1/tenants/${t.tenant.id}/quota`, { headers: auth(t.adminToken), data: { ...base, maxPids: 5 } });
   expect(unknown.status()).toBe(400);
-  const policy = await request.put(`/api/v1/tenants/${t.tenant.id}/policy`, { headers: auth(t.adminToken), data: { allowedCapabilities: ["NET_BIND_SERVICE"], allowWritableRootfs: false, allowOutbound: true } });
+  const policy = await request.put(`/api/v1/tenants/${t.tenant.id}/policy`, {
+    headers: auth(t.adminToken),
+    data: { allowedCapabilities: ["NET_BIND_SERVICE"], allowWritableRootfs: false, allowOutbound: true },
+  });
   expect(await policy.json()).toEqual({ allowedCapabilities: ["NET_BIND_SERVICE"], allowWritableRootfs: false, allowOutbound: true });
   const defaults = await (await request.get("/api/v1/quota-defaults", { headers: auth(t.adminToken) })).json();
   expect(defaults).toMatchObject({ maxContainers: expect.any(Number), maxContainerMemoryMb: expect.any(Number) });
 });
 
-test("an admin sets a tenant's quota; the member's launch form shows what is left and a launch beyond it shows the quota error", async ({ page, browser, request }) => {
+test("an admin sets a tenant's quota; the member's launch form shows what is left and a launch beyond it shows the quota error", async ({
+  page,
+  browser,
+  request,
+}) => {
   const t = await tenantWithOwner(request, "quota");
   try {
     // Usage to leave something less than a launch needs: 64 of the 72 MB set below.
@@ -121,7 +146,14 @@ test("an admin sets a tenant's quota; the member's launch form shows what is lef
     await member.context().close();
 
     // Lowered below usage: nothing stops; the admin list marks the tenant over quota, first.
-    expect((await request.put(`/api/v1/tenants/${t.tenant.id}/quota`, { headers: auth(t.adminToken), data: { ...base, maxContainers: 0, maxMemoryMb: 72 } })).status()).toBe(200);
+    expect(
+      (
+        await request.put(`/api/v1/tenants/${t.tenant.id}/quota`, {
+          headers: auth(t.adminToken),
+          data: { ...base, maxContainers: 0, maxMemoryMb: 72 },
+        })
+      ).status(),
+    ).toBe(200);
     await page.goto("/tenants");
     const row = page.getByRole("row").filter({ hasText: t.tenant.slug });
     await expect(row.getByText("over quota", { exact: true })).toBeVisible();

@@ -47,5 +47,4 @@ export class ServiceError extends Error {
 }
 
 export const notFound = (what: string) => new ServiceError("not_found", `${what} was not found.`);
-export const forbidden = (message = "Your role does not allow this.") =>
-  new ServiceError("forbidden", message);
+export const forbidden = (message = "Your role does not allow this.") => new ServiceError("forbidden", message);

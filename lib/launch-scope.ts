@@ -22,7 +22,13 @@ export async function expectedScopeFor(tenant: Tenant, container?: { id: string;
     container
       ? db.container.findUnique({
           where: { id: container.id },
-          select: { status: true, memoryMb: true, cpuMillis: true, readOnlyRootfs: true, ports: { select: { hostIp: true, hostPort: true, containerPort: true } } },
+          select: {
+            status: true,
+            memoryMb: true,
+            cpuMillis: true,
+            readOnlyRootfs: true,
+            ports: { select: { hostIp: true, hostPort: true, containerPort: true } },
+          },
         })
       : null,
   ]);

@@ -1,8 +1,22 @@
 import type { ActivityEventDto } from "@/lib/schemas/activity";
 
 export const CSV_COLUMNS = [
-  "id", "at", "actorType", "actorId", "actorEmail", "actorRole", "tenantId", "action", "target",
-  "outcome", "reason", "ip", "userAgent", "requestId", "details", "hash",
+  "id",
+  "at",
+  "actorType",
+  "actorId",
+  "actorEmail",
+  "actorRole",
+  "tenantId",
+  "action",
+  "target",
+  "outcome",
+  "reason",
+  "ip",
+  "userAgent",
+  "requestId",
+  "details",
+  "hash",
 ] as const;
 
 /** One event as a JSON Lines record: the API's ActivityEvent shape. */
@@ -16,8 +30,22 @@ export function csvHeader(): string {
 
 export function csvLine(e: ActivityEventDto): string {
   const cells: (string | null | undefined)[] = [
-    e.id, e.at, e.actor.type, e.actor.id, e.actor.email, e.actor.role, e.tenantId, e.action, e.target,
-    e.outcome, e.reason, e.ip, e.userAgent, e.requestId, e.details ? JSON.stringify(e.details) : "", e.hash,
+    e.id,
+    e.at,
+    e.actor.type,
+    e.actor.id,
+    e.actor.email,
+    e.actor.role,
+    e.tenantId,
+    e.action,
+    e.target,
+    e.outcome,
+    e.reason,
+    e.ip,
+    e.userAgent,
+    e.requestId,
+    e.details ? JSON.stringify(e.details) : "",
+    e.hash,
   ];
   return cells.map(csvCell).join(",") + "\r\n";
 }

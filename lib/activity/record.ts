@@ -9,10 +9,7 @@ import { isUniqueViolation } from "@/lib/prisma-errors";
 export type Outcome = "allowed" | "denied" | "failed";
 
 /** Who an event is attributed to when no signed-in Actor exists (a failed sign-in, the reconciler). */
-export type EventActor =
-  | Actor
-  | { kind: "system"; client?: ClientInfo }
-  | { kind: "anonymous"; userId?: string; email?: string; client: ClientInfo };
+export type EventActor = Actor | { kind: "system"; client?: ClientInfo } | { kind: "anonymous"; userId?: string; email?: string; client: ClientInfo };
 
 export interface ActivityInput {
   action: ActionName;

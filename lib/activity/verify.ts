@@ -32,8 +32,16 @@ export async function verifyChain(client: Tx = db): Promise<ChainVerification> {
       }
       checked++;
       const link = expectedPrev ?? GENESIS;
-      if (row.prevHash !== link) return { ok: false, checked, unchained, firstBrokenId: id, problem: "its link does not match the event before it (an event was removed, inserted or reordered)" };
-      if (chainHash(row.prevHash, row) !== row.hash) return { ok: false, checked, unchained, firstBrokenId: id, problem: "its content does not match its hash (the event was edited)" };
+      if (row.prevHash !== link)
+        return {
+          ok: false,
+          checked,
+          unchained,
+          firstBrokenId: id,
+          problem: "its link does not match the event before it (an event was removed, inserted or reordered)",
+        };
+      if (chainHash(row.prevHash, row) !== row.hash)
+        return { ok: false, checked, unchained, firstBrokenId: id, problem: "its content does not match its hash (the event was edited)" };
       expectedPrev = row.hash;
       head = { id, hash: row.hash };
     }

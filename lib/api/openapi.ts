@@ -28,44 +28,169 @@ const items = (schema: z.ZodType) => z.object({ items: z.array(schema) });
 
 export const operations: Operation[] = [
   { method: "get", path: "/health", summary: "Portal, database and engine health", auth: false, response: { status: 200, schema: healthSchema } },
-  { method: "post", path: "/auth/token", summary: "Create an API token with email and password (shown once)", auth: false, body: createTokenSchema, response: { status: 201, schema: createdTokenSchema } },
+  {
+    method: "post",
+    path: "/auth/token",
+    summary: "Create an API token with email and password (shown once)",
+    auth: false,
+    body: createTokenSchema,
+    response: { status: 201, schema: createdTokenSchema },
+  },
   { method: "get", path: "/tokens", summary: "List your API tokens", response: { status: 200, schema: items(tokenSchema) } },
   { method: "delete", path: "/tokens/{tokenId}", summary: "Revoke one of your API tokens", response: { status: 204 } },
   { method: "get", path: "/tenants", summary: "List the tenants you can see", response: { status: 200, schema: items(tenantSchema) } },
   { method: "post", path: "/tenants", summary: "Create a tenant (admin)", body: createTenantSchema, response: { status: 201, schema: tenantSchema } },
   { method: "get", path: "/tenants/{tenantId}", summary: "Read a tenant", response: { status: 200, schema: tenantSchema } },
-  { method: "patch", path: "/tenants/{tenantId}", summary: "Rename, suspend or resume a tenant (admin)", body: updateTenantSchema, response: { status: 200, schema: tenantSchema } },
-  { method: "put", path: "/tenants/{tenantId}/quota", summary: "Set a tenant's quota and per-container maxima (admin; 409 quota_exceeded refusals name the limit)", body: quotaInputSchema, response: { status: 200, schema: quotaSchema } },
-  { method: "get", path: "/tenants/{tenantId}/usage", summary: "A tenant's quota and current usage (stopped containers count as containers, not toward memory or CPU)", response: { status: 200, schema: usageSchema } },
-  { method: "put", path: "/tenants/{tenantId}/policy", summary: "Set a tenant's launch policy: NET_BIND_SERVICE, writable root filesystem, outbound network (admin)", body: tenantPolicyInputSchema, response: { status: 200, schema: tenantPolicySchema } },
-  { method: "get", path: "/quota-defaults", summary: "The quota new tenants start with (admin, operator)", response: { status: 200, schema: quotaSchema } },
-  { method: "put", path: "/quota-defaults", summary: "Set the quota new tenants start with; existing tenants keep theirs (admin)", body: quotaDefaultsInputSchema, response: { status: 200, schema: quotaSchema } },
+  {
+    method: "patch",
+    path: "/tenants/{tenantId}",
+    summary: "Rename, suspend or resume a tenant (admin)",
+    body: updateTenantSchema,
+    response: { status: 200, schema: tenantSchema },
+  },
+  {
+    method: "put",
+    path: "/tenants/{tenantId}/quota",
+    summary: "Set a tenant's quota and per-container maxima (admin; 409 quota_exceeded refusals name the limit)",
+    body: quotaInputSchema,
+    response: { status: 200, schema: quotaSchema },
+  },
+  {
+    method: "get",
+    path: "/tenants/{tenantId}/usage",
+    summary: "A tenant's quota and current usage (stopped containers count as containers, not toward memory or CPU)",
+    response: { status: 200, schema: usageSchema },
+  },
+  {
+    method: "put",
+    path: "/tenants/{tenantId}/policy",
+    summary: "Set a tenant's launch policy: NET_BIND_SERVICE, writable root filesystem, outbound network (admin)",
+    body: tenantPolicyInputSchema,
+    response: { status: 200, schema: tenantPolicySchema },
+  },
+  {
+    method: "get",
+    path: "/quota-defaults",
+    summary: "The quota new tenants start with (admin, operator)",
+    response: { status: 200, schema: quotaSchema },
+  },
+  {
+    method: "put",
+    path: "/quota-defaults",
+    summary: "Set the quota new tenants start with; existing tenants keep theirs (admin)",
+    body: quotaDefaultsInputSchema,
+    response: { status: 200, schema: quotaSchema },
+  },
   { method: "get", path: "/users", summary: "List users (admin)", response: { status: 200, schema: items(userSchema) } },
   { method: "post", path: "/users", summary: "Create a user (admin)", body: createUserSchema, response: { status: 201, schema: userSchema } },
   { method: "get", path: "/users/{userId}", summary: "Read a user (admin)", response: { status: 200, schema: userSchema } },
-  { method: "patch", path: "/users/{userId}", summary: "Change a user's role, memberships or disabled flag (admin)", body: updateUserSchema, response: { status: 200, schema: userSchema } },
-  { method: "get", path: "/tenants/{tenantId}/containers", summary: "List a tenant's containers with their live status", response: { status: 200, schema: items(containerSchema) } },
-  { method: "post", path: "/tenants/{tenantId}/containers", summary: "Launch a hardened container from the catalog (created and started)", body: launchRequestApiSchema, response: { status: 201, schema: containerSchema } },
+  {
+    method: "patch",
+    path: "/users/{userId}",
+    summary: "Change a user's role, memberships or disabled flag (admin)",
+    body: updateUserSchema,
+    response: { status: 200, schema: userSchema },
+  },
+  {
+    method: "get",
+    path: "/tenants/{tenantId}/containers",
+    summary: "List a tenant's containers with their live status",
+    response: { status: 200, schema: items(containerSchema) },
+  },
+  {
+    method: "post",
+    path: "/tenants/{tenantId}/containers",
+    summary: "Launch a hardened container from the catalog (created and started)",
+    body: launchRequestApiSchema,
+    response: { status: 201, schema: containerSchema },
+  },
   { method: "get", path: "/containers/{containerId}", summary: "Read a container", response: { status: 200, schema: containerSchema } },
   { method: "delete", path: "/containers/{containerId}", summary: "Remove a container (its named volumes stay)", response: { status: 204 } },
-  { method: "post", path: "/containers/{containerId}/start", summary: "Start a stopped container", response: { status: 200, schema: containerSchema } },
+  {
+    method: "post",
+    path: "/containers/{containerId}/start",
+    summary: "Start a stopped container",
+    response: { status: 200, schema: containerSchema },
+  },
   { method: "post", path: "/containers/{containerId}/stop", summary: "Stop a container", response: { status: 200, schema: containerSchema } },
   { method: "post", path: "/containers/{containerId}/restart", summary: "Restart a container", response: { status: 200, schema: containerSchema } },
-  { method: "get", path: "/containers/{containerId}/logs", summary: "Logs as text; with follow=true a text/event-stream of lines (query: tail, timestamps, follow)", response: { status: 200, contentType: "text/plain" } },
-  { method: "get", path: "/containers/{containerId}/stats", summary: "One sample of CPU, memory, network and PIDs", response: { status: 200, schema: statsSchema } },
-  { method: "get", path: "/tenants/{tenantId}/volumes", summary: "List a tenant's volumes and the containers using them", response: { status: 200, schema: items(volumeSchema) } },
-  { method: "post", path: "/tenants/{tenantId}/volumes", summary: "Create a volume owned by the tenant's user (owners)", body: createVolumeSchema, response: { status: 201, schema: volumeSchema } },
+  {
+    method: "get",
+    path: "/containers/{containerId}/logs",
+    summary: "Logs as text; with follow=true a text/event-stream of lines (query: tail, timestamps, follow)",
+    response: { status: 200, contentType: "text/plain" },
+  },
+  {
+    method: "get",
+    path: "/containers/{containerId}/stats",
+    summary: "One sample of CPU, memory, network and PIDs",
+    response: { status: 200, schema: statsSchema },
+  },
+  {
+    method: "get",
+    path: "/tenants/{tenantId}/volumes",
+    summary: "List a tenant's volumes and the containers using them",
+    response: { status: 200, schema: items(volumeSchema) },
+  },
+  {
+    method: "post",
+    path: "/tenants/{tenantId}/volumes",
+    summary: "Create a volume owned by the tenant's user (owners)",
+    body: createVolumeSchema,
+    response: { status: 201, schema: volumeSchema },
+  },
   { method: "delete", path: "/volumes/{volumeId}", summary: "Delete a volume and its data (409 while mounted; owners)", response: { status: 204 } },
   { method: "get", path: "/openapi.json", summary: "This document", auth: false, response: { status: 200 } },
-  { method: "get", path: "/images", summary: "List the image catalog, with presence on the host", response: { status: 200, schema: items(catalogImageSchema) } },
-  { method: "post", path: "/images", summary: "Add an image to the catalog, pulling it first if the host lacks it (admin)", body: addImageSchema, response: { status: 201, schema: catalogImageSchema } },
-  { method: "delete", path: "/images/{imageId}", summary: "Remove an image from the catalog; the host keeps the image (admin)", response: { status: 204 } },
-  { method: "get", path: "/activity", summary: "Activity events, newest first, keyset-paged (query: tenantId, actorId, actorEmail, action, outcome, from, to, cursor, after, limit ≤ 500; admin, operator, tenant owners)", response: { status: 200, schema: activityPageSchema } },
-  { method: "get", path: "/activity/export", summary: "The filtered activity as a streamed file (query: format=csv|jsonl and the list's filters)", response: { status: 200, contentType: "text/csv" } },
-  { method: "get", path: "/activity/verify", summary: "Check the activity hash chain and name the first broken event (admin, operator)", response: { status: 200, schema: chainVerificationSchema } },
+  {
+    method: "get",
+    path: "/images",
+    summary: "List the image catalog, with presence on the host",
+    response: { status: 200, schema: items(catalogImageSchema) },
+  },
+  {
+    method: "post",
+    path: "/images",
+    summary: "Add an image to the catalog, pulling it first if the host lacks it (admin)",
+    body: addImageSchema,
+    response: { status: 201, schema: catalogImageSchema },
+  },
+  {
+    method: "delete",
+    path: "/images/{imageId}",
+    summary: "Remove an image from the catalog; the host keeps the image (admin)",
+    response: { status: 204 },
+  },
+  {
+    method: "get",
+    path: "/activity",
+    summary:
+      "Activity events, newest first, keyset-paged (query: tenantId, actorId, actorEmail, action, outcome, from, to, cursor, after, limit ≤ 500; admin, operator, tenant owners)",
+    response: { status: 200, schema: activityPageSchema },
+  },
+  {
+    method: "get",
+    path: "/activity/export",
+    summary: "The filtered activity as a streamed file (query: format=csv|jsonl and the list's filters)",
+    response: { status: 200, contentType: "text/csv" },
+  },
+  {
+    method: "get",
+    path: "/activity/verify",
+    summary: "Check the activity hash chain and name the first broken event (admin, operator)",
+    response: { status: 200, schema: chainVerificationSchema },
+  },
 ];
 
-const errorStatuses = { "400": "validation_failed", "401": "unauthorized", "403": "forbidden", "404": "not_found", "409": "conflict", "422": "policy_violation", "429": "rate_limited", "503": "daemon_unavailable" } as const;
+const errorStatuses = {
+  "400": "validation_failed",
+  "401": "unauthorized",
+  "403": "forbidden",
+  "404": "not_found",
+  "409": "conflict",
+  "422": "policy_violation",
+  "429": "rate_limited",
+  "503": "daemon_unavailable",
+} as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -75,12 +200,19 @@ type JsonSchema = Record<string, unknown>;
  * and response shapes have distinct ids, so input and output never collide).
  */
 function schemaOf(schema: z.ZodType, io: "input" | "output", components: Record<string, JsonSchema>): JsonSchema {
-  const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const {
+    $schema: _dialect,
+    $defs,
+    ...rest
+  } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
   const rewrite = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(rewrite);
     if (value && typeof value === "object") {
       return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [k, k === "$ref" && typeof v === "string" ? v.replace("#/$defs/", "#/components/schemas/") : rewrite(v)]),
+        Object.entries(value).map(([k, v]) => [
+          k,
+          k === "$ref" && typeof v === "string" ? v.replace("#/$defs/", "#/components/schemas/") : rewrite(v),
+        ]),
       );
     }
     return value;
@@ -97,7 +229,10 @@ export function openApiDocument() {
     const responses: Record<string, unknown> = {};
     if (op.response) {
       responses[String(op.response.status)] = op.response.schema
-        ? { description: "Success", content: { [op.response.contentType ?? "application/json"]: { schema: schemaOf(op.response.schema, "output", schemas) } } }
+        ? {
+            description: "Success",
+            content: { [op.response.contentType ?? "application/json"]: { schema: schemaOf(op.response.schema, "output", schemas) } },
+          }
         : { description: "Success" };
     }
     for (const [status, code] of Object.entries(errorStatuses)) {

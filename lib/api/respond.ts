@@ -19,10 +19,7 @@ export function errorResponse(error: unknown): Response {
   }
   const requestId = randomUUID();
   console.error(`[api] internal error ${requestId}:`, error instanceof Error ? error.stack : error);
-  return json(
-    { error: { code: "internal", message: "Something went wrong on our side. Quote the request id when you report it.", requestId } },
-    500,
-  );
+  return json({ error: { code: "internal", message: "Something went wrong on our side. Quote the request id when you report it.", requestId } }, 500);
 }
 
 const MAX_BODY_BYTES = 1 << 20;

@@ -10,9 +10,7 @@ type RouteContext<P> = { params: Promise<P> };
  * Wraps a /api/v1 handler: resolves the Bearer token to an Actor, runs the handler, and
  * maps any error to the contract's shape. Handlers stay one service call long.
  */
-export function authedRoute<P = Record<string, never>>(
-  handler: (actor: Actor, req: Request, params: P) => Promise<Response>,
-) {
+export function authedRoute<P = Record<string, never>>(handler: (actor: Actor, req: Request, params: P) => Promise<Response>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
       const actor = await resolveActor(req);

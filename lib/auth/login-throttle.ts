@@ -50,4 +50,3 @@ export async function recordLoginFailure(email: string, ip?: string): Promise<st
 export async function forgiveLoginAttempt(email: string, attemptIds: string[]): Promise<void> {
   await db.loginFailure.deleteMany({ where: { OR: [{ id: { in: attemptIds } }, { key: `account:${email.toLowerCase()}` }] } });
 }
-

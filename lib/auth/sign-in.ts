@@ -26,11 +26,14 @@ export async function checkPassword(
   const email = rawEmail.trim().toLowerCase().slice(0, 254);
   const wait = await secondsUntilAllowed(email, client.ip);
   if (wait > 0) {
-    await recordActivity({ kind: "anonymous", email, client }, {
-      action,
-      outcome: "denied",
-      reason: "rate limited: too many failed sign-ins",
-    });
+    await recordActivity(
+      { kind: "anonymous", email, client },
+      {
+        action,
+        outcome: "denied",
+        reason: "rate limited: too many failed sign-ins",
+      },
+    );
     throw new ServiceError("rate_limited", retryMessage(wait), undefined, wait);
   }
   // Counted as a failure before the (slow) hash check and cleared on success: parallel
@@ -42,11 +45,14 @@ export async function checkPassword(
   });
   const ok = await verifyPassword(password, user?.passwordHash ?? null);
   if (!user || !ok || user.disabled) {
-    await recordActivity({ kind: "anonymous", userId: user?.id, email, client }, {
-      action,
-      outcome: "denied",
-      reason: !user || !ok ? "wrong email or password" : "account disabled",
-    });
+    await recordActivity(
+      { kind: "anonymous", userId: user?.id, email, client },
+      {
+        action,
+        outcome: "denied",
+        reason: !user || !ok ? "wrong email or password" : "account disabled",
+      },
+    );
     // One message for all three: which accounts exist is not for strangers to learn.
     throw new ServiceError("unauthorized", "Wrong email or password.");
   }

@@ -38,7 +38,12 @@ export async function followWorkloadEvents(onEvent: (event: WorkloadEvent) => vo
         buffer = buffer.slice(newline + 1);
         if (!line) continue;
         try {
-          const raw = JSON.parse(line) as { Action?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; timeNano?: number };
+          const raw = JSON.parse(line) as {
+            Action?: string;
+            id?: string;
+            Actor?: { ID?: string; Attributes?: Record<string, string> };
+            timeNano?: number;
+          };
           const attributes = raw.Actor?.Attributes ?? {};
           onEvent({
             action: (raw.Action ?? "").split(":")[0],

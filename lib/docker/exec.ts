@@ -15,12 +15,7 @@ export interface ExecResult {
  * Runs a command inside a tenant's container as the tenant's user (control O4: never root,
  * never privileged), waits for it and returns its combined output.
  */
-export async function execInWorkload(
-  tenant: { id: string; uid: number },
-  dockerId: string,
-  cmd: string[],
-  timeoutMs = 15_000,
-): Promise<ExecResult> {
+export async function execInWorkload(tenant: { id: string; uid: number }, dockerId: string, cmd: string[], timeoutMs = 15_000): Promise<ExecResult> {
   const info = await inspectWorkload(tenant.id, dockerId);
   if (!info) throw new ServiceError("not_found", "Container was not found.");
   const options = { ...buildExecOptions({ uid: tenant.uid, gid: tenant.uid }, cmd, false), AttachStdin: false };

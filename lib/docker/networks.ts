@@ -34,10 +34,13 @@ const networksInFlight = new Map<string, Promise<string>>();
 async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutbound: boolean, mayRecreate: boolean): Promise<string> {
   const name = tenantNetworkName(tenant.slug);
   try {
-    const existing = await docker().getNetwork(name).inspect().catch((error: unknown) => {
-      if (isStatus(error, 404)) return null;
-      throw error;
-    });
+    const existing = await docker()
+      .getNetwork(name)
+      .inspect()
+      .catch((error: unknown) => {
+        if (isStatus(error, 404)) return null;
+        throw error;
+      });
     if (existing) {
       if (!belongsTo(existing.Labels, tenant.id)) {
         throw new Error(`network ${name} exists but is not Berth's network for this tenant`);

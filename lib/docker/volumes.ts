@@ -26,7 +26,10 @@ export async function createTenantVolume(tenant: { id: string; uid: number }, do
     .getVolume(dockerName)
     .inspect()
     .catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(toServiceError(error, "Checking the volume name"))));
-  if (existing) throw new ServiceError("conflict", "A volume with this name already exists on the engine; choose another name.", [{ path: "name", message: "already taken on the engine" }]);
+  if (existing)
+    throw new ServiceError("conflict", "A volume with this name already exists on the engine; choose another name.", [
+      { path: "name", message: "already taken on the engine" },
+    ]);
   try {
     await docker().createVolume({
       Name: dockerName,
@@ -39,7 +42,10 @@ export async function createTenantVolume(tenant: { id: string; uid: number }, do
   try {
     await handVolumeToTenant(tenant, dockerName);
   } catch (error) {
-    await docker().getVolume(dockerName).remove().catch(() => undefined);
+    await docker()
+      .getVolume(dockerName)
+      .remove()
+      .catch(() => undefined);
     throw error instanceof ServiceError ? error : toServiceError(error, "Preparing the volume");
   }
 }
@@ -68,7 +74,13 @@ async function handVolumeToTenant(tenant: { id: string; uid: number }, dockerNam
     const result = (await helper.wait()) as { StatusCode: number };
     if (result.StatusCode !== 0) {
       const logs = await helper.logs({ stdout: true, stderr: true }).catch(() => Buffer.from(""));
-      throw new ServiceError("internal", `Preparing the volume failed (exit ${result.StatusCode}): ${logs.toString("utf8").replace(/[^\x20-\x7e]/g, "").slice(0, 200)}`);
+      throw new ServiceError(
+        "internal",
+        `Preparing the volume failed (exit ${result.StatusCode}): ${logs
+          .toString("utf8")
+          .replace(/[^\x20-\x7e]/g, "")
+          .slice(0, 200)}`,
+      );
     }
   } finally {
     await helper.remove({ force: true }).catch(() => undefined);

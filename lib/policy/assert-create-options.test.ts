@@ -131,7 +131,9 @@ describe("assertCreateOptions: Docker quirks", () => {
     const o = hardenedCreate();
     at(o, "NetworkingConfig", "EndpointsConfig").bridge = {};
     at(o, "NetworkingConfig", "EndpointsConfig", "berth-acme").Links = ["other:db"];
-    expect(paths(check(o))).toEqual(expect.arrayContaining(['NetworkingConfig.EndpointsConfig["bridge"]', 'NetworkingConfig.EndpointsConfig["berth-acme"].Links']));
+    expect(paths(check(o))).toEqual(
+      expect.arrayContaining(['NetworkingConfig.EndpointsConfig["bridge"]', 'NetworkingConfig.EndpointsConfig["berth-acme"].Links']),
+    );
   });
 
   test("objects that would serialise differently are refused", () => {

@@ -1,7 +1,16 @@
 import { checkExposedPorts, checkImage, checkLabels, checkName, checkNetworkingConfig, checkNetworkMode, checkPortBindings } from "./check-exposure";
 import { checkBinds, checkMounts, checkNamespaces, checkRuntime, checkTmpfs } from "./check-host";
 import { checkCapabilities, checkPrivileged, checkSecurityOpt, checkSysctls, checkUser } from "./check-identity";
-import { checkCpu, checkHealthcheck, checkLogConfig, checkMemory, checkPids, checkReadonlyRootfs, checkRestart, checkUlimits } from "./check-resources";
+import {
+  checkCpu,
+  checkHealthcheck,
+  checkLogConfig,
+  checkMemory,
+  checkPids,
+  checkReadonlyRootfs,
+  checkRestart,
+  checkUlimits,
+} from "./check-resources";
 import { isString, type CheckRun } from "./check-support";
 import type { ExpectedScope } from "./expected-scope";
 import { controlOfField, PRESENCE_MATTERS } from "./field-controls";
@@ -11,9 +20,29 @@ import { violation, type Violation } from "./violation";
 const TOP_LEVEL = ["name", "Image", "User", "Cmd", "Env", "Labels", "ExposedPorts", "Healthcheck", "HostConfig", "NetworkingConfig"] as const;
 
 const HOST_CONFIG = [
-  "NetworkMode", "IpcMode", "PidMode", "CgroupnsMode", "Privileged", "PublishAllPorts", "ReadonlyRootfs", "CapDrop", "CapAdd",
-  "SecurityOpt", "Sysctls", "Mounts", "Tmpfs", "PortBindings", "Memory", "MemorySwap", "NanoCpus", "PidsLimit",
-  "Init", "Ulimits", "LogConfig", "RestartPolicy", "Runtime",
+  "NetworkMode",
+  "IpcMode",
+  "PidMode",
+  "CgroupnsMode",
+  "Privileged",
+  "PublishAllPorts",
+  "ReadonlyRootfs",
+  "CapDrop",
+  "CapAdd",
+  "SecurityOpt",
+  "Sysctls",
+  "Mounts",
+  "Tmpfs",
+  "PortBindings",
+  "Memory",
+  "MemorySwap",
+  "NanoCpus",
+  "PidsLimit",
+  "Init",
+  "Ulimits",
+  "LogConfig",
+  "RestartPolicy",
+  "Runtime",
 ] as const;
 
 const TOP_LEVEL_HINT = " (Docker also reads HostConfig fields at the top level of a create body)";
@@ -66,7 +95,13 @@ export function assertCreateOptions(options: unknown, expected: ExpectedScope): 
   if (rawHostConfig === undefined || rawHostConfig === null) {
     out.push(violation("INPUT", "HostConfig", "is required: without it Docker reads host options from the top level"));
   }
-  const hc = readStruct(rawHostConfig, "HostConfig", { known: HOST_CONFIG, controlOf: controlOfField, flagUnknown: true, presenceMatters: PRESENCE_MATTERS }, out, "INPUT");
+  const hc = readStruct(
+    rawHostConfig,
+    "HostConfig",
+    { known: HOST_CONFIG, controlOf: controlOfField, flagUnknown: true, presenceMatters: PRESENCE_MATTERS },
+    out,
+    "INPUT",
+  );
   const p = "HostConfig";
   checkCapabilities(hc.get("CapAdd"), hc.get("CapDrop"), p, run);
   checkSecurityOpt(hc.get("SecurityOpt"), `${p}.SecurityOpt`, run);
@@ -88,7 +123,10 @@ export function assertCreateOptions(options: unknown, expected: ExpectedScope): 
   checkPortBindings(hc.get("PortBindings"), hc.get("PublishAllPorts"), p, run);
   // Binds/VolumesFrom are not in the allowlist, so readStruct already refused them under
   // H1; look again for a daemon socket among them (H7) wherever they were put.
-  for (const [where, source] of [["HostConfig", rawHostConfig], ["", options]] as const) {
+  for (const [where, source] of [
+    ["HostConfig", rawHostConfig],
+    ["", options],
+  ] as const) {
     if (source !== null && typeof source === "object" && !Array.isArray(source)) {
       for (const [key, value] of Object.entries(source)) {
         const folded = goFoldKey(key);

@@ -43,7 +43,10 @@ describe("buildCreateOptions", () => {
 
   test("falls back to the catalog's default command, and to the image's own when there is none", () => {
     const req = parsed({ ...sampleRequest, command: undefined });
-    expect(built(req, sampleContext({ image: { id: "img1", ref: "berth-policy-helper:test", defaultCommand: ["httpd", "-f"] } })).Cmd).toEqual(["httpd", "-f"]);
+    expect(built(req, sampleContext({ image: { id: "img1", ref: "berth-policy-helper:test", defaultCommand: ["httpd", "-f"] } })).Cmd).toEqual([
+      "httpd",
+      "-f",
+    ]);
     expect(built(req, sampleContext({ image: { id: "img1", ref: "berth-policy-helper:test" } })).Cmd).toBeUndefined();
   });
 
@@ -80,7 +83,9 @@ describe("buildCreateOptions", () => {
   });
 
   test("refuses a port without an allocated host port, and public binds unless the operator allows them", () => {
-    expect(refusal(parsed({ ...sampleRequest, ports: [{ container: 9090 }] }), sampleContext())).toEqual(["ports[0]: no host port was allocated for 9090/tcp"]);
+    expect(refusal(parsed({ ...sampleRequest, ports: [{ container: 9090 }] }), sampleContext())).toEqual([
+      "ports[0]: no host port was allocated for 9090/tcp",
+    ]);
     for (const hostIp of ["0.0.0.0", "::", ""]) {
       expect(refusal(parsed(), sampleContext({ hostIp }))[0]).toMatch(/^ports: ports may not be published on all host addresses/);
       expect(buildCreateOptions(parsed(), sampleContext({ hostIp, allowPublicBind: true })).ok).toBe(true);
@@ -111,7 +116,7 @@ describe("buildCreateOptions", () => {
     expect(o.HostConfig.LogConfig.Config).toEqual({ "max-size": "5m", "max-file": "2" });
   });
 
-  test("restart \"no\" has no retry count", () => {
+  test('restart "no" has no retry count', () => {
     expect(built(parsed({ ...sampleRequest, restart: "no" })).HostConfig.RestartPolicy).toEqual({ Name: "no" });
   });
 });

@@ -28,14 +28,20 @@ function resolveLimits(ctx: TenantContext, out: Violation[]): ContainerLimits {
   if (!isPositiveInt(limits.nofile)) out.push(violation("R4", "tenant.limits.nofile", "the open-files limit must be a positive whole number"));
   if (!isPositiveInt(limits.tmpSizeMb)) out.push(violation("R7", "tenant.limits.tmpSizeMb", "the /tmp size must be a positive whole number of MB"));
   if (!LOG_SIZE_PATTERN.test(limits.logMaxSize)) out.push(violation("R5", "tenant.limits.logMaxSize", 'the log size must look like "10m"'));
-  if (!isPositiveInt(limits.logMaxFile)) out.push(violation("R5", "tenant.limits.logMaxFile", "the number of log files must be a positive whole number"));
+  if (!isPositiveInt(limits.logMaxFile))
+    out.push(violation("R5", "tenant.limits.logMaxFile", "the number of log files must be a positive whole number"));
   return limits;
 }
 
 function checkIdentity(req: LaunchRequest, ctx: TenantContext, out: Violation[]): void {
-  for (const [field, id] of [["uid", ctx.uid], ["gid", ctx.gid]] as const) {
+  for (const [field, id] of [
+    ["uid", ctx.uid],
+    ["gid", ctx.gid],
+  ] as const) {
     if (!Number.isSafeInteger(id) || id < MIN_TENANT_ID) {
-      out.push(violation("U1", `tenant.${field}`, `the tenant's ${field} must be a whole number of at least ${MIN_TENANT_ID}, never root (got ${id})`));
+      out.push(
+        violation("U1", `tenant.${field}`, `the tenant's ${field} must be a whole number of at least ${MIN_TENANT_ID}, never root (got ${id})`),
+      );
     }
   }
   if (!SLUG_PATTERN.test(ctx.tenantSlug)) out.push(violation("O3", "tenant.tenantSlug", "the tenant slug is not a valid slug"));
@@ -78,7 +84,9 @@ function buildPorts(req: LaunchRequest, ctx: TenantContext, out: Violation[]) {
   const exposed: Record<string, Record<string, never>> = {};
   const bindings: Record<string, DockerPortBinding[]> = {};
   if (req.ports.length > 0 && isPublicBindAddress(ctx.hostIp) && ctx.allowPublicBind !== true) {
-    out.push(violation("N2", "ports", `ports may not be published on all host addresses (${ctx.hostIp || "empty address"}) unless the operator allows it`));
+    out.push(
+      violation("N2", "ports", `ports may not be published on all host addresses (${ctx.hostIp || "empty address"}) unless the operator allows it`),
+    );
   }
   req.ports.forEach((p, i) => {
     const key = `${p.container}/${p.protocol}`;
@@ -119,7 +127,10 @@ function buildHealthcheck(ctx: TenantContext, out: Violation[]): DockerHealthche
  * as a policy violation before its quota reservation, which would otherwise answer
  * quota_exceeded for a request no quota could ever admit.
  */
-export function checkContainerMaxima(req: Pick<LaunchRequest, "memoryMb" | "cpuMillis">, ctx: Pick<TenantContext, "maxMemoryMb" | "maxCpuMillis">): Violation[] {
+export function checkContainerMaxima(
+  req: Pick<LaunchRequest, "memoryMb" | "cpuMillis">,
+  ctx: Pick<TenantContext, "maxMemoryMb" | "maxCpuMillis">,
+): Violation[] {
   const out: Violation[] = [];
   if (req.memoryMb > ctx.maxMemoryMb) {
     out.push(violation("R1", "memoryMb", `${req.memoryMb} is above this tenant's per-container maximum of ${ctx.maxMemoryMb} MB`));

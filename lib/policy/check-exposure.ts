@@ -75,7 +75,9 @@ export function checkPortBindings(bindings: unknown, publishAll: unknown, path: 
       // An empty HostPort asks Docker for a random port, and "a-b" for a range.
       const n = isString(port) && /^[0-9]{1,5}$/.test(port) ? Number(port) : NaN;
       if (!(n >= portRange.from && n <= portRange.to && n > 1024)) {
-        run.out.push(violation("N2", `${keyPath}[${i}].HostPort`, `must be a port Berth allocated in ${portRange.from}-${portRange.to} (got ${show(port)})`));
+        run.out.push(
+          violation("N2", `${keyPath}[${i}].HostPort`, `must be a port Berth allocated in ${portRange.from}-${portRange.to} (got ${show(port)})`),
+        );
       }
     });
   }
@@ -107,7 +109,9 @@ export function checkLabels(labels: unknown, path: string, run: CheckRun): void 
   for (const [key, want] of Object.entries(required)) {
     const got = labels[key];
     if (!isString(got) || got === "" || (want !== undefined && got !== want)) {
-      run.out.push(violation("O1", `${path}[${JSON.stringify(key)}]`, `must be ${want === undefined ? "set" : JSON.stringify(want)} (got ${show(got)})`));
+      run.out.push(
+        violation("O1", `${path}[${JSON.stringify(key)}]`, `must be ${want === undefined ? "set" : JSON.stringify(want)} (got ${show(got)})`),
+      );
     }
   }
   for (const [key, value] of Object.entries(labels)) {

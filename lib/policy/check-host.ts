@@ -37,7 +37,13 @@ export function checkMounts(mounts: unknown, path: string, run: CheckRun, target
       if (!isUnset(f.get("TmpfsOptions"))) run.out.push(violation("H1", join(at, "TmpfsOptions"), "only a tmpfs mount takes tmpfs options"));
     } else if (type === "tmpfs") {
       if (!isUnset(source)) run.out.push(violation("H1", join(at, "Source"), "a tmpfs mount has no source"));
-      const t = readStruct(f.get("TmpfsOptions"), join(at, "TmpfsOptions"), { known: ["SizeBytes", "Mode"], controlOf: () => "R7", flagUnknown: true }, run.out, "R7");
+      const t = readStruct(
+        f.get("TmpfsOptions"),
+        join(at, "TmpfsOptions"),
+        { known: ["SizeBytes", "Mode"], controlOf: () => "R7", flagUnknown: true },
+        run.out,
+        "R7",
+      );
       const size = t.get("SizeBytes");
       if (!isInt(size) || size <= 0 || size > CHECK_LIMITS.maxTmpSizeMb * 2 ** 20) {
         run.out.push(violation("R7", join(at, "TmpfsOptions.SizeBytes"), "a tmpfs mount must have a size limit"));
@@ -60,7 +66,13 @@ export function checkInspectMounts(mounts: unknown, path: string, run: CheckRun)
   }
   mounts.forEach((mount: unknown, i) => {
     const at = `${path}[${i}]`;
-    const f = readStruct(mount, at, { known: ["Type", "Name", "Source", "Destination", "Driver", "RW"], controlOf: () => "H1", flagUnknown: false }, run.out, "H1");
+    const f = readStruct(
+      mount,
+      at,
+      { known: ["Type", "Name", "Source", "Destination", "Driver", "RW"], controlOf: () => "H1", flagUnknown: false },
+      run.out,
+      "H1",
+    );
     const type = f.get("Type");
     const problem = targetProblem(f.get("Destination"));
     if (problem !== undefined) run.out.push(violation("H3", join(at, "Destination"), problem));
@@ -72,7 +84,8 @@ export function checkInspectMounts(mounts: unknown, path: string, run: CheckRun)
         run.out.push(violation("H2", join(at, "Name"), `volume ${show(name)} is not one of this tenant's volumes`));
       }
       const driver = f.get("Driver");
-      if (driver !== undefined && driver !== "local") run.out.push(violation("H2", join(at, "Driver"), `volume driver ${show(driver)} is not allowed`));
+      if (driver !== undefined && driver !== "local")
+        run.out.push(violation("H2", join(at, "Driver"), `volume driver ${show(driver)} is not allowed`));
     } else if (type !== "tmpfs") {
       run.out.push(violation("H1", join(at, "Type"), `mount type ${show(type)} is not allowed; host paths are never mounted`));
       const source = f.get("Source");
@@ -139,7 +152,8 @@ export function checkNamespaces(hc: Map<string, unknown>, path: string, run: Che
   const cgroupns = hc.get("CgroupnsMode");
   // On cgroup v1 hosts the daemon's default (shown by inspect) is "host"; Berth itself
   // never asks for it.
-  const cgroupnsOk = cgroupns === undefined || cgroupns === null || cgroupns === "" || cgroupns === "private" || (run.mode === "inspect" && cgroupns === "host");
+  const cgroupnsOk =
+    cgroupns === undefined || cgroupns === null || cgroupns === "" || cgroupns === "private" || (run.mode === "inspect" && cgroupns === "host");
   if (!cgroupnsOk) run.out.push(violation("H5", join(path, "CgroupnsMode"), `must be private (got ${show(cgroupns)})`));
   const network = hc.get("NetworkMode");
   if (isString(network) && (network === "host" || network.startsWith("container:"))) {
@@ -166,5 +180,6 @@ export function checkUnsetHostFields(raw: Record<string, unknown>, path: string,
     if (!isUnset(value)) run.out.push(violation(control === "INPUT" ? "H5" : control, join(path, key), `must not be set (got ${show(value)})`));
   }
   const oomAdj = raw.OomScoreAdj;
-  if (isInt(oomAdj) && oomAdj < 0) run.out.push(violation("R1", join(path, "OomScoreAdj"), "a negative OOM score would make the host kill other processes first"));
+  if (isInt(oomAdj) && oomAdj < 0)
+    run.out.push(violation("R1", join(path, "OomScoreAdj"), "a negative OOM score would make the host kill other processes first"));
 }

@@ -55,7 +55,13 @@ export function checkSecurityOpt(securityOpt: unknown, path: string, run: CheckR
     }
     // seccomp/apparmor/label/systempaths — including a bare "disable", which the daemon
     // reads as label=disable. Berth relies on the daemon defaults, so none are sent.
-    run.out.push(violation("U6", `${path}[${i}]`, `security option ${JSON.stringify(opt)} is not allowed; the default seccomp/AppArmor/SELinux confinement must stay on`));
+    run.out.push(
+      violation(
+        "U6",
+        `${path}[${i}]`,
+        `security option ${JSON.stringify(opt)} is not allowed; the default seccomp/AppArmor/SELinux confinement must stay on`,
+      ),
+    );
   });
   if (!noNewPrivileges) {
     run.out.push(violation("U4", path, 'must contain "no-new-privileges:true" (and not turn it off again)'));
@@ -70,7 +76,10 @@ export function checkPrivileged(privileged: unknown, path: string, run: CheckRun
 export function checkMaskedPaths(masked: unknown, readonly: unknown, path: string, run: CheckRun): void {
   // Inspect lists the daemon's default masks; an empty list is what systempaths=unconfined
   // (or an explicit MaskedPaths: []) leaves behind: /proc/kcore and friends unmasked.
-  for (const [key, value] of [["MaskedPaths", masked], ["ReadonlyPaths", readonly]] as const) {
+  for (const [key, value] of [
+    ["MaskedPaths", masked],
+    ["ReadonlyPaths", readonly],
+  ] as const) {
     const list = stringArray(value);
     if (list === undefined || list.length === 0) {
       run.out.push(violation("U6", join(path, key), "must list the default kernel path masks; an empty list means systempaths=unconfined"));
@@ -92,7 +101,9 @@ export function checkSysctls(sysctls: unknown, path: string, run: CheckRun): voi
   }
   for (const [key, value] of Object.entries(sysctls)) {
     if (key !== "net.ipv4.ip_unprivileged_port_start" || value !== "0") {
-      run.out.push(violation("U7", `${path}[${JSON.stringify(key)}]`, `sysctl ${key}=${show(value)} is not allowed; only net.ipv4.ip_unprivileged_port_start=0`));
+      run.out.push(
+        violation("U7", `${path}[${JSON.stringify(key)}]`, `sysctl ${key}=${show(value)} is not allowed; only net.ipv4.ip_unprivileged_port_start=0`),
+      );
     }
   }
 }

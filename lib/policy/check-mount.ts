@@ -12,7 +12,7 @@ export function targetProblem(target: unknown): string | undefined {
   if (/[:,]/.test(target)) return 'must not contain ":" or ","';
   const parts = target.split("/").slice(1);
   if (parts.some((p) => p === "" || p === "." || p === "..")) {
-    return target === "/" ? "must not be the root filesystem" : "must be a normalised path (no empty, \".\" or \"..\" segments)";
+    return target === "/" ? "must not be the root filesystem" : 'must be a normalised path (no empty, "." or ".." segments)';
   }
   const root = `/${parts[0] ?? ""}`;
   if (FORBIDDEN_ROOTS.includes(root)) return `${root} is a kernel filesystem and cannot be a mount target`;
@@ -22,5 +22,7 @@ export function targetProblem(target: unknown): string | undefined {
 /** True for a host path (or endpoint) that reaches the Docker daemon (H7). */
 export function reachesDaemon(source: string): boolean {
   const s = source.replace(/\/+$/, "");
-  return /docker\.sock|containerd\.sock|docker\.pid/.test(s) || s === "" || ["/", "/run", "/var/run", "/var", "/var/lib/docker", "/run/docker"].includes(s);
+  return (
+    /docker\.sock|containerd\.sock|docker\.pid/.test(s) || s === "" || ["/", "/run", "/var/run", "/var", "/var/lib/docker", "/run/docker"].includes(s)
+  );
 }

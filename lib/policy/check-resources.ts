@@ -78,7 +78,9 @@ export function checkLogConfig(logConfig: unknown, path: string, run: CheckRun):
   const files = values.get("max-file");
   const count = isString(files) && /^[0-9]{1,3}$/.test(files) ? Number(files) : 0;
   if (count < 1 || count > CHECK_LIMITS.maxLogFiles) {
-    run.out.push(violation("R5", join(path, "Config.max-file"), `a log file count of 1-${CHECK_LIMITS.maxLogFiles} is required (got ${show(files)})`));
+    run.out.push(
+      violation("R5", join(path, "Config.max-file"), `a log file count of 1-${CHECK_LIMITS.maxLogFiles} is required (got ${show(files)})`),
+    );
   }
 }
 
@@ -87,7 +89,8 @@ export function checkRestart(policy: unknown, path: string, run: CheckRun): void
   const name = f.get("Name");
   const retries = f.get("MaximumRetryCount");
   if (name === undefined || name === "" || name === "no") {
-    if (!(retries === undefined || retries === 0)) run.out.push(violation("R6", join(path, "MaximumRetryCount"), "must be 0 when the policy is \"no\""));
+    if (!(retries === undefined || retries === 0))
+      run.out.push(violation("R6", join(path, "MaximumRetryCount"), 'must be 0 when the policy is "no"'));
     return;
   }
   if (name !== "on-failure") {
@@ -125,6 +128,7 @@ export function checkHealthcheck(healthcheck: unknown, path: string, run: CheckR
   }
   for (const key of ["Interval", "Timeout", "StartPeriod", "Retries"] as const) {
     const v = f.get(key);
-    if (v !== undefined && (!isInt(v) || v < 0)) run.out.push(violation("R8", join(path, key), `must be a non-negative whole number (got ${show(v)})`));
+    if (v !== undefined && (!isInt(v) || v < 0))
+      run.out.push(violation("R8", join(path, key), `must be a non-negative whole number (got ${show(v)})`));
   }
 }

@@ -12,7 +12,7 @@ export interface CheckRun {
 export const isString = (v: unknown): v is string => typeof v === "string";
 export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
 export const join = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
-export const show = (v: unknown): string => (v === undefined ? "missing" : JSON.stringify(v) ?? String(v));
+export const show = (v: unknown): string => (v === undefined ? "missing" : (JSON.stringify(v) ?? String(v)));
 
 export function stringArray(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return [];

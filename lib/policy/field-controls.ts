@@ -100,8 +100,25 @@ export const PRESENCE_MATTERS: ReadonlySet<string> = new Set(["maskedpaths", "re
  * verifier checks them on inspect output, which lists every field.
  */
 export const HOST_CONFIG_MUST_BE_UNSET = [
-  "Binds", "VolumesFrom", "VolumeDriver", "GroupAdd", "UTSMode", "UsernsMode", "CgroupParent", "Cgroup",
-  "Devices", "DeviceRequests", "DeviceCgroupRules", "Links", "OomKillDisable", "MemoryReservation",
-  "KernelMemory", "KernelMemoryTCP", "CpuRealtimePeriod", "CpuRealtimeRuntime", "StorageOpt", "Capabilities",
+  "Binds",
+  "VolumesFrom",
+  "VolumeDriver",
+  "GroupAdd",
+  "UTSMode",
+  "UsernsMode",
+  "CgroupParent",
+  "Cgroup",
+  "Devices",
+  "DeviceRequests",
+  "DeviceCgroupRules",
+  "Links",
+  "OomKillDisable",
+  "MemoryReservation",
+  "KernelMemory",
+  "KernelMemoryTCP",
+  "CpuRealtimePeriod",
+  "CpuRealtimeRuntime",
+  "StorageOpt",
+  "Capabilities",
   "Isolation",
 ] as const;

@@ -10,7 +10,10 @@ import { violation } from "./violation";
  * and treat any non-canonical spelling or fold-duplicate as a violation.
  */
 export function goFoldKey(key: string): string {
-  return key.replace(/\u017f/g, "s").replace(/\u212a/g, "k").replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return key
+    .replace(/\u017f/g, "s")
+    .replace(/\u212a/g, "k")
+    .replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

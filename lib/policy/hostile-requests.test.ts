@@ -54,7 +54,9 @@ function launch(request: unknown): Outcome {
 describe("hostile launch requests", () => {
   test("the corpus is large and really carries own __proto__ keys", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(150);
-    expect(corpus.some((e) => typeof e.request === "object" && e.request !== null && Object.prototype.hasOwnProperty.call(e.request, "__proto__"))).toBe(true);
+    expect(
+      corpus.some((e) => typeof e.request === "object" && e.request !== null && Object.prototype.hasOwnProperty.call(e.request, "__proto__")),
+    ).toBe(true);
   });
 
   test.each(corpus.map((e, i) => [i, e.why, e] as const))("#%i %s is refused with a field path", (_, __, entry) => {

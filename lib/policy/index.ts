@@ -1,6 +1,13 @@
 export { CONTROL_IDS, formatViolation, type ControlId, type Violation } from "./violation";
 export { launchRequestSchema, parseLaunchRequest, type LaunchRequest, type LaunchRequestInput, type ParseResult } from "./launch-request";
-export { DEFAULT_LIMITS, type Capability, type ContainerLimits, type HostPortAllocation, type ImageHealthcheck, type TenantContext } from "./tenant-context";
+export {
+  DEFAULT_LIMITS,
+  type Capability,
+  type ContainerLimits,
+  type HostPortAllocation,
+  type ImageHealthcheck,
+  type TenantContext,
+} from "./tenant-context";
 export type { DockerCreateOptions, DockerExecOptions, DockerHostConfig, DockerMount } from "./create-options";
 export { buildCreateOptions, checkContainerMaxima, MIN_TENANT_ID, type BuildResult } from "./build-create-options";
 export { CHECK_LIMITS, type ExpectedScope } from "./expected-scope";

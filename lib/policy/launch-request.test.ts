@@ -25,9 +25,7 @@ describe("parseLaunchRequest", () => {
   });
 
   test("names an unknown field and says why", () => {
-    expect(refusal({ ...base, Privileged: true })).toEqual([
-      'Privileged: unknown field "Privileged" — Berth builds every Docker option itself',
-    ]);
+    expect(refusal({ ...base, Privileged: true })).toEqual(['Privileged: unknown field "Privileged" — Berth builds every Docker option itself']);
   });
 
   test("names nested unknown fields with their path", () => {
@@ -80,7 +78,13 @@ describe("parseLaunchRequest", () => {
     expect(refusal({ ...base, ports: [{ container: 80 }, { container: 80, protocol: "tcp" }] })).toEqual(["ports[1]: port 80/tcp is listed twice"]);
     expect(parseLaunchRequest({ ...base, ports: [{ container: 80 }, { container: 80, protocol: "udp" }] }).ok).toBe(true);
     expect(
-      refusal({ ...base, volumes: [{ volume: "a", path: "/data" }, { volume: "b", path: "/data" }] }),
+      refusal({
+        ...base,
+        volumes: [
+          { volume: "a", path: "/data" },
+          { volume: "b", path: "/data" },
+        ],
+      }),
     ).toEqual(["volumes[1].path: /data is already the target of another volume"]);
   });
 

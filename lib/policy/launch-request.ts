@@ -24,11 +24,9 @@ const MAX_ENV_TOTAL_BYTES = 64 * 1024;
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 const hasNul = (s: string): boolean => s.includes("\u0000");
 
-const nameSchema = z
-  .string({ error: "must be a string" })
-  .regex(NAME_PATTERN, {
-    error: "must be 1-41 characters of lowercase letters, digits and \"-\", starting with a letter or digit",
-  });
+const nameSchema = z.string({ error: "must be a string" }).regex(NAME_PATTERN, {
+  error: 'must be 1-41 characters of lowercase letters, digits and "-", starting with a letter or digit',
+});
 
 const imageIdSchema = z
   .string({ error: "must be a string" })
@@ -55,7 +53,7 @@ const commandSchema = z
 const envRecordSchema = z
   .record(
     z.string().regex(ENV_KEY_PATTERN, {
-      error: "environment variable names use letters, digits and \"_\" and do not start with a digit",
+      error: 'environment variable names use letters, digits and "_" and do not start with a digit',
     }),
     z
       .string({ error: "must be a string" })
@@ -111,20 +109,18 @@ const portSchema = z
   })
   .strict();
 
-const mountTargetSchema = z
-  .string({ error: "must be a string" })
-  .superRefine((target, ctx) => {
-    const problem = mountTargetProblem(target);
-    // Tagged H3: a target the hardening policy forbids is a policy violation (422), not a typo.
-    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, params: { control: "H3" } });
-  });
+const mountTargetSchema = z.string({ error: "must be a string" }).superRefine((target, ctx) => {
+  const problem = mountTargetProblem(target);
+  // Tagged H3: a target the hardening policy forbids is a policy violation (422), not a typo.
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, params: { control: "H3" } });
+});
 
 const volumeSchema = z
   .object({
     // The volume *name* pattern cannot start with "/", "." or "~", so it can never be read
     // as a host path by Docker (a `Binds` source starting with "/" is a bind mount).
     volume: z.string({ error: "must be a string" }).regex(NAME_PATTERN, {
-      error: "must be the name of one of this tenant's volumes (lowercase letters, digits and \"-\"), not a path",
+      error: 'must be the name of one of this tenant\'s volumes (lowercase letters, digits and "-"), not a path',
     }),
     path: mountTargetSchema,
     readOnly: z.boolean({ error: "must be true or false" }).default(false),

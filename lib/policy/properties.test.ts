@@ -28,7 +28,10 @@ const contextArb = fc.record({
   netBind: fc.boolean(),
   healthcheck: fc.option(
     fc.record({
-      test: fc.oneof(fc.tuple(fc.constant("CMD"), noNul).map((t) => [...t]), fc.tuple(fc.constant("CMD-SHELL"), noNul).map((t) => [...t])),
+      test: fc.oneof(
+        fc.tuple(fc.constant("CMD"), noNul).map((t) => [...t]),
+        fc.tuple(fc.constant("CMD-SHELL"), noNul).map((t) => [...t]),
+      ),
       intervalSeconds: fc.integer({ min: 1, max: 3600 }),
       timeoutSeconds: fc.integer({ min: 1, max: 600 }),
       retries: fc.integer({ min: 1, max: 10 }),
@@ -56,7 +59,14 @@ const caseArb: fc.Arbitrary<Case> = contextArb.chain((c) =>
       name: fc.stringMatching(NAME_PATTERN),
       byRef: fc.boolean(),
       command: fc.option(fc.array(noNul, { maxLength: 8 }), { nil: undefined }),
-      env: fc.option(fc.dictionary(fc.stringMatching(ENV_KEY).filter((k) => !["__proto__", "constructor", "prototype"].includes(k)), noNul, { maxKeys: 10 }), { nil: undefined }),
+      env: fc.option(
+        fc.dictionary(
+          fc.stringMatching(ENV_KEY).filter((k) => !["__proto__", "constructor", "prototype"].includes(k)),
+          noNul,
+          { maxKeys: 10 },
+        ),
+        { nil: undefined },
+      ),
       ports: fc.uniqueArray(fc.record({ container: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom("tcp" as const, "udp" as const) }), {
         maxLength: 16,
         selector: (p) => `${p.container}/${p.protocol}`,
@@ -64,7 +74,10 @@ const caseArb: fc.Arbitrary<Case> = contextArb.chain((c) =>
       volumes: fc.uniqueArray(
         fc.record({
           volume: fc.constantFrom("data", "cache", "media"),
-          path: fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `/${s.join("/")}`).filter((p) => !/^\/(proc|sys|dev|tmp)(\/|$)/.test(p)),
+          path: fc
+            .array(segment, { minLength: 1, maxLength: 4 })
+            .map((s) => `/${s.join("/")}`)
+            .filter((p) => !/^\/(proc|sys|dev|tmp)(\/|$)/.test(p)),
           readOnly: fc.boolean(),
         }),
         { maxLength: 8, selector: (v) => v.path },
@@ -129,8 +142,10 @@ function buildJson({ input, ctx }: Case): Json {
 }
 
 /** Spells a key in a different case, as Go's JSON decoder would still accept it. */
-const recase = (key: string) => fc.array(fc.boolean(), { minLength: key.length, maxLength: key.length }).map((flips) =>
-  [...key].map((ch, i) => (flips[i] === true ? ch.toUpperCase() : ch.toLowerCase())).join(""));
+const recase = (key: string) =>
+  fc
+    .array(fc.boolean(), { minLength: key.length, maxLength: key.length })
+    .map((flips) => [...key].map((ch, i) => (flips[i] === true ? ch.toUpperCase() : ch.toLowerCase())).join(""));
 
 type Mutation = (o: Json, scope: ExpectedScope) => void;
 // Recreates HostConfig when an earlier mutation deleted it, so mutations compose.
@@ -139,67 +154,168 @@ const hc = (o: Json): Json => {
   return at(o, "HostConfig");
 };
 const dangerous: [string, unknown][] = [
-  ["Privileged", true], ["Binds", ["/:/host"]], ["CapAdd", ["SYS_ADMIN"]], ["NetworkMode", "host"], ["PidMode", "host"],
-  ["SecurityOpt", ["seccomp=unconfined"]], ["Devices", [{ PathOnHost: "/dev/mem" }]], ["UsernsMode", "host"], ["GroupAdd", ["0"]],
-  ["Memory", 0], ["ReadonlyRootfs", false], ["Init", false], ["PublishAllPorts", true],
+  ["Privileged", true],
+  ["Binds", ["/:/host"]],
+  ["CapAdd", ["SYS_ADMIN"]],
+  ["NetworkMode", "host"],
+  ["PidMode", "host"],
+  ["SecurityOpt", ["seccomp=unconfined"]],
+  ["Devices", [{ PathOnHost: "/dev/mem" }]],
+  ["UsernsMode", "host"],
+  ["GroupAdd", ["0"]],
+  ["Memory", 0],
+  ["ReadonlyRootfs", false],
+  ["Init", false],
+  ["PublishAllPorts", true],
 ];
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constantFrom<Mutation>(
-    (o) => { hc(o).Privileged = true; },
-    (o) => { hc(o).Binds = ["/var/run/docker.sock:/var/run/docker.sock"]; },
-    (o) => { o.User = "0"; },
-    (o) => { o.User = "0:0"; },
-    (o) => { o.User = "root"; },
-    (o, s) => { o.User = `${s.uid}`; },
-    (o, s) => { o.User = `${s.uid + 1}:${s.gid}`; },
-    (o) => { delete o.User; },
-    (o) => { hc(o).CapAdd = ["SYS_ADMIN"]; },
-    (o) => { hc(o).CapDrop = []; },
-    (o) => { hc(o).NetworkMode = "host"; },
-    (o) => { hc(o).NetworkMode = "bridge"; },
-    (o) => { hc(o).PidMode = "host"; },
-    (o) => { hc(o).IpcMode = "host"; },
-    (o) => { delete hc(o).Memory; },
-    (o) => { hc(o).MemorySwap = -1; },
-    (o) => { delete hc(o).NanoCpus; },
-    (o) => { hc(o).SecurityOpt = ["no-new-privileges:true", "seccomp=unconfined"]; },
-    (o) => { hc(o).SecurityOpt = []; },
-    (o) => { at(o, "Labels")["berth.tenant"] = "someone-else"; },
-    (o) => { at(o, "Labels")["com.example.extra"] = "x"; },
-    (o) => { delete at(o, "Labels")["berth.managed"]; },
-    (o) => { o.Image = "docker.io/library/alpine:latest"; },
-    (o) => { hc(o).Mounts = [{ Type: "bind", Source: "/", Target: "/host", ReadOnly: false }]; },
-    (o) => { hc(o).Devices = [{ PathOnHost: "/dev/kmsg", PathInContainer: "/dev/kmsg", CgroupPermissions: "rwm" }]; },
-    (o) => { hc(o).RestartPolicy = { Name: "always" }; },
-    (o) => { hc(o).RestartPolicy = { Name: "unless-stopped" }; },
-    (o, s) => { if (!s.allowWritableRootfs) delete hc(o).ReadonlyRootfs; else hc(o).Init = false; },
-    (o) => { delete hc(o).Init; },
-    (o) => { hc(o).PidsLimit = 0; },
-    (o) => { hc(o).Ulimits = []; },
-    (o) => { at(o, "HostConfig", "LogConfig").Type = "none"; },
-    (o) => { delete hc(o).Tmpfs; },
-    (o) => { hc(o).PublishAllPorts = true; },
-    (o) => { o.name = "berth-other-web"; },
-    (o) => { delete o.HostConfig; },
-    (o) => { hc(o).Sysctls = { "kernel.core_pattern": "|/tmp/x" }; },
-    (o) => { hc(o).UsernsMode = "host"; },
-    (o) => { hc(o).Runtime = "evil"; },
-    (o) => { hc(o).MaskedPaths = []; },
-    (o) => { hc(o).VolumesFrom = ["other"]; },
-    (o) => { hc(o).CgroupParent = "/"; },
-    (o) => { o.Entrypoint = ["/bin/sh"]; },
+    (o) => {
+      hc(o).Privileged = true;
+    },
+    (o) => {
+      hc(o).Binds = ["/var/run/docker.sock:/var/run/docker.sock"];
+    },
+    (o) => {
+      o.User = "0";
+    },
+    (o) => {
+      o.User = "0:0";
+    },
+    (o) => {
+      o.User = "root";
+    },
+    (o, s) => {
+      o.User = `${s.uid}`;
+    },
+    (o, s) => {
+      o.User = `${s.uid + 1}:${s.gid}`;
+    },
+    (o) => {
+      delete o.User;
+    },
+    (o) => {
+      hc(o).CapAdd = ["SYS_ADMIN"];
+    },
+    (o) => {
+      hc(o).CapDrop = [];
+    },
+    (o) => {
+      hc(o).NetworkMode = "host";
+    },
+    (o) => {
+      hc(o).NetworkMode = "bridge";
+    },
+    (o) => {
+      hc(o).PidMode = "host";
+    },
+    (o) => {
+      hc(o).IpcMode = "host";
+    },
+    (o) => {
+      delete hc(o).Memory;
+    },
+    (o) => {
+      hc(o).MemorySwap = -1;
+    },
+    (o) => {
+      delete hc(o).NanoCpus;
+    },
+    (o) => {
+      hc(o).SecurityOpt = ["no-new-privileges:true", "seccomp=unconfined"];
+    },
+    (o) => {
+      hc(o).SecurityOpt = [];
+    },
+    (o) => {
+      at(o, "Labels")["berth.tenant"] = "someone-else";
+    },
+    (o) => {
+      at(o, "Labels")["com.example.extra"] = "x";
+    },
+    (o) => {
+      delete at(o, "Labels")["berth.managed"];
+    },
+    (o) => {
+      o.Image = "docker.io/library/alpine:latest";
+    },
+    (o) => {
+      hc(o).Mounts = [{ Type: "bind", Source: "/", Target: "/host", ReadOnly: false }];
+    },
+    (o) => {
+      hc(o).Devices = [{ PathOnHost: "/dev/kmsg", PathInContainer: "/dev/kmsg", CgroupPermissions: "rwm" }];
+    },
+    (o) => {
+      hc(o).RestartPolicy = { Name: "always" };
+    },
+    (o) => {
+      hc(o).RestartPolicy = { Name: "unless-stopped" };
+    },
+    (o, s) => {
+      if (!s.allowWritableRootfs) delete hc(o).ReadonlyRootfs;
+      else hc(o).Init = false;
+    },
+    (o) => {
+      delete hc(o).Init;
+    },
+    (o) => {
+      hc(o).PidsLimit = 0;
+    },
+    (o) => {
+      hc(o).Ulimits = [];
+    },
+    (o) => {
+      at(o, "HostConfig", "LogConfig").Type = "none";
+    },
+    (o) => {
+      delete hc(o).Tmpfs;
+    },
+    (o) => {
+      hc(o).PublishAllPorts = true;
+    },
+    (o) => {
+      o.name = "berth-other-web";
+    },
+    (o) => {
+      delete o.HostConfig;
+    },
+    (o) => {
+      hc(o).Sysctls = { "kernel.core_pattern": "|/tmp/x" };
+    },
+    (o) => {
+      hc(o).UsernsMode = "host";
+    },
+    (o) => {
+      hc(o).Runtime = "evil";
+    },
+    (o) => {
+      hc(o).MaskedPaths = [];
+    },
+    (o) => {
+      hc(o).VolumesFrom = ["other"];
+    },
+    (o) => {
+      hc(o).CgroupParent = "/";
+    },
+    (o) => {
+      o.Entrypoint = ["/bin/sh"];
+    },
   ),
   // A dangerous field under a different spelling, at the top level or in HostConfig. A
   // zero value at the top level is harmless (the daemon only merges non-zero ones), so
   // those go into HostConfig, where they overwrite Berth's value.
   fc.tuple(fc.constantFrom(...dangerous), fc.boolean()).chain(([[key, value], topLevel]) =>
-    recase(key).map((spelled): Mutation => (o) => { (topLevel && value !== 0 && value !== false ? o : hc(o))[spelled] = value; }),
+    recase(key).map((spelled): Mutation => (o) => {
+      (topLevel && value !== 0 && value !== false ? o : hc(o))[spelled] = value;
+    }),
   ),
   // Any unknown field with a non-empty value.
-  fc.tuple(fc.stringMatching(/^[A-Za-z]{1,12}$/), fc.constantFrom<unknown>(true, 1, "x", ["x"], { a: 1 }), fc.boolean()).map(
-    ([name, value, topLevel]): Mutation => (o) => { (topLevel ? o : hc(o))[`X${name}`] = value; },
-  ),
+  fc
+    .tuple(fc.stringMatching(/^[A-Za-z]{1,12}$/), fc.constantFrom<unknown>(true, 1, "x", ["x"], { a: 1 }), fc.boolean())
+    .map(([name, value, topLevel]): Mutation => (o) => {
+      (topLevel ? o : hc(o))[`X${name}`] = value;
+    }),
 );
 
 describe("properties", () => {

@@ -26,21 +26,88 @@ describe("verifyInspect", () => {
 
   test("reports an anonymous volume from an image VOLUME instruction", () => {
     const i = hardenedInspect();
-    (i.Mounts as unknown[]).push({ Type: "volume", Name: "0f3a9c", Source: "/var/lib/docker/volumes/0f3a9c/_data", Destination: "/var/lib/app", Driver: "local", RW: true });
+    (i.Mounts as unknown[]).push({
+      Type: "volume",
+      Name: "0f3a9c",
+      Source: "/var/lib/docker/volumes/0f3a9c/_data",
+      Destination: "/var/lib/app",
+      Driver: "local",
+      RW: true,
+    });
     expect(controls(verifyInspect(i, sampleScope()))).toEqual(["H2"]);
   });
 
   test.each([
-    ["a shareable IPC namespace", (i: ReturnType<typeof hardenedInspect>) => { at(i, "HostConfig").IpcMode = "shareable"; }, "H5"],
-    ["PIDs limit removed by docker update", (i: ReturnType<typeof hardenedInspect>) => { at(i, "HostConfig").PidsLimit = null; }, "R3"],
-    ["a second network connected later", (i: ReturnType<typeof hardenedInspect>) => { at(i, "NetworkSettings", "Networks")["berth-other"] = {}; }, "N1"],
-    ["systempaths=unconfined (ReadonlyPaths emptied)", (i: ReturnType<typeof hardenedInspect>) => { at(i, "HostConfig").ReadonlyPaths = null; }, "U6"],
-    ["AppArmor unconfined", (i: ReturnType<typeof hardenedInspect>) => { i.AppArmorProfile = "unconfined"; }, "U6"],
-    ["negative OOM score", (i: ReturnType<typeof hardenedInspect>) => { at(i, "HostConfig").OomScoreAdj = -999; }, "R1"],
-    ["OOM killer disabled", (i: ReturnType<typeof hardenedInspect>) => { at(i, "HostConfig").OomKillDisable = true; }, "R1"],
-    ["a name without Berth's prefix", (i: ReturnType<typeof hardenedInspect>) => { i.Name = "/web"; }, "O3"],
-    ["a host-published port", (i: ReturnType<typeof hardenedInspect>) => { at(i, "HostConfig", "PortBindings", "8080/tcp", 0).HostIp = "0.0.0.0"; }, "N2"],
-    ["Binds in inspect", (i: ReturnType<typeof hardenedInspect>) => { at(i, "HostConfig").Binds = ["/var/run/docker.sock:/run/docker.sock"]; }, "H7"],
+    [
+      "a shareable IPC namespace",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "HostConfig").IpcMode = "shareable";
+      },
+      "H5",
+    ],
+    [
+      "PIDs limit removed by docker update",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "HostConfig").PidsLimit = null;
+      },
+      "R3",
+    ],
+    [
+      "a second network connected later",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "NetworkSettings", "Networks")["berth-other"] = {};
+      },
+      "N1",
+    ],
+    [
+      "systempaths=unconfined (ReadonlyPaths emptied)",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "HostConfig").ReadonlyPaths = null;
+      },
+      "U6",
+    ],
+    [
+      "AppArmor unconfined",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        i.AppArmorProfile = "unconfined";
+      },
+      "U6",
+    ],
+    [
+      "negative OOM score",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "HostConfig").OomScoreAdj = -999;
+      },
+      "R1",
+    ],
+    [
+      "OOM killer disabled",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "HostConfig").OomKillDisable = true;
+      },
+      "R1",
+    ],
+    [
+      "a name without Berth's prefix",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        i.Name = "/web";
+      },
+      "O3",
+    ],
+    [
+      "a host-published port",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "HostConfig", "PortBindings", "8080/tcp", 0).HostIp = "0.0.0.0";
+      },
+      "N2",
+    ],
+    [
+      "Binds in inspect",
+      (i: ReturnType<typeof hardenedInspect>) => {
+        at(i, "HostConfig").Binds = ["/var/run/docker.sock:/run/docker.sock"];
+      },
+      "H7",
+    ],
   ])("reports %s", (_, mutate, control) => {
     const i = hardenedInspect();
     mutate(i);
@@ -48,7 +115,9 @@ describe("verifyInspect", () => {
   });
 
   test("refuses something that is not inspect output", () => {
-    expect(verifyInspect([hardenedInspect()], sampleScope())).toEqual([{ control: "INPUT", path: "", message: "inspect output must be a JSON object" }]);
+    expect(verifyInspect([hardenedInspect()], sampleScope())).toEqual([
+      { control: "INPUT", path: "", message: "inspect output must be a JSON object" },
+    ]);
     expect(verifyInspect({}, sampleScope()).length).toBeGreaterThan(10);
   });
 });

@@ -1,7 +1,25 @@
 import { checkAttachedNetworks, checkExposedPorts, checkImage, checkLabels, checkName, checkNetworkMode, checkPortBindings } from "./check-exposure";
 import { checkBinds, checkInspectMounts, checkMounts, checkNamespaces, checkRuntime, checkTmpfs, checkUnsetHostFields } from "./check-host";
-import { checkAppArmor, checkCapabilities, checkGroups, checkMaskedPaths, checkPrivileged, checkSecurityOpt, checkSysctls, checkUser } from "./check-identity";
-import { checkCpu, checkHealthcheck, checkLogConfig, checkMemory, checkPids, checkReadonlyRootfs, checkRestart, checkUlimits } from "./check-resources";
+import {
+  checkAppArmor,
+  checkCapabilities,
+  checkGroups,
+  checkMaskedPaths,
+  checkPrivileged,
+  checkSecurityOpt,
+  checkSysctls,
+  checkUser,
+} from "./check-identity";
+import {
+  checkCpu,
+  checkHealthcheck,
+  checkLogConfig,
+  checkMemory,
+  checkPids,
+  checkReadonlyRootfs,
+  checkRestart,
+  checkUlimits,
+} from "./check-resources";
 import type { CheckRun } from "./check-support";
 import type { ExpectedScope } from "./expected-scope";
 import { isPlainObject } from "./go-json";

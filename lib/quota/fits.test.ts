@@ -4,7 +4,14 @@ import { assertFits, remaining } from "./fits";
 import { overLimits, pressureOf } from "./pressure";
 import type { Quota, Usage } from "./quota";
 
-const quota: Quota = { maxContainers: 5, maxMemoryMb: 1024, maxCpuMillis: 2000, maxVolumes: 2, maxContainerMemoryMb: 512, maxContainerCpuMillis: 1000 };
+const quota: Quota = {
+  maxContainers: 5,
+  maxMemoryMb: 1024,
+  maxCpuMillis: 2000,
+  maxVolumes: 2,
+  maxContainerMemoryMb: 512,
+  maxContainerCpuMillis: 1000,
+};
 const used: Usage = { containers: 2, memoryMb: 512, cpuMillis: 500, volumes: 2 };
 
 function refusal(fn: () => void): ServiceError {

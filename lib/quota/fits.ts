@@ -24,7 +24,10 @@ export function assertFits(quota: Quota, used: Usage, need: Partial<Usage>): voi
     const inUse = used[spec.used];
     if (inUse + wanted <= limit) continue;
     const left = Math.max(0, limit - inUse);
-    const what = spec.used === "containers" || spec.used === "volumes" ? `${wanted} more ${spec.label.toLowerCase().replace(/s$/, "")}${wanted === 1 ? "" : "s"}` : `${wanted}${spec.unit}`;
+    const what =
+      spec.used === "containers" || spec.used === "volumes"
+        ? `${wanted} more ${spec.label.toLowerCase().replace(/s$/, "")}${wanted === 1 ? "" : "s"}`
+        : `${wanted}${spec.unit}`;
     throw new ServiceError(
       "quota_exceeded",
       `${spec.label} quota exceeded (${spec.limit}): this needs ${what}, but the tenant uses ${inUse} of ${limit}${spec.unit}, ${left}${spec.unit} left.`,

@@ -27,14 +27,18 @@ export async function reconcileAll(options: { staleCreatingMs?: number } = {}): 
       const removed = await removeWorkloadsOf(row.tenantId, row.id);
       await db.$transaction(async (tx) => {
         await tx.container.delete({ where: { id: row.id } });
-        await recordActivity({ kind: "system" }, {
-          action: "container.cleanup",
-          outcome: "allowed",
-          tenantId: row.tenantId,
-          target: `container:${row.name}`,
-          reason: "a launch was interrupted; its reservation was released",
-          details: { containerId: row.id, removedFromEngine: removed },
-        }, tx);
+        await recordActivity(
+          { kind: "system" },
+          {
+            action: "container.cleanup",
+            outcome: "allowed",
+            tenantId: row.tenantId,
+            target: `container:${row.name}`,
+            reason: "a launch was interrupted; its reservation was released",
+            details: { containerId: row.id, removedFromEngine: removed },
+          },
+          tx,
+        );
       });
       cleanedUp++;
       continue;

@@ -33,7 +33,17 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
       await tx.container.update({ where: { id: row.id }, data: { status: "missing", stateChangedAt: new Date() } });
       // Its ports are free again; a missing container holds nothing on the host.
       await tx.portAllocation.deleteMany({ where: { containerId: row.id } });
-      await recordActivity(system, { ...base, action: "container.missing", outcome: "failed", reason: "removed from the engine outside Berth", details: { containerId: row.id, dockerId: row.dockerId } }, tx);
+      await recordActivity(
+        system,
+        {
+          ...base,
+          action: "container.missing",
+          outcome: "failed",
+          reason: "removed from the engine outside Berth",
+          details: { containerId: row.id, dockerId: row.dockerId },
+        },
+        tx,
+      );
     });
     return;
   }
@@ -43,14 +53,21 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
     const reason = violations.map(formatViolation).join("; ");
     await haltWorkload(row.tenantId, info.Id);
     await db.$transaction(async (tx) => {
-      await tx.container.update({ where: { id: row.id }, data: { status: "quarantined", quarantineReason: reason.slice(0, 4000), stateChangedAt: new Date() } });
-      await recordActivity(system, {
-        ...base,
-        action: "container.quarantine",
-        outcome: "denied",
-        reason,
-        details: { containerId: row.id, controls: [...new Set(violations.map((v) => v.control))] },
-      }, tx);
+      await tx.container.update({
+        where: { id: row.id },
+        data: { status: "quarantined", quarantineReason: reason.slice(0, 4000), stateChangedAt: new Date() },
+      });
+      await recordActivity(
+        system,
+        {
+          ...base,
+          action: "container.quarantine",
+          outcome: "denied",
+          reason,
+          details: { containerId: row.id, controls: [...new Set(violations.map((v) => v.control))] },
+        },
+        tx,
+      );
     });
     return;
   }
@@ -71,18 +88,34 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
   if (stopped && changedAt && changedAt !== known && row.status !== "stopped") {
     events.push(
       state.OOMKilled
-        ? { action: "container.oom", outcome: "failed", reason: `killed for exceeding its ${row.memoryMb} MB memory limit`, details: { containerId: row.id, exitCode: state.ExitCode } }
-        : { action: "container.died", outcome: state.ExitCode === 0 ? "allowed" : "failed", reason: `exited with code ${state.ExitCode}`, details: { containerId: row.id, exitCode: state.ExitCode } },
+        ? {
+            action: "container.oom",
+            outcome: "failed",
+            reason: `killed for exceeding its ${row.memoryMb} MB memory limit`,
+            details: { containerId: row.id, exitCode: state.ExitCode },
+          }
+        : {
+            action: "container.died",
+            outcome: state.ExitCode === 0 ? "allowed" : "failed",
+            reason: `exited with code ${state.ExitCode}`,
+            details: { containerId: row.id, exitCode: state.ExitCode },
+          },
     );
   }
   const restartCount = (info as WorkloadInspect & { RestartCount?: number }).RestartCount ?? 0;
   if (!stopped && changedAt && changedAt !== known && restartCount > 0 && (row.status === "exited" || row.status === "restarting")) {
-    events.push({ action: "container.restarted", outcome: "allowed", reason: "restarted by its on-failure policy", details: { containerId: row.id, restartCount } });
+    events.push({
+      action: "container.restarted",
+      outcome: "allowed",
+      reason: "restarted by its on-failure policy",
+      details: { containerId: row.id, restartCount },
+    });
   }
 
   const health = state.Health?.Status ?? null;
   const exitCode = stopped ? state.ExitCode : null;
-  const unchanged = status === row.status && exitCode === row.exitCode && state.OOMKilled === row.oomKilled && health === row.health && changedAt === known;
+  const unchanged =
+    status === row.status && exitCode === row.exitCode && state.OOMKilled === row.oomKilled && health === row.health && changedAt === known;
   if (unchanged) return;
   await db.$transaction(async (tx) => {
     // Only if the row is still as read: a user's stop or start that changed it meanwhile

@@ -6,15 +6,9 @@ export const tenantSlugSchema = z
 
 const tenantName = z.string().trim().min(1, "enter a name").max(80, "at most 80 characters");
 
-export const createTenantSchema = z
-  .object({ name: tenantName, slug: tenantSlugSchema })
-  .strict()
-  .meta({ id: "CreateTenant" });
+export const createTenantSchema = z.object({ name: tenantName, slug: tenantSlugSchema }).strict().meta({ id: "CreateTenant" });
 
-export const updateTenantSchema = z
-  .object({ name: tenantName.optional(), suspended: z.boolean().optional() })
-  .strict()
-  .meta({ id: "UpdateTenant" });
+export const updateTenantSchema = z.object({ name: tenantName.optional(), suspended: z.boolean().optional() }).strict().meta({ id: "UpdateTenant" });
 
 export const tenantSchema = z
   .object({

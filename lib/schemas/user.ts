@@ -5,10 +5,7 @@ export const membershipRoles = ["owner", "member"] as const;
 export type Role = (typeof roles)[number];
 export type MembershipRole = (typeof membershipRoles)[number];
 
-export const passwordSchema = z
-  .string()
-  .min(12, "use at least 12 characters")
-  .max(200, "at most 200 characters");
+export const passwordSchema = z.string().min(12, "use at least 12 characters").max(200, "at most 200 characters");
 
 export const membershipSchema = z
   .object({ tenantId: z.string().min(1).max(64), role: z.enum(membershipRoles) })

@@ -17,7 +17,11 @@ export interface FeedEvent {
  * and the tenant's owners (api-v1.md). Optionally only those about one target. Reads
  * through the activity query module, so the scope rules are the activity screen's.
  */
-export async function recentTenantActivity(actor: Actor, tenantId: string, options: { target?: string; since?: Date; limit?: number } = {}): Promise<FeedEvent[]> {
+export async function recentTenantActivity(
+  actor: Actor,
+  tenantId: string,
+  options: { target?: string; since?: Date; limit?: number } = {},
+): Promise<FeedEvent[]> {
   const { rows } = await findEvents(actor, { tenantId, target: options.target, from: options.since }, { limit: options.limit ?? 10 });
   return rows.map((e) => ({
     id: String(e.seq),

@@ -85,12 +85,20 @@ async function filterWhere(actor: Actor, filter: ActivityFilter & { target?: str
   if (filter.target) where.target = filter.target;
   const seq: Prisma.IntFilter = {};
   if (filter.from) {
-    const first = await db.activityEvent.findFirst({ where: { at: { gte: filter.from } }, orderBy: [{ at: "asc" }, { seq: "asc" }], select: { seq: true } });
+    const first = await db.activityEvent.findFirst({
+      where: { at: { gte: filter.from } },
+      orderBy: [{ at: "asc" }, { seq: "asc" }],
+      select: { seq: true },
+    });
     if (!first) return null;
     seq.gte = first.seq;
   }
   if (filter.to) {
-    const last = await db.activityEvent.findFirst({ where: { at: { lte: filter.to } }, orderBy: [{ at: "desc" }, { seq: "desc" }], select: { seq: true } });
+    const last = await db.activityEvent.findFirst({
+      where: { at: { lte: filter.to } },
+      orderBy: [{ at: "desc" }, { seq: "desc" }],
+      select: { seq: true },
+    });
     if (!last) return null;
     seq.lte = last.seq;
   }
@@ -147,7 +155,9 @@ export async function listActivity(actor: Actor, input: unknown): Promise<Activi
  */
 export async function exportActivity(actor: Actor, input: unknown) {
   const { format, ...filter } = parseInput(activityExportQuerySchema, input);
-  const first = await guardedRead(actor, "activity.read", { tenantId: filter.tenantId ?? null }, () => findEvents(actor, filter, { limit: EXPORT_BATCH }));
+  const first = await guardedRead(actor, "activity.read", { tenantId: filter.tenantId ?? null }, () =>
+    findEvents(actor, filter, { limit: EXPORT_BATCH }),
+  );
   async function* batches(): AsyncGenerator<ActivityEventDto[]> {
     let page = first;
     for (;;) {

@@ -20,7 +20,11 @@ export async function seedStarterCatalog(): Promise<string[]> {
           healthcheck: image.healthcheck,
         },
       });
-      await recordActivity({ kind: "system" }, { action: "image.add", outcome: "allowed", target: `image:${image.ref}`, details: { starter: true } }, tx);
+      await recordActivity(
+        { kind: "system" },
+        { action: "image.add", outcome: "allowed", target: `image:${image.ref}`, details: { starter: true } },
+        tx,
+      );
     });
     added.push(image.ref);
   }

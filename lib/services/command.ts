@@ -141,11 +141,7 @@ export class Command {
 
   private async recordSuccess(event: CommandEvent & { action?: ActionName }, tx: Tx) {
     const { action = this.action, ...rest } = event;
-    await recordActivity(
-      this.actor,
-      { action, ...this.event, ...rest, details: rest.details ?? this.event.details, outcome: "allowed" },
-      tx,
-    );
+    await recordActivity(this.actor, { action, ...this.event, ...rest, details: rest.details ?? this.event.details, outcome: "allowed" }, tx);
   }
 
   /** @internal the command runner's checks. */

@@ -29,7 +29,14 @@ const RECORDED_STATE: Record<string, string> = { running: "running", restarting:
 export function recordedState(row: ContainerRow & { dockerId: string | null }): WorkloadState | null {
   const state = RECORDED_STATE[row.status];
   if (!state || !row.dockerId) return null;
-  return { dockerId: row.dockerId, berthId: row.id, state, exitCode: row.exitCode ?? undefined, oomKilled: row.oomKilled, health: row.health ?? undefined };
+  return {
+    dockerId: row.dockerId,
+    berthId: row.id,
+    state,
+    exitCode: row.exitCode ?? undefined,
+    oomKilled: row.oomKilled,
+    health: row.health ?? undefined,
+  };
 }
 
 /**

@@ -5,15 +5,7 @@ import { assertCanActInTenant, assertCanReadTenant, membershipRole, tenantWhere 
 import { db } from "@/lib/db";
 import { workloadLogs, type LogOptions } from "@/lib/docker/logs";
 import { workloadStats, type WorkloadStats } from "@/lib/docker/stats";
-import {
-  inspectWorkload,
-  listWorkloads,
-  removeWorkload,
-  restartWorkload,
-  startWorkload,
-  stopWorkload,
-  workloadState,
-} from "@/lib/docker/workloads";
+import { inspectWorkload, listWorkloads, removeWorkload, restartWorkload, startWorkload, stopWorkload, workloadState } from "@/lib/docker/workloads";
 import { ServiceError, forbidden, notFound } from "@/lib/errors";
 import { recordedState, toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
@@ -87,13 +79,30 @@ export async function getContainerDetail(actor: Actor, containerId: string) {
       })
     : null;
   const live = info
-    ? { dockerId: info.Id, berthId: row.id, state: info.State.Status, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, health: info.State.Health?.Status }
+    ? {
+        dockerId: info.Id,
+        berthId: row.id,
+        state: info.State.Status,
+        exitCode: info.State.ExitCode,
+        oomKilled: info.State.OOMKilled,
+        health: info.State.Health?.Status,
+      }
     : null;
-  const mounts = await db.containerMount.findMany({ where: { containerId: row.id, container: { tenantId: row.tenantId } }, include: { volume: { select: { name: true } } } });
+  const mounts = await db.containerMount.findMany({
+    where: { containerId: row.id, container: { tenantId: row.tenantId } },
+    include: { volume: { select: { name: true } } },
+  });
   return {
     engineDown,
     // With the engine down, the status is the one Berth last recorded (the reconciler's).
-    container: engineDown ? toContainerDto(row, { dockerId: row.dockerId ?? "", berthId: row.id, state: row.status === "running" ? "running" : "exited", exitCode: row.exitCode ?? undefined }) : toContainerDto(row, live),
+    container: engineDown
+      ? toContainerDto(row, {
+          dockerId: row.dockerId ?? "",
+          berthId: row.id,
+          state: row.status === "running" ? "running" : "exited",
+          exitCode: row.exitCode ?? undefined,
+        })
+      : toContainerDto(row, live),
     command: stringsOf(row.command),
     envKeys: stringsOf(row.envKeys) ?? [],
     restart: row.restart,

@@ -23,7 +23,10 @@ export function engineReachable(now = Date.now()): Promise<{ reachable: boolean 
 
 export async function getHealth(): Promise<Health> {
   const [dbOk, engine] = await Promise.all([
-    db.$queryRaw`SELECT 1`.then(() => true, () => false),
+    db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    ),
     engineStatus(),
   ]);
   return {

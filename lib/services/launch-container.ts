@@ -103,7 +103,8 @@ async function catalogImageFor(req: LaunchRequest): Promise<CatalogImage> {
  * the catalog, which volumes exist and which are to be created). Reads only.
  */
 export async function prepareLaunch(actor: Actor, tenant: Tenant, input: unknown): Promise<PreparedLaunch> {
-  if (tenant.suspended) throw new ServiceError("conflict", "This tenant is suspended; containers cannot be launched until an administrator resumes it.");
+  if (tenant.suspended)
+    throw new ServiceError("conflict", "This tenant is suspended; containers cannot be launched until an administrator resumes it.");
   const parsed = parseLaunchRequest(input);
   if (!parsed.ok) throw violationError(parsed.violations);
   const req = parsed.value;
@@ -117,7 +118,9 @@ export async function prepareLaunch(actor: Actor, tenant: Tenant, input: unknown
     if (!v.create) return;
     const path = `volumes[${i}].volume`;
     if (membershipRole(actor, tenant.id) !== "owner") {
-      throw new ServiceError("forbidden", "Only this tenant's owners can create volumes.", [{ path, message: "only owners can create volumes; pick an existing one" }]);
+      throw new ServiceError("forbidden", "Only this tenant's owners can create volumes.", [
+        { path, message: "only owners can create volumes; pick an existing one" },
+      ]);
     }
     if (existingVolumes.has(v.volume)) throw volumeNameTaken(path);
     newVolumes.push({ name: v.volume, path });
@@ -135,7 +138,12 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
   const { tenant, req, image } = launch;
   try {
     return await db.$transaction(async (tx) => {
-      const locked = await reserveQuota(tx, tenant.id, { containers: 1, memoryMb: req.memoryMb, cpuMillis: req.cpuMillis, volumes: launch.newVolumes.length });
+      const locked = await reserveQuota(tx, tenant.id, {
+        containers: 1,
+        memoryMb: req.memoryMb,
+        cpuMillis: req.cpuMillis,
+        volumes: launch.newVolumes.length,
+      });
       const row = await tx.container.create({
         data: {
           tenantId: tenant.id,
@@ -191,7 +199,10 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
     volumesMade = true;
     const volumes = Object.fromEntries([...launch.existingVolumes].map(([name, v]) => [name, v.dockerName]));
     for (const v of reserved.newVolumes) volumes[v.name] = v.dockerName;
-    const built = buildCreateOptions(req, contextFor({ tenant: reserved.tenant, req, image, containerId: reserved.containerId, hostPorts: reserved.hostPorts, volumes }));
+    const built = buildCreateOptions(
+      req,
+      contextFor({ tenant: reserved.tenant, req, image, containerId: reserved.containerId, hostPorts: reserved.hostPorts, volumes }),
+    );
     if (!built.ok) throw violationError(built.violations);
     const others = await db.container.count({ where: { tenantId: tenant.id, id: { not: reserved.containerId }, status: { not: "missing" } } });
     await ensureTenantNetwork(tenant, tenant.allowOutbound, { mayRecreate: others === 0 });
@@ -204,11 +215,21 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
         for (const v of reserved.newVolumes) {
           await recordActivity(
             cmd.actor,
-            { action: "volume.create", outcome: "allowed", tenantId: tenant.id, target: `volume:${v.name}`, details: { volumeId: v.id, forContainer: req.name } },
+            {
+              action: "volume.create",
+              outcome: "allowed",
+              tenantId: tenant.id,
+              target: `volume:${v.name}`,
+              details: { volumeId: v.id, forContainer: req.name },
+            },
             tx,
           );
         }
-        return tx.container.update({ where: { id: reserved.containerId }, data: { dockerId: launched, status: "running" }, include: { ports: true } });
+        return tx.container.update({
+          where: { id: reserved.containerId },
+          data: { dockerId: launched, status: "running" },
+          include: { ports: true },
+        });
       },
       (updated) => ({ details: { containerId: updated.id, dockerId: launched, image: image.ref, request: req } }),
     );
@@ -216,7 +237,12 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
   } catch (error) {
     // The rows go only once the engine is clean; if removal fails the container row stays
     // `creating`, and the reconciler's next pass removes it and releases the reservation.
-    const engineClean = dockerId ? await removeWorkload(tenant.id, dockerId).then(() => true, () => false) : true;
+    const engineClean = dockerId
+      ? await removeWorkload(tenant.id, dockerId).then(
+          () => true,
+          () => false,
+        )
+      : true;
     if (engineClean) {
       await db.container.delete({ where: { id: reserved.containerId } }).catch(() => undefined);
       for (const v of reserved.newVolumes) {

@@ -26,9 +26,11 @@ export async function allocatePorts(
   for (const port of requested) {
     while (candidate <= range.to && used.has(candidate)) candidate++;
     if (candidate > range.to) {
-      throw new ServiceError("conflict", `No free host port is left in ${range.from}-${range.to}; remove a container with published ports or ask an operator to widen the range.`, [
-        { path: "ports", message: "no free host port" },
-      ]);
+      throw new ServiceError(
+        "conflict",
+        `No free host port is left in ${range.from}-${range.to}; remove a container with published ports or ask an operator to widen the range.`,
+        [{ path: "ports", message: "no free host port" }],
+      );
     }
     used.add(candidate);
     out.push({ container: port.container, protocol: port.protocol, hostPort: candidate });

@@ -21,7 +21,14 @@ export async function quotaDefaultColumns(tx: Tx = db): Promise<QuotaColumns> {
   // Only the limit columns: the row's id and audit fields must not travel into a Tenant.
   if (row) return columnsOf(quotaOf(row));
   const cfg = config();
-  return { maxContainers: 10, maxMemoryMb: 2048, maxCpuMillis: 4000, maxVolumes: 10, containerMaxMemoryMb: cfg.maxMemoryMb, containerMaxCpuMillis: cfg.maxCpuMillis };
+  return {
+    maxContainers: 10,
+    maxMemoryMb: 2048,
+    maxCpuMillis: 4000,
+    maxVolumes: 10,
+    containerMaxMemoryMb: cfg.maxMemoryMb,
+    containerMaxCpuMillis: cfg.maxCpuMillis,
+  };
 }
 
 export async function getQuotaDefaults(actor: Actor): Promise<Quota> {

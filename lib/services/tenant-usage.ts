@@ -35,12 +35,14 @@ export async function listTenantsWithUsage(actor: Actor): Promise<TenantWithUsag
   requireRole(actor, "admin", "operator");
   const tenants = await db.tenant.findMany({ orderBy: { name: "asc" } });
   const usage = await usageByTenant(db);
-  return tenants
-    .map((t) => {
-      const quota = quotaOf(t);
-      const used = usage.get(t.id) ?? { ...NO_USAGE };
-      return { tenant: toTenantDto(t), quota, used, pressure: pressureOf(quota, used), over: overLimits(quota, used).map((s) => s.label) };
-    })
-    // Not b - a: two tenants over a zero limit both have Infinity, and Infinity - Infinity is NaN.
-    .sort((a, b) => (a.pressure === b.pressure ? 0 : a.pressure < b.pressure ? 1 : -1));
+  return (
+    tenants
+      .map((t) => {
+        const quota = quotaOf(t);
+        const used = usage.get(t.id) ?? { ...NO_USAGE };
+        return { tenant: toTenantDto(t), quota, used, pressure: pressureOf(quota, used), over: overLimits(quota, used).map((s) => s.label) };
+      })
+      // Not b - a: two tenants over a zero limit both have Infinity, and Infinity - Infinity is NaN.
+      .sort((a, b) => (a.pressure === b.pressure ? 0 : a.pressure < b.pressure ? 1 : -1))
+  );
 }

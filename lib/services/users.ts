@@ -7,13 +7,7 @@ import { db, type Tx } from "@/lib/db";
 import { ServiceError, notFound } from "@/lib/errors";
 import { command } from "@/lib/services/command";
 import { isUniqueViolation } from "@/lib/prisma-errors";
-import {
-  createUserSchema,
-  updateUserSchema,
-  type MembershipRole,
-  type Role,
-  type UserDto,
-} from "@/lib/schemas/user";
+import { createUserSchema, updateUserSchema, type MembershipRole, type Role, type UserDto } from "@/lib/schemas/user";
 import { parseInput } from "@/lib/validation";
 
 const userSelect = {
@@ -74,38 +68,35 @@ async function assertTenantsExist(tx: Tx, memberships: { tenantId: string }[]) {
   if (fields.length) throw new ServiceError("validation_failed", "A membership names a tenant that does not exist.", fields);
 }
 
-export const createUser = command(
-  "user.create",
-  async (cmd, input: unknown): Promise<UserDto> => {
-    requireRole(cmd.actor, "admin");
-    const data = parseInput(createUserSchema, input);
-    cmd.about({ target: `user:${data.email}` });
-    const passwordHash = await hashPassword(data.password);
-    try {
-      const user = await cmd.commit(
-        async (tx) => {
-          await assertTenantsExist(tx, data.memberships ?? []);
-          return tx.user.create({
-            data: {
-              email: data.email,
-              passwordHash,
-              role: data.role,
-              memberships: { create: (data.memberships ?? []).map((m) => ({ tenantId: m.tenantId, role: m.role })) },
-            },
-            select: userSelect,
-          });
-        },
-        (user) => ({ details: { userId: user.id, role: user.role, memberships: data.memberships ?? [] } }),
-      );
-      return toUserDto(user);
-    } catch (error) {
-      if (isUniqueViolation(error, "email")) {
-        throw new ServiceError("conflict", `A user with the email ${data.email} already exists.`, [{ path: "email", message: "already in use" }]);
-      }
-      throw error;
+export const createUser = command("user.create", async (cmd, input: unknown): Promise<UserDto> => {
+  requireRole(cmd.actor, "admin");
+  const data = parseInput(createUserSchema, input);
+  cmd.about({ target: `user:${data.email}` });
+  const passwordHash = await hashPassword(data.password);
+  try {
+    const user = await cmd.commit(
+      async (tx) => {
+        await assertTenantsExist(tx, data.memberships ?? []);
+        return tx.user.create({
+          data: {
+            email: data.email,
+            passwordHash,
+            role: data.role,
+            memberships: { create: (data.memberships ?? []).map((m) => ({ tenantId: m.tenantId, role: m.role })) },
+          },
+          select: userSelect,
+        });
+      },
+      (user) => ({ details: { userId: user.id, role: user.role, memberships: data.memberships ?? [] } }),
+    );
+    return toUserDto(user);
+  } catch (error) {
+    if (isUniqueViolation(error, "email")) {
+      throw new ServiceError("conflict", `A user with the email ${data.email} already exists.`, [{ path: "email", message: "already in use" }]);
     }
-  },
-);
+    throw error;
+  }
+});
 
 export const updateUser = command(
   "user.update",
@@ -148,7 +139,11 @@ export async function ensureFirstAdmin(email: string, password: string): Promise
   const data = parseInput(createUserSchema, { email, password, role: "admin" });
   await db.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email: data.email, passwordHash: await hashPassword(data.password), role: "admin" } });
-    await recordActivity({ kind: "system" }, { action: "user.create", outcome: "allowed", target: `user:${user.email}`, details: { userId: user.id, role: "admin", firstAdmin: true } }, tx);
+    await recordActivity(
+      { kind: "system" },
+      { action: "user.create", outcome: "allowed", target: `user:${user.email}`, details: { userId: user.id, role: "admin", firstAdmin: true } },
+      tx,
+    );
   });
   return true;
 }

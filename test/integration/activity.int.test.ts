@@ -42,8 +42,16 @@ describe("recording", () => {
     const slug = uniq("rec");
     const tenant = await createTenant(admin, { name: "Recorded", slug });
     expect(await onlyEventOf(admin)).toMatchObject({
-      action: "tenant.create", outcome: "allowed", actorType: "user", actorId: admin.userId, actorEmail: admin.email,
-      actorRole: "admin", tenantId: tenant.id, target: `tenant:${slug}`, ip: client.ip, userAgent: client.userAgent,
+      action: "tenant.create",
+      outcome: "allowed",
+      actorType: "user",
+      actorId: admin.userId,
+      actorEmail: admin.email,
+      actorRole: "admin",
+      tenantId: tenant.id,
+      target: `tenant:${slug}`,
+      ip: client.ip,
+      userAgent: client.userAgent,
     });
 
     const suspend = withRequest(admin);
@@ -85,7 +93,9 @@ describe("recording", () => {
 
     const t = await tenantWithOwner("deny");
     const owner = withRequest(t.owner);
-    await expect(launchContainer(owner, t.id, { name: "x", image: "nope:latest", memoryMb: 128, cpuMillis: 100, privileged: true })).rejects.toMatchObject({});
+    await expect(
+      launchContainer(owner, t.id, { name: "x", image: "nope:latest", memoryMb: 128, cpuMillis: 100, privileged: true }),
+    ).rejects.toMatchObject({});
     const launch = await onlyEventOf(owner);
     expect(launch).toMatchObject({ action: "container.launch", outcome: "denied", tenantId: t.id });
     expect(launch.reason).toMatch(/privileged/);
@@ -97,18 +107,38 @@ describe("recording", () => {
   });
 
   it("never stores a secret: passwords, tokens, env values and auth headers are redacted", async () => {
-    const planted = { password: uniq("pw-PLANTED"), env: uniq("ENV-PLANTED"), token: `berth_${"x".repeat(30)}${uniq("t")}`, header: uniq("hdr-PLANTED") };
+    const planted = {
+      password: uniq("pw-PLANTED"),
+      env: uniq("ENV-PLANTED"),
+      token: `berth_${"x".repeat(30)}${uniq("t")}`,
+      header: uniq("hdr-PLANTED"),
+    };
     const admin = await makeActor("admin");
     await createUser(admin, { email: `${uniq("s")}@test.berth`, password: planted.password, role: "member" });
     await expect(createUser(admin, { email: "not-an-email", password: planted.password, role: "member" })).rejects.toMatchObject({});
     await expect(checkPassword(admin.email, planted.password, client)).rejects.toMatchObject({});
     const t = await tenantWithOwner("secret");
     await expect(
-      launchContainer(t.owner, t.id, { name: "s", image: "nope:latest", env: { DB_PASSWORD: planted.env, GREETING: planted.env }, command: ["run", planted.token], privileged: true }),
+      launchContainer(t.owner, t.id, {
+        name: "s",
+        image: "nope:latest",
+        env: { DB_PASSWORD: planted.env, GREETING: planted.env },
+        command: ["run", planted.token],
+        privileged: true,
+      }),
     ).rejects.toMatchObject({});
     await recordActivity(admin, {
-      action: testAction("redact"), outcome: "allowed",
-      details: { request: { Env: [`API_KEY=${planted.env}`], headers: { Authorization: `Bearer ${planted.header}` }, newPassword: planted.password, accessToken: planted.token, note: `copied ${planted.token}` } },
+      action: testAction("redact"),
+      outcome: "allowed",
+      details: {
+        request: {
+          Env: [`API_KEY=${planted.env}`],
+          headers: { Authorization: `Bearer ${planted.header}` },
+          newPassword: planted.password,
+          accessToken: planted.token,
+          note: `copied ${planted.token}`,
+        },
+      },
     });
     const issued = await createTokenForSelf(admin, { name: "planted", expiresInDays: 1 });
 
@@ -130,7 +160,17 @@ describe("recording", () => {
   });
 
   it("records system events from the reconciler", async () => {
-    await recordActivity({ kind: "system" }, { action: "container.oom", outcome: "failed", tenantId: uniq("tenant"), target: "container:web", reason: "OOM-killed (exit code 137)", details: { exitCode: 137 } });
+    await recordActivity(
+      { kind: "system" },
+      {
+        action: "container.oom",
+        outcome: "failed",
+        tenantId: uniq("tenant"),
+        target: "container:web",
+        reason: "OOM-killed (exit code 137)",
+        details: { exitCode: 137 },
+      },
+    );
     const [event] = await db.activityEvent.findMany({ where: { action: "container.oom" }, orderBy: { seq: "desc" }, take: 1 });
     expect(event).toMatchObject({ actorType: "system", actorId: null, outcome: "failed" });
   });
@@ -208,7 +248,8 @@ describe("reading", () => {
     const system = { kind: "system" as const };
     const tenantId = uniq("paged");
     const original: string[] = [];
-    for (let i = 0; i < 60; i++) original.unshift(String((await recordActivity(system, { action: testAction("page"), outcome: "allowed", tenantId, details: { i } })).seq));
+    for (let i = 0; i < 60; i++)
+      original.unshift(String((await recordActivity(system, { action: testAction("page"), outcome: "allowed", tenantId, details: { i } })).seq));
     const seen: string[] = [];
     let cursor: string | undefined;
     let newest: string | undefined;
@@ -218,7 +259,9 @@ describe("reading", () => {
       seen.push(...page.items.map((e) => e.id));
       newest ??= page.newestCursor;
       // Writers keep appending while the reader pages.
-      await Promise.all([1, 2].map(() => recordActivity(system, { action: testAction("page"), outcome: "allowed", tenantId, details: { late: ++inserted } })));
+      await Promise.all(
+        [1, 2].map(() => recordActivity(system, { action: testAction("page"), outcome: "allowed", tenantId, details: { late: ++inserted } })),
+      );
       cursor = page.nextCursor;
     } while (cursor);
     // Late arrivals are newer than the first page, so backwards paging neither repeats nor
@@ -233,7 +276,10 @@ describe("reading", () => {
     const operator = await makeActor("operator");
     await expect(listActivity(operator, { bogus: "1" })).rejects.toMatchObject({ code: "validation_failed", fields: [{ path: "bogus" }] });
     await expect(listActivity(operator, { limit: "501" })).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(listActivity(operator, { cursor: "not-a-cursor" })).rejects.toMatchObject({ code: "validation_failed", fields: [{ path: "cursor" }] });
+    await expect(listActivity(operator, { cursor: "not-a-cursor" })).rejects.toMatchObject({
+      code: "validation_failed",
+      fields: [{ path: "cursor" }],
+    });
     const tenantId = uniq("live");
     await recordActivity({ kind: "system" }, { action: testAction("live"), outcome: "allowed", tenantId });
     const first = await listActivity(operator, { tenantId });
@@ -281,7 +327,8 @@ describe("reading", () => {
     const tenantId = uniq("export");
     for (let i = 0; i < 2050; i += 50) {
       await db.$transaction(async (tx) => {
-        for (let j = i; j < i + 50; j++) await recordActivity({ kind: "system" }, { action: testAction("export"), outcome: "allowed", tenantId, details: { j } }, tx);
+        for (let j = i; j < i + 50; j++)
+          await recordActivity({ kind: "system" }, { action: testAction("export"), outcome: "allowed", tenantId, details: { j } }, tx);
       });
     }
     const { batches } = await exportActivity(operator, { format: "jsonl", tenantId });

@@ -44,7 +44,10 @@ describe("password sign-in", () => {
     const admin = await makeActor("admin");
     const user = await makeUser("member");
     await updateUser(admin, user.id, { disabled: true });
-    await expect(checkPassword(user.email, TEST_PASSWORD, client)).rejects.toMatchObject({ code: "unauthorized", message: "Wrong email or password." });
+    await expect(checkPassword(user.email, TEST_PASSWORD, client)).rejects.toMatchObject({
+      code: "unauthorized",
+      message: "Wrong email or password.",
+    });
   });
 });
 

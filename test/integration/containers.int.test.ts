@@ -51,7 +51,9 @@ describe("launching from the catalog (real daemon)", () => {
   it("runs the static web server hardened: tenant uid, no capabilities, its URL serves the page", async () => {
     const c = await launchContainer(a.owner, a.id, { name: "web", image: WEB, ports: [{ container: 8080 }], memoryMb: 64, cpuMillis: 250 });
     expect(c).toMatchObject({ tenantId: a.id, name: "web", image: WEB, status: "running", memoryMb: 64, cpuMillis: 250, createdBy: a.owner.email });
-    expect(c.ports).toEqual([{ container: 8080, protocol: "tcp", hostIp: "127.0.0.1", hostPort: expect.any(Number), url: `http://127.0.0.1:${c.ports[0].hostPort}` }]);
+    expect(c.ports).toEqual([
+      { container: 8080, protocol: "tcp", hostIp: "127.0.0.1", hostPort: expect.any(Number), url: `http://127.0.0.1:${c.ports[0].hostPort}` },
+    ]);
     await expectHardened(c.id);
 
     const id = await execAs(a, c.id, ["id", "-u"]);
@@ -64,7 +66,9 @@ describe("launching from the catalog (real daemon)", () => {
 
     let body = "";
     for (let i = 0; i < 20 && !body.includes("Hello from Berth"); i++) {
-      body = await fetch(c.ports[0].url).then((r) => r.text()).catch(() => "");
+      body = await fetch(c.ports[0].url)
+        .then((r) => r.text())
+        .catch(() => "");
       if (!body) await new Promise((r) => setTimeout(r, 250));
     }
     expect(body).toContain("Hello from Berth");
@@ -76,7 +80,13 @@ describe("launching from the catalog (real daemon)", () => {
     expect(stats.pids).toBeGreaterThan(0);
 
     const detail = await getContainerDetail(a.owner, c.id);
-    expect(detail.hardening).toMatchObject({ user: `${a.uid}:${a.uid}`, capabilitiesDropped: ["ALL"], readOnlyRootfs: true, privileged: false, noNewPrivileges: true });
+    expect(detail.hardening).toMatchObject({
+      user: `${a.uid}:${a.uid}`,
+      capabilitiesDropped: ["ALL"],
+      readOnlyRootfs: true,
+      privileged: false,
+      noNewPrivileges: true,
+    });
 
     const events = await db.activityEvent.findMany({ where: { tenantId: a.id, action: "container.launch" } });
     expect(events).toHaveLength(1);
@@ -94,7 +104,9 @@ describe("launching from the catalog (real daemon)", () => {
     await removeContainer(a.owner, c.id);
     expect(await inspectWorkload(a.id, row.dockerId ?? "")).toBeNull();
     expect(await db.container.findUnique({ where: { id: c.id } })).toBeNull();
-    const actions = (await db.activityEvent.findMany({ where: { tenantId: a.id, target: "container:cycle" }, orderBy: { seq: "asc" } })).map((e) => e.action);
+    const actions = (await db.activityEvent.findMany({ where: { tenantId: a.id, target: "container:cycle" }, orderBy: { seq: "asc" } })).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(["container.launch", "container.stop", "container.start", "container.restart", "container.remove"]);
   });
 
@@ -120,11 +132,21 @@ describe("refusals leave nothing behind and are recorded", () => {
   }
 
   it("rejects unknown fields (raw Docker options) with 400 naming the field, and records the denial", async () => {
-    const error = await launchContainer(a.owner, a.id, { name: "evil", image: SHELL, memoryMb: 32, cpuMillis: 100, Privileged: true, HostConfig: { Binds: ["/:/host"] } }).catch((e: unknown) => e);
+    const error = await launchContainer(a.owner, a.id, {
+      name: "evil",
+      image: SHELL,
+      memoryMb: 32,
+      cpuMillis: 100,
+      Privileged: true,
+      HostConfig: { Binds: ["/:/host"] },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "validation_failed" });
     expect((error as ServiceError).fields?.map((f) => f.path)).toEqual(expect.arrayContaining(["Privileged", "HostConfig"]));
     await nothingLeft("evil");
-    const denied = await db.activityEvent.findFirst({ where: { tenantId: a.id, action: "container.launch", outcome: "denied" }, orderBy: { seq: "desc" } });
+    const denied = await db.activityEvent.findFirst({
+      where: { tenantId: a.id, action: "container.launch", outcome: "denied" },
+      orderBy: { seq: "desc" },
+    });
     expect(denied?.reason).toMatch(/Privileged/);
   });
 
@@ -133,18 +155,26 @@ describe("refusals leave nothing behind and are recorded", () => {
       code: "policy_violation",
       fields: [expect.objectContaining({ path: "memoryMb" })],
     });
-    await expect(launchContainer(a.owner, a.id, { name: "rw", image: SHELL, memoryMb: 32, cpuMillis: 100, readOnlyRootfs: false })).rejects.toMatchObject({
+    await expect(
+      launchContainer(a.owner, a.id, { name: "rw", image: SHELL, memoryMb: 32, cpuMillis: 100, readOnlyRootfs: false }),
+    ).rejects.toMatchObject({
       code: "policy_violation",
       fields: [expect.objectContaining({ path: "readOnlyRootfs" })],
     });
-    await expect(launchContainer(a.owner, a.id, { name: "offcat", image: "docker.io/library/alpine:latest", memoryMb: 32, cpuMillis: 100 })).rejects.toMatchObject({
+    await expect(
+      launchContainer(a.owner, a.id, { name: "offcat", image: "docker.io/library/alpine:latest", memoryMb: 32, cpuMillis: 100 }),
+    ).rejects.toMatchObject({
       code: "policy_violation",
       fields: [expect.objectContaining({ path: "image" })],
     });
-    await expect(launchContainer(a.owner, a.id, { name: "procmount", image: SHELL, memoryMb: 32, cpuMillis: 100, volumes: [{ volume: "data", path: "/proc" }] })).rejects.toMatchObject({
+    await expect(
+      launchContainer(a.owner, a.id, { name: "procmount", image: SHELL, memoryMb: 32, cpuMillis: 100, volumes: [{ volume: "data", path: "/proc" }] }),
+    ).rejects.toMatchObject({
       fields: [expect.objectContaining({ path: "volumes[0].path", message: expect.stringMatching(/kernel filesystem/) })],
     });
-    await expect(launchContainer(a.owner, a.id, { name: "novol", image: SHELL, memoryMb: 32, cpuMillis: 100, volumes: [{ volume: "nope", path: "/data" }] })).rejects.toMatchObject({
+    await expect(
+      launchContainer(a.owner, a.id, { name: "novol", image: SHELL, memoryMb: 32, cpuMillis: 100, volumes: [{ volume: "nope", path: "/data" }] }),
+    ).rejects.toMatchObject({
       code: "policy_violation",
       fields: [expect.objectContaining({ path: "volumes[0].volume" })],
     });
@@ -161,7 +191,13 @@ describe("refusals leave nothing behind and are recorded", () => {
     await new Promise<void>((resolve) => blocker.listen(next, "127.0.0.1", resolve));
     try {
       const before = await db.portAllocation.count();
-      const error = await launchContainer(a.owner, a.id, { name: "broken", image: WEB, ports: [{ container: 8080 }], memoryMb: 32, cpuMillis: 100 }).catch((e: unknown) => e);
+      const error = await launchContainer(a.owner, a.id, {
+        name: "broken",
+        image: WEB,
+        ports: [{ container: 8080 }],
+        memoryMb: 32,
+        cpuMillis: 100,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ServiceError);
       expect((error as ServiceError).message).toMatch(/^Starting the container failed: .*(address already in use|port is already allocated)/);
       await nothingLeft("broken");
@@ -184,7 +220,9 @@ describe("refusals leave nothing behind and are recorded", () => {
 
   it("concurrent launches never share a host port", async () => {
     const launches = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => launchContainer(a.owner, a.id, { name: `par-${i}`, image: WEB, ports: [{ container: 8080 }], memoryMb: 32, cpuMillis: 100 })),
+      Array.from({ length: 5 }, (_, i) =>
+        launchContainer(a.owner, a.id, { name: `par-${i}`, image: WEB, ports: [{ container: 8080 }], memoryMb: 32, cpuMillis: 100 }),
+      ),
     );
     const ports = launches.map((c) => c.ports[0].hostPort);
     expect(new Set(ports).size).toBe(5);
@@ -239,7 +277,12 @@ describe("tenant isolation", () => {
     expect(across.output).not.toContain("Hello from Berth");
     const byName = await execAs(b, outsider.id, ["sh", "-c", `${http} site 8080; echo "exit=$?"`]);
     expect(byName.output).not.toContain("Hello from Berth");
-    for (const [t, c] of [[a, web], [a, probe], [b, outsider]] as const) await removeContainer(t.owner, c.id);
+    for (const [t, c] of [
+      [a, web],
+      [a, probe],
+      [b, outsider],
+    ] as const)
+      await removeContainer(t.owner, c.id);
   });
 });
 
@@ -247,7 +290,13 @@ describe("volumes", () => {
   it("a fresh volume is writable by the tenant's non-root user, cannot be deleted while mounted, and is invisible to others", async () => {
     const volume = await createVolume(a.owner, a.id, { name: "data" });
     expect(volume).toMatchObject({ tenantId: a.id, name: "data", inUseBy: [] });
-    const c = await launchContainer(a.owner, a.id, { name: "writer", image: SHELL, memoryMb: 32, cpuMillis: 100, volumes: [{ volume: "data", path: "/data" }] });
+    const c = await launchContainer(a.owner, a.id, {
+      name: "writer",
+      image: SHELL,
+      memoryMb: 32,
+      cpuMillis: 100,
+      volumes: [{ volume: "data", path: "/data" }],
+    });
     await expectHardened(c.id);
     const write = await execAs(a, c.id, ["sh", "-c", "echo hello > /data/file && cat /data/file && stat -c %u /data"]);
     expect(write.output).not.toMatch(/denied/);
@@ -259,7 +308,9 @@ describe("volumes", () => {
     expect(await codeOf(deleteVolume(b.owner, volume.id))).toBe("not_found");
     expect(await codeOf(listVolumes(b.owner, a.id))).toBe("not_found");
     // Tenant b cannot mount a's volume by name: names resolve inside the caller's tenant only.
-    await expect(launchContainer(b.owner, b.id, { name: "thief", image: SHELL, memoryMb: 32, cpuMillis: 100, volumes: [{ volume: "data", path: "/data" }] })).rejects.toMatchObject({ code: "policy_violation" });
+    await expect(
+      launchContainer(b.owner, b.id, { name: "thief", image: SHELL, memoryMb: 32, cpuMillis: 100, volumes: [{ volume: "data", path: "/data" }] }),
+    ).rejects.toMatchObject({ code: "policy_violation" });
 
     await removeContainer(a.owner, c.id);
     await deleteVolume(a.owner, volume.id);
@@ -274,17 +325,24 @@ describe("volumes", () => {
     expect(write).toMatchObject({ exitCode: 0, output: "made\n" });
     const made = (await listVolumes(a.owner, a.id)).find((v) => v.name === "made");
     expect(made?.inUseBy).toEqual([c.id]);
-    const events = await db.activityEvent.findMany({ where: { tenantId: a.id, target: { in: ["volume:made", "container:maker"] }, outcome: "allowed" }, orderBy: { seq: "asc" } });
+    const events = await db.activityEvent.findMany({
+      where: { tenantId: a.id, target: { in: ["volume:made", "container:maker"] }, outcome: "allowed" },
+      orderBy: { seq: "asc" },
+    });
     expect(events.map((e) => e.action)).toEqual(["volume.create", "container.launch"]);
 
     // An existing name cannot be created again; the request is refused before anything is reserved.
-    await expect(launchContainer(a.owner, a.id, { ...request, name: "again", volumes: [{ volume: "made", path: "/d", create: true }] })).rejects.toMatchObject({
+    await expect(
+      launchContainer(a.owner, a.id, { ...request, name: "again", volumes: [{ volume: "made", path: "/d", create: true }] }),
+    ).rejects.toMatchObject({
       code: "conflict",
       fields: [{ path: "volumes[0].volume", message: "already in use in this tenant" }],
     });
     // Plain members may mount volumes but not create them.
     const member = await makeActor("member", [{ tenantId: a.id, role: "member" }]);
-    await expect(launchContainer(member, a.id, { ...request, name: "m", volumes: [{ volume: "mine", path: "/d", create: true }] })).rejects.toMatchObject({
+    await expect(
+      launchContainer(member, a.id, { ...request, name: "m", volumes: [{ volume: "mine", path: "/d", create: true }] }),
+    ).rejects.toMatchObject({
       code: "forbidden",
       fields: [{ path: "volumes[0].volume" }],
     });
@@ -293,7 +351,14 @@ describe("volumes", () => {
     // leaves neither the volume's row nor the engine's volume behind.
     const enginesBefore = dockerObjectsOfRun().volumes.length;
     await expect(
-      launchContainer(a.owner, a.id, { ...request, name: "broken", volumes: [{ volume: "temp", path: "/data", create: true }, { volume: "nope", path: "/other" }] }),
+      launchContainer(a.owner, a.id, {
+        ...request,
+        name: "broken",
+        volumes: [
+          { volume: "temp", path: "/data", create: true },
+          { volume: "nope", path: "/other" },
+        ],
+      }),
     ).rejects.toMatchObject({ code: "policy_violation" });
     expect((await listVolumes(a.owner, a.id)).map((v) => v.name)).toEqual(["made"]);
     expect(dockerObjectsOfRun().volumes.length).toBe(enginesBefore);

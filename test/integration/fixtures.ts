@@ -18,10 +18,7 @@ export function uniq(prefix: string): string {
 export const TEST_PASSWORD = "correct horse battery";
 
 /** Inserts a user straight into the database (setup, not the behaviour under test). */
-export async function makeUser(
-  role: Role,
-  memberships: { tenantId: string; role: MembershipRole }[] = [],
-): Promise<{ id: string; email: string }> {
+export async function makeUser(role: Role, memberships: { tenantId: string; role: MembershipRole }[] = []): Promise<{ id: string; email: string }> {
   return db.user.create({
     data: {
       email: `${uniq(role)}@test.berth`,
@@ -47,7 +44,10 @@ export async function makeActor(role: Role, memberships: { tenantId: string; rol
 export function dockerObjectsOfRun(): { containers: string[]; volumes: string[]; networks: string[] } {
   const filter = `label=berth.test=${process.env.BERTH_TEST_RUN_ID}`;
   const ids = (args: string[]) =>
-    execFileSync("docker", args, { encoding: "utf8" }).split("\n").map((s) => s.trim()).filter(Boolean);
+    execFileSync("docker", args, { encoding: "utf8" })
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean);
   return {
     containers: ids(["ps", "-aq", "--filter", filter]),
     volumes: ids(["volume", "ls", "-q", "--filter", filter]),

@@ -25,7 +25,9 @@ function apply(file: string, names: string[]) {
 
 describe("migrations on an existing database", () => {
   it("enums and Json columns keep every row: argv, env keys and healthchecks read back as JSON", async () => {
-    const all = readdirSync(MIGRATIONS).filter((n) => /^\d+_/.test(n)).sort();
+    const all = readdirSync(MIGRATIONS)
+      .filter((n) => /^\d+_/.test(n))
+      .sort();
     const before = all.slice(0, all.indexOf(JSON_AND_ENUMS));
     expect(before.length).toBeGreaterThan(0);
     const file = path.join(dir, "berth.db");
@@ -35,13 +37,18 @@ describe("migrations on an existing database", () => {
     sqlite.prepare("INSERT INTO Membership (userId, tenantId, role) VALUES ('u1', 't1', 'owner')").run();
     sqlite
       .prepare("INSERT INTO CatalogImage (id, ref, name, defaultCommand, healthcheck) VALUES ('i1', 'berth/x:1', 'X', ?, ?)")
-      .run(JSON.stringify(["sh", "-c", "echo 'hi there'"]), JSON.stringify({ test: ["CMD", "true"], intervalSeconds: 5, timeoutSeconds: 2, retries: 3 }));
+      .run(
+        JSON.stringify(["sh", "-c", "echo 'hi there'"]),
+        JSON.stringify({ test: ["CMD", "true"], intervalSeconds: 5, timeoutSeconds: 2, retries: 3 }),
+      );
     sqlite
       .prepare(
         "INSERT INTO Container (id, tenantId, name, imageRef, status, memoryMb, cpuMillis, command, envKeys, readOnlyRootfs, restart) VALUES ('c1', 't1', 'web', 'berth/x:1', 'stopped', 64, 100, ?, ?, 1, 'no')",
       )
       .run(JSON.stringify(["httpd", "-f"]), JSON.stringify(["A", "B"]));
-    sqlite.prepare("INSERT INTO PortAllocation (hostIp, hostPort, protocol, containerPort, containerId) VALUES ('127.0.0.1', 18000, 'tcp', 8080, 'c1')").run();
+    sqlite
+      .prepare("INSERT INTO PortAllocation (hostIp, hostPort, protocol, containerPort, containerId) VALUES ('127.0.0.1', 18000, 'tcp', 8080, 'c1')")
+      .run();
     sqlite.close();
 
     apply(file, all.slice(before.length)).close();

@@ -54,6 +54,8 @@ describe("tenant policy changes", () => {
 
   it("operators cannot act inside a tenant even as members", async () => {
     const operator = await makeActor("operator", [{ tenantId: tenant.id, role: "owner" }]);
-    await expect(launchContainer(operator, tenant.id, { name: "op", image: SHELL, memoryMb: 32, cpuMillis: 100 })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(launchContainer(operator, tenant.id, { name: "op", image: SHELL, memoryMb: 32, cpuMillis: 100 })).rejects.toMatchObject({
+      code: "forbidden",
+    });
   });
 });

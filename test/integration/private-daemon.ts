@@ -30,11 +30,16 @@ export class PrivateDaemon {
       [
         `--net=/var/run/netns/${this.netns}`,
         "dockerd",
-        "--host", this.host,
-        "--data-root", path.join(this.dir, "data"),
-        "--exec-root", path.join(this.dir, "exec"),
-        "--pidfile", this.pidFile,
-        "--bridge", "none",
+        "--host",
+        this.host,
+        "--data-root",
+        path.join(this.dir, "data"),
+        "--exec-root",
+        path.join(this.dir, "exec"),
+        "--pidfile",
+        this.pidFile,
+        "--bridge",
+        "none",
         "--iptables=false",
         "--ip-masq=false",
       ],
@@ -96,7 +101,9 @@ export class PrivateDaemon {
       } catch {
         // already stopped
       }
-      await this.waitUntil(() => !this.answers() && !isAlive(pid), 30_000, "the private dockerd did not stop").catch(() => process.kill(pid, "SIGKILL"));
+      await this.waitUntil(() => !this.answers() && !isAlive(pid), 30_000, "the private dockerd did not stop").catch(() =>
+        process.kill(pid, "SIGKILL"),
+      );
     }
     // Shims of this daemon's containers (found by their socket under our own folder) and
     // the processes they hold: nothing this test started may outlive it.

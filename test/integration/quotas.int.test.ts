@@ -74,7 +74,10 @@ describe("quota administration", () => {
     expect((await getTenantUsage(t.owner, t.id)).quota.maxContainers).not.toBe(99);
     // Unknown fields and negative numbers are validation errors, not silently dropped.
     const admin = await makeActor("admin");
-    expect((await refusal(setTenantQuota(admin, t.id, { ...base, maxContainers: -1, extra: 1 }))).fields?.map((f) => f.path).sort()).toEqual(["extra", "maxContainers"]);
+    expect((await refusal(setTenantQuota(admin, t.id, { ...base, maxContainers: -1, extra: 1 }))).fields?.map((f) => f.path).sort()).toEqual([
+      "extra",
+      "maxContainers",
+    ]);
   });
 
   it("records every quota and policy change with the old and new values and who made it", async () => {
@@ -100,7 +103,11 @@ describe("quota enforcement (real daemon)", () => {
   it("a launch the daemon refuses after the reservation leaves usage unchanged", async () => {
     const t = await tenant("fail");
     // In the catalog but not on the host: the reservation succeeds, the engine's create fails.
-    await db.catalogImage.upsert({ where: { ref: "berth/not-on-this-host:1" }, create: { ref: "berth/not-on-this-host:1", name: "Missing" }, update: {} });
+    await db.catalogImage.upsert({
+      where: { ref: "berth/not-on-this-host:1" },
+      create: { ref: "berth/not-on-this-host:1", name: "Missing" },
+      update: {},
+    });
     const before = await getTenantUsage(t.owner, t.id);
     const error = await refusal(launchContainer(t.owner, t.id, { name: "ghost", image: "berth/not-on-this-host:1", memoryMb: 64, cpuMillis: 100 }));
     expect(error.code).not.toBe("quota_exceeded");

@@ -42,14 +42,22 @@ describe("the daemon is killed mid-stream and restarted (private dockerd)", () =
     expect(reconciler.snapshot().connected).toBe(true);
 
     await daemon.kill();
-    await eventually(async () => reconciler.snapshot().connected, (connected) => !connected, 15_000);
+    await eventually(
+      async () => reconciler.snapshot().connected,
+      (connected) => !connected,
+      15_000,
+    );
     expect(reconciler.snapshot().connected).toBe(false);
 
     const restartedAt = Date.now();
     await daemon.start();
     // Without live-restore the restarted daemon finds the container stopped.
     await reconciler.waitForPass(restartedAt, 60_000);
-    const row = await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "exited", 30_000);
+    const row = await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.status === "exited",
+      30_000,
+    );
     expect(row.status).toBe("exited");
     expect(reconciler.snapshot().connected).toBe(true);
 

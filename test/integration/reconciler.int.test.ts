@@ -21,8 +21,7 @@ async function dockerIdOf(containerId: string): Promise<string> {
   return (await db.container.findUniqueOrThrow({ where: { id: containerId } })).dockerId ?? "";
 }
 
-const eventsOf = (containerId: string, action: string) =>
-  db.activityEvent.findMany({ where: { action, details: { contains: containerId } } });
+const eventsOf = (containerId: string, action: string) => db.activityEvent.findMany({ where: { action, details: { contains: containerId } } });
 
 beforeAll(async () => {
   await seedStarterCatalog();
@@ -41,7 +40,10 @@ describe("the reconciler follows the engine (real daemon, event stream)", () => 
   it("a container killed with docker kill shows exited with its code, recorded once as a system event", async () => {
     const c = await launchContainer(tenant.owner, tenant.id, { name: "victim", image: SHELL, memoryMb: 32, cpuMillis: 100 });
     execFileSync("docker", ["kill", await dockerIdOf(c.id)]);
-    const row = await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "exited");
+    const row = await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.status === "exited",
+    );
     expect(row).toMatchObject({ status: "exited", exitCode: 137 });
     expect(await getContainer(tenant.owner, c.id)).toMatchObject({ status: "exited", exitCode: 137 });
     await reconciler.settle();
@@ -52,10 +54,19 @@ describe("the reconciler follows the engine (real daemon, event stream)", () => 
   });
 
   it("a container removed with docker rm -f shows missing and frees its host port", async () => {
-    const c = await launchContainer(tenant.owner, tenant.id, { name: "gone", image: SHELL, ports: [{ container: 8080 }], memoryMb: 32, cpuMillis: 100 });
+    const c = await launchContainer(tenant.owner, tenant.id, {
+      name: "gone",
+      image: SHELL,
+      ports: [{ container: 8080 }],
+      memoryMb: 32,
+      cpuMillis: 100,
+    });
     expect(await db.portAllocation.count({ where: { containerId: c.id } })).toBe(1);
     execFileSync("docker", ["rm", "-f", await dockerIdOf(c.id)]);
-    await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "missing");
+    await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.status === "missing",
+    );
     expect(await db.portAllocation.count({ where: { containerId: c.id } })).toBe(0);
     expect((await listContainers(tenant.owner, tenant.id)).find((x) => x.id === c.id)?.status).toBe("missing");
     expect(await eventsOf(c.id, "container.missing")).toHaveLength(1);
@@ -65,7 +76,10 @@ describe("the reconciler follows the engine (real daemon, event stream)", () => 
     const c = await launchContainer(tenant.owner, tenant.id, { name: "drift", image: SHELL, memoryMb: 32, cpuMillis: 100 });
     const dockerId = await dockerIdOf(c.id);
     execFileSync("docker", ["update", "--memory", "512m", "--memory-swap", "512m", dockerId]);
-    const row = await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "quarantined");
+    const row = await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.status === "quarantined",
+    );
     expect(row.quarantineReason ?? "").toMatch(/Memory/);
     expect((await inspectWorkload(tenant.id, dockerId))?.State.Running).toBe(false);
     const [event] = await eventsOf(c.id, "container.quarantine");
@@ -75,14 +89,33 @@ describe("the reconciler follows the engine (real daemon, event stream)", () => 
   });
 
   it("an exit by itself is recorded with its code; an OOM kill is recorded as container.oom", async () => {
-    const c = await launchContainer(tenant.owner, tenant.id, { name: "quitter", image: SHELL, command: ["sh", "-c", "sleep 0.3; exit 4"], memoryMb: 32, cpuMillis: 100 });
-    await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.status === "exited");
+    const c = await launchContainer(tenant.owner, tenant.id, {
+      name: "quitter",
+      image: SHELL,
+      command: ["sh", "-c", "sleep 0.3; exit 4"],
+      memoryMb: 32,
+      cpuMillis: 100,
+    });
+    await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.status === "exited",
+    );
     await reconciler.settle();
     expect((await eventsOf(c.id, "container.died")).map((e) => e.reason)).toEqual(["exited with code 4"]);
 
     // Allocate far past the limit in memory (a shell variable doubling itself).
-    const hog = await launchContainer(tenant.owner, tenant.id, { name: "hog", image: SHELL, command: ["sh", "-c", "x=a; while true; do x=$x$x; done"], memoryMb: 16, cpuMillis: 500 });
-    const row = await eventually(() => db.container.findUniqueOrThrow({ where: { id: hog.id } }), (r) => r.status === "exited", 30_000);
+    const hog = await launchContainer(tenant.owner, tenant.id, {
+      name: "hog",
+      image: SHELL,
+      command: ["sh", "-c", "x=a; while true; do x=$x$x; done"],
+      memoryMb: 16,
+      cpuMillis: 500,
+    });
+    const row = await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: hog.id } }),
+      (r) => r.status === "exited",
+      30_000,
+    );
     expect(row.oomKilled).toBe(true);
     await reconciler.settle();
     expect(await eventsOf(hog.id, "container.oom")).toHaveLength(1);
@@ -96,7 +129,10 @@ describe("lists while the reconciler follows the engine", () => {
     const c = await launchContainer(tenant.owner, tenant.id, { name: "listed", image: SHELL, memoryMb: 32, cpuMillis: 100 });
     // Once the reconciler has handled the container's start event it has nothing more to do
     // for it, so a row state the engine would contradict shows which source the list used.
-    await eventually(() => db.container.findUniqueOrThrow({ where: { id: c.id } }), (r) => r.stateChangedAt !== null);
+    await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.stateChangedAt !== null,
+    );
     await reconciler.settle();
     await db.container.update({ where: { id: c.id }, data: { status: "restarting" } });
     expect((await listContainers(tenant.owner, tenant.id)).find((x) => x.id === c.id)?.status).toBe("running");
@@ -115,7 +151,17 @@ describe("full reconciliation on start", () => {
   it("cleans up a launch that was interrupted between create and start", async () => {
     // What a crash leaves: a `creating` row and a created, never-started container with its labels.
     const row = await db.container.create({
-      data: { tenantId: tenant.id, name: "halfway", imageRef: SHELL, status: "creating", memoryMb: 32, cpuMillis: 100, readOnlyRootfs: true, restart: "no", createdAt: new Date(Date.now() - 120_000) },
+      data: {
+        tenantId: tenant.id,
+        name: "halfway",
+        imageRef: SHELL,
+        status: "creating",
+        memoryMb: 32,
+        cpuMillis: 100,
+        readOnlyRootfs: true,
+        restart: "no",
+        createdAt: new Date(Date.now() - 120_000),
+      },
     });
     await db.portAllocation.create({ data: { hostIp: "127.0.0.1", hostPort: 65000, protocol: "tcp", containerPort: 80, containerId: row.id } });
     const created = await docker().createContainer({

@@ -56,7 +56,9 @@ async function eventsOf(agent: string) {
 
 async function expectRefusalRecorded(agent: string, action: string) {
   const events = await eventsOf(agent);
-  expect(events, `no event for a refused ${action}`).toEqual([expect.objectContaining({ action, outcome: expect.stringMatching(/^(denied|failed)$/) })]);
+  expect(events, `no event for a refused ${action}`).toEqual([
+    expect.objectContaining({ action, outcome: expect.stringMatching(/^(denied|failed)$/) }),
+  ]);
   expect(events[0].reason, "a refusal says why").toBeTruthy();
   // The member is in no tenant: a refusal must never land in the tenant's own feed.
   expect(events[0].tenantId).toBeNull();
@@ -78,7 +80,10 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
   updateTenant: { action: "tenant.update", call: (fn, a) => fn(a, tenantId, { name: "Taken over" }) },
   createTokenForSelf: { action: "auth.token.create", call: (fn, a) => fn(a, { name: "", expiresInDays: 0 }) },
   revokeToken: { action: "auth.token.revoke", call: (fn, a) => fn(a, randomId()) },
-  createUser: { action: "user.create", call: (fn, a) => fn(a, { email: `${uniq("u")}@test.berth`, password: "long enough password", role: "admin" }) },
+  createUser: {
+    action: "user.create",
+    call: (fn, a) => fn(a, { email: `${uniq("u")}@test.berth`, password: "long enough password", role: "admin" }),
+  },
   updateUser: { action: "user.update", call: (fn, a) => fn(a, randomId(), { role: "admin" }) },
   createVolume: { action: "volume.create", call: (fn, a) => fn(a, tenantId, { name: "data" }) },
   deleteVolume: { action: "volume.remove", call: (fn, a) => fn(a, randomId()) },
@@ -92,14 +97,58 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
 const NOT_COMMANDS: Record<string, string> = {
   ...Object.fromEntries(
     [
-      "recentTenantActivity", "canSeeTenantActivity", "activityScope", "ownedTenantIds", "canUseTenantActivity", "canUseActivity", "findEvents",
-      "listActivity", "exportActivity", "verifyActivityChain", "recordedState", "statusOf", "toContainerDto", "listContainers", "getContainer",
-      "getContainerDetail", "containerLogs", "containerStats", "getTenantDashboard", "getEngineHealth", "engineReachable", "getHealth",
-      "listCatalogImages", "violationError", "contextFor", "prepareLaunch", "getLaunchOptions", "allowedCapabilities", "expectedScopeFor",
-      "isUniqueViolation", "quotaDefaultColumns", "getQuotaDefaults", "retryMessage", "getTenantPolicy", "getTenantUsage", "listTenantsWithUsage",
-      "toTenantDto", "listTenants", "getTenant", "getTenantWithMembers", "listTokens", "toUserDto", "listUsers", "getUser", "listVolumeDetails",
-      "listVolumes", "volumeDockerName", "volumeNameTaken", "memberTenant", "outcomeOf", "command", "Command", "guardedRead", "recordRefusal",
-      "stringsOf", "healthcheckOf",
+      "recentTenantActivity",
+      "canSeeTenantActivity",
+      "activityScope",
+      "ownedTenantIds",
+      "canUseTenantActivity",
+      "canUseActivity",
+      "findEvents",
+      "listActivity",
+      "exportActivity",
+      "verifyActivityChain",
+      "recordedState",
+      "statusOf",
+      "toContainerDto",
+      "listContainers",
+      "getContainer",
+      "getContainerDetail",
+      "containerLogs",
+      "containerStats",
+      "getTenantDashboard",
+      "getEngineHealth",
+      "engineReachable",
+      "getHealth",
+      "listCatalogImages",
+      "violationError",
+      "contextFor",
+      "prepareLaunch",
+      "getLaunchOptions",
+      "quotaDefaultColumns",
+      "getQuotaDefaults",
+      "getTenantPolicy",
+      "getTenantUsage",
+      "listTenantsWithUsage",
+      "toTenantDto",
+      "listTenants",
+      "getTenant",
+      "getTenantWithMembers",
+      "listTokens",
+      "toUserDto",
+      "listUsers",
+      "getUser",
+      "listVolumeDetails",
+      "listVolumes",
+      "volumeDockerName",
+      "volumeNameTaken",
+      "memberTenant",
+      "outcomeOf",
+      "command",
+      "Command",
+      "guardedRead",
+      "recordRefusal",
+      "stringsOf",
+      "healthcheckOf",
     ].map((name) => [name, "reads or a pure helper"]),
   ),
   FIRST_TENANT_UID: "a constant",
@@ -108,7 +157,6 @@ const NOT_COMMANDS: Record<string, string> = {
   insertVolumeRows: "a step: takes the caller's transaction",
   createEngineVolumes: "a step of createVolume and launchContainer (engine side of rows they reserved)",
   allocatePorts: "a step: takes the caller's transaction",
-  checkPassword: "records every sign-in attempt itself (there is no actor yet); tested below",
   createTokenWithPassword: "records every attempt itself (there is no actor yet); tested below",
   ensureFirstAdmin: "runs once at start as the system, recorded",
   seedStarterCatalog: "runs at start as the system, recorded",
@@ -122,7 +170,9 @@ describe("every service mutation records its refusal", () => {
   );
 
   it("every export is a command with a refusal case here, or says why it needs none", () => {
-    const unclassified = exported.filter(({ name, fn }) => (fn.audited ? !COMMAND_CASES[name] : !NOT_COMMANDS[name])).map((e) => `${e.file}: ${e.name}`);
+    const unclassified = exported
+      .filter(({ name, fn }) => (fn.audited ? !COMMAND_CASES[name] : !NOT_COMMANDS[name]))
+      .map((e) => `${e.file}: ${e.name}`);
     expect(unclassified, "make these commands (lib/services/command.ts) or classify them").toEqual([]);
     const commands = exported.filter((e) => e.fn.audited).map((e) => e.name);
     expect(Object.keys(COMMAND_CASES).sort()).toEqual([...new Set(commands)].sort());
@@ -139,7 +189,9 @@ describe("every service mutation records its refusal", () => {
   }
 
   it("a malformed or wrong sign-in for a token is recorded, with no actor yet", async () => {
-    const { createTokenWithPassword } = services["/lib/services/tokens.ts"] as { createTokenWithPassword: (input: unknown, client: Actor["client"]) => Promise<unknown> };
+    const { createTokenWithPassword } = services["/lib/services/tokens.ts"] as {
+      createTokenWithPassword: (input: unknown, client: Actor["client"]) => Promise<unknown>;
+    };
     for (const input of [{ email: "x" }, { email: `${uniq("nobody")}@test.berth`, password: "wrong password" }]) {
       const agent = uniq("refusal-test");
       await expect(createTokenWithPassword(input, { userAgent: agent, requestId: uniq("req") })).rejects.toMatchObject({});
@@ -202,7 +254,11 @@ describe("every write route records its refusal", () => {
       const params = Object.fromEntries([...file.matchAll(/\[(\w+)\]/g)].map(([, name]) => [name, name === "tenantId" ? tenantId : randomId()]));
       const agent = uniq("refusal-test");
       const isTokenLogin = key.endsWith("/auth/token");
-      const body = isTokenLogin ? { email: `${uniq("nobody")}@test.berth`, password: "wrong password" } : key.endsWith("/images/pull") ? { ref: "busybox:refused", name: "Refused" } : {};
+      const body = isTokenLogin
+        ? { email: `${uniq("nobody")}@test.berth`, password: "wrong password" }
+        : key.endsWith("/images/pull")
+          ? { ref: "busybox:refused", name: "Refused" }
+          : {};
       session.actor = asRequest(member).actor;
       session.actor.client.userAgent = agent;
       const response = await handler(
@@ -237,7 +293,10 @@ const form = (fields: Record<string, string> = {}) => {
 
 /** One refused call per Server Action (by the tenant-less member), and what it records. */
 const ACTION_CASES: Record<string, { action: string; call: (fn: (...args: unknown[]) => Promise<unknown>) => Promise<unknown> }> = {
-  launchAction: { action: "container.launch", call: (fn) => fn(tenantId, {}, form({ request: JSON.stringify({ name: "x", image: "busybox", memoryMb: 32, cpuMillis: 100 }) })) },
+  launchAction: {
+    action: "container.launch",
+    call: (fn) => fn(tenantId, {}, form({ request: JSON.stringify({ name: "x", image: "busybox", memoryMb: 32, cpuMillis: 100 }) })),
+  },
   containerAction: { action: "container.restart", call: (fn) => fn(randomId(), "restart") },
   removeCatalogImageAction: { action: "image.remove", call: (fn) => fn(randomId()) },
   setQuotaAction: { action: "quota.update", call: (fn) => fn(tenantId, {}, form({ maxContainers: "1" })) },
@@ -248,7 +307,10 @@ const ACTION_CASES: Record<string, { action: string; call: (fn: (...args: unknow
   setTenantSuspendedAction: { action: "tenant.update", call: (fn) => fn(tenantId, true) },
   createTokenAction: { action: "auth.token.create", call: (fn) => fn({}, form({ name: "", expiresInDays: "0" })) },
   revokeTokenAction: { action: "auth.token.revoke", call: (fn) => fn(randomId()) },
-  createUserAction: { action: "user.create", call: (fn) => fn({}, form({ email: `${uniq("u")}@test.berth`, password: "long enough password", role: "admin" })) },
+  createUserAction: {
+    action: "user.create",
+    call: (fn) => fn({}, form({ email: `${uniq("u")}@test.berth`, password: "long enough password", role: "admin" })),
+  },
   updateUserAction: { action: "user.update", call: (fn) => fn(randomId(), {}, form({ role: "admin" })) },
   createVolumeAction: { action: "volume.create", call: (fn) => fn(tenantId, {}, form({ name: "data" })) },
   deleteVolumeAction: { action: "volume.remove", call: (fn) => fn(randomId()) },

@@ -91,13 +91,20 @@ describe("users", () => {
   it("refuses a duplicate email, a short password and a membership in a missing tenant", async () => {
     const admin = await makeActor("admin");
     const existing = await makeUser("member");
-    await expect(createUser(admin, { email: existing.email, password: "long enough password", role: "member" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(createUser(admin, { email: existing.email, password: "long enough password", role: "member" })).rejects.toMatchObject({
+      code: "conflict",
+    });
     await expect(createUser(admin, { email: `${uniq("x")}@test.berth`, password: "short", role: "member" })).rejects.toMatchObject({
       code: "validation_failed",
       fields: [expect.objectContaining({ path: "password" })],
     });
     await expect(
-      createUser(admin, { email: `${uniq("x")}@test.berth`, password: "long enough password", role: "member", memberships: [{ tenantId: "nope", role: "member" }] }),
+      createUser(admin, {
+        email: `${uniq("x")}@test.berth`,
+        password: "long enough password",
+        role: "member",
+        memberships: [{ tenantId: "nope", role: "member" }],
+      }),
     ).rejects.toMatchObject({ code: "validation_failed", fields: [{ path: "memberships[0].tenantId", message: "no such tenant" }] });
   });
 

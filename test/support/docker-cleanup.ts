@@ -8,7 +8,10 @@ import { execFileSync } from "node:child_process";
 export function removeDockerObjects(runId: string) {
   const filter = `label=berth.test=${runId}`;
   const ids = (args: string[]) =>
-    execFileSync("docker", args, { encoding: "utf8" }).split("\n").map((s) => s.trim()).filter(Boolean);
+    execFileSync("docker", args, { encoding: "utf8" })
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean);
   const containers = ids(["ps", "-aq", "--filter", filter]);
   if (containers.length) execFileSync("docker", ["rm", "-f", "-v", ...containers], { stdio: "pipe" });
   const volumes = ids(["volume", "ls", "-q", "--filter", filter]);
@@ -16,4 +19,3 @@ export function removeDockerObjects(runId: string) {
   const networks = ids(["network", "ls", "-q", "--filter", filter]);
   if (networks.length) execFileSync("docker", ["network", "rm", ...networks], { stdio: "pipe" });
 }
-

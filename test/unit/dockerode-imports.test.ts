@@ -19,7 +19,9 @@ describe("the Docker daemon has one client: lib/docker", () => {
     const offenders = sourceFiles(root)
       .map((file) => path.relative(root, file))
       .filter((rel) => !rel.startsWith(`lib${path.sep}docker${path.sep}`) && rel !== path.join("test", "unit", "dockerode-imports.test.ts"))
-      .filter((rel) => /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:dockerode|docker-modem)["']/.test(readFileSync(path.join(root, rel), "utf8")));
+      .filter((rel) =>
+        /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:dockerode|docker-modem)["']/.test(readFileSync(path.join(root, rel), "utf8")),
+      );
     expect(offenders).toEqual([]);
   });
 });

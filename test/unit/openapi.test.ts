@@ -18,7 +18,13 @@ describe("OpenAPI document", () => {
     const documented = new Set(operations.map((op) => `${op.method.toUpperCase()} ${op.path}`));
     const missing: string[] = [];
     for (const file of routeFiles(apiRoot)) {
-      const apiPath = "/" + path.relative(apiRoot, path.dirname(file)).split(path.sep).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
+      const apiPath =
+        "/" +
+        path
+          .relative(apiRoot, path.dirname(file))
+          .split(path.sep)
+          .map((s) => s.replace(/^\[(\w+)\]$/, "{$1}"))
+          .join("/");
       const source = readFileSync(file, "utf8");
       for (const [, method] of source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)) {
         if (!documented.has(`${method} ${apiPath}`)) missing.push(`${method} ${apiPath}`);
@@ -28,7 +34,17 @@ describe("OpenAPI document", () => {
   });
 
   it("documents no operation that has no route file", () => {
-    const files = new Set(routeFiles(apiRoot).map((f) => "/" + path.relative(apiRoot, path.dirname(f)).split(path.sep).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/")));
+    const files = new Set(
+      routeFiles(apiRoot).map(
+        (f) =>
+          "/" +
+          path
+            .relative(apiRoot, path.dirname(f))
+            .split(path.sep)
+            .map((s) => s.replace(/^\[(\w+)\]$/, "{$1}"))
+            .join("/"),
+      ),
+    );
     expect(operations.map((op) => op.path).filter((p) => !files.has(p))).toEqual([]);
   });
 
@@ -37,7 +53,9 @@ describe("OpenAPI document", () => {
     for (const op of operations.filter((o) => o.body)) {
       const method = (doc.paths[op.path] as Record<string, { requestBody: { content: Record<string, { schema: { $ref?: string } }> } }>)[op.method];
       const schema = method.requestBody.content["application/json"].schema;
-      const resolved = schema.$ref ? (doc.components.schemas[schema.$ref.split("/").pop() ?? ""] as Record<string, unknown>) : (schema as Record<string, unknown>);
+      const resolved = schema.$ref
+        ? (doc.components.schemas[schema.$ref.split("/").pop() ?? ""] as Record<string, unknown>)
+        : (schema as Record<string, unknown>);
       expect(resolved.additionalProperties, `${op.method} ${op.path}`).toBe(false);
     }
   });

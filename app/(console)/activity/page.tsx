@@ -65,15 +65,21 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         description={`Every change and every refusal, newest first.${readsAllTenants(actor) ? "" : " You see the tenants you own."}`}
         action={
           <div className="actions activity-actions">
-            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "csv" })}`} download>Export CSV</a>
-            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "jsonl" })}`} download>Export JSON Lines</a>
+            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "csv" })}`} download>
+              Export CSV
+            </a>
+            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "jsonl" })}`} download>
+              Export JSON Lines
+            </a>
             {readsAllTenants(actor) && <VerifyChainButton />}
           </div>
         }
       />
       <ActivityFilters values={filters} tenants={visibleTenants.map((t) => ({ id: t.id, name: t.name }))} allTenants={readsAllTenants(actor)} />
       {page instanceof ServiceError ? (
-        <div className="form-message error" role="alert">{page.message}</div>
+        <div className="form-message error" role="alert">
+          {page.message}
+        </div>
       ) : (
         <>
           <ActivityEvents
@@ -86,7 +92,13 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
           />
           <nav className="pager" aria-label="Pages">
             {cursor ? <Link href={withQuery({})}>← Newest</Link> : <span />}
-            {page.nextCursor ? <Link href={withQuery({ cursor: page.nextCursor })} rel="next">Older events →</Link> : page.items.length > 0 ? <span className="muted">End of the log</span> : null}
+            {page.nextCursor ? (
+              <Link href={withQuery({ cursor: page.nextCursor })} rel="next">
+                Older events →
+              </Link>
+            ) : page.items.length > 0 ? (
+              <span className="muted">End of the log</span>
+            ) : null}
           </nav>
         </>
       )}

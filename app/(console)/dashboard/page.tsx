@@ -39,7 +39,13 @@ export default async function DashboardPage() {
       <PageHeader
         title={tenant.name}
         description={`You are ${myRole === "owner" ? "an owner" : "a member"} · containers run as uid ${uid}`}
-        action={!tenant.suspended && <Link href="/containers/new" className="button primary">Launch container</Link>}
+        action={
+          !tenant.suspended && (
+            <Link href="/containers/new" className="button primary">
+              Launch container
+            </Link>
+          )
+        }
       />
       {tenant.suspended && (
         <p className="banner warn" role="status">
@@ -49,14 +55,24 @@ export default async function DashboardPage() {
       <section className="panel" aria-labelledby="usage-head">
         <h2 id="usage-head">Usage and quota</h2>
         <UsageBars quota={usage.quota} used={usage.used} />
-        <p className="hint muted">Stopped containers count as containers but hold no memory or CPU; starting one needs the memory and CPU to be free.</p>
+        <p className="hint muted">
+          Stopped containers count as containers but hold no memory or CPU; starting one needs the memory and CPU to be free.
+        </p>
       </section>
       <h2>Containers</h2>
       {containers instanceof ServiceError ? (
-        <EmptyState tone="error" title="Container states cannot be shown">{containers.message}</EmptyState>
+        <EmptyState tone="error" title="Container states cannot be shown">
+          {containers.message}
+        </EmptyState>
       ) : containers.length === 0 ? (
         <EmptyState title="No containers yet">
-          {tenant.suspended ? "Launching is paused while the tenant is suspended." : <>Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.</>}
+          {tenant.suspended ? (
+            "Launching is paused while the tenant is suspended."
+          ) : (
+            <>
+              Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.
+            </>
+          )}
         </EmptyState>
       ) : (
         <ContainerTable containers={containers} />

@@ -20,48 +20,67 @@ export default async function HealthPage() {
       <div className="cards">
         <div className="card">
           <div className="label">Container engine</div>
-          <div className="value">{engine.reachable ? <span className="status running">reachable</span> : <span className="status dead">unreachable</span>}</div>
+          <div className="value">
+            {engine.reachable ? <span className="status running">reachable</span> : <span className="status dead">unreachable</span>}
+          </div>
           <div className="muted">{engine.version ? `Docker ${engine.version} (API ${engine.apiVersion})` : "no answer within 2 s"}</div>
         </div>
         <div className="card">
           <div className="label">Reconciler</div>
           <div className="value">
             {reconciler?.leading ? (
-              reconciler.connected ? <span className="status running">following events</span> : <span className="status restarting">reconnecting</span>
+              reconciler.connected ? (
+                <span className="status running">following events</span>
+              ) : (
+                <span className="status restarting">reconnecting</span>
+              )
             ) : (
               <span className="status stopped">standing by</span>
             )}
           </div>
           <div className="muted">
-            {reconciler?.leading
-              ? `${reconciler.eventsHandled} events handled`
-              : lease
-                ? `led by ${lease.holder}`
-                : "no reconciler holds the lease"}
+            {reconciler?.leading ? `${reconciler.eventsHandled} events handled` : lease ? `led by ${lease.holder}` : "no reconciler holds the lease"}
             {reconciler?.lastError && <> · last error: {reconciler.lastError}</>}
           </div>
         </div>
         <div className="card">
           <div className="label">Last full pass</div>
           <div className="value">{report ? <RelativeTime iso={report.at} /> : "—"}</div>
-          <div className="muted">{report ? `${report.checked} containers checked, ${report.cleanedUp} interrupted launches cleaned up` : "not in this process"}</div>
+          <div className="muted">
+            {report ? `${report.checked} containers checked, ${report.cleanedUp} interrupted launches cleaned up` : "not in this process"}
+          </div>
         </div>
       </div>
 
       <h2>Quarantined containers</h2>
       {quarantined.length === 0 ? (
-        <EmptyState title="Nothing is quarantined">Containers changed outside Berth so that they break the hardening policy are stopped and listed here.</EmptyState>
+        <EmptyState title="Nothing is quarantined">
+          Containers changed outside Berth so that they break the hardening policy are stopped and listed here.
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table>
-            <thead><tr><th>Container</th><th>Tenant</th><th>Why</th><th>When</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Container</th>
+                <th>Tenant</th>
+                <th>Why</th>
+                <th>When</th>
+              </tr>
+            </thead>
             <tbody>
               {quarantined.map((c) => (
                 <tr key={c.id}>
-                  <td><Link href={`/containers/${c.id}`}>{c.name}</Link></td>
-                  <td><Link href={`/tenants/${c.tenantId}`}>{c.tenantName}</Link></td>
+                  <td>
+                    <Link href={`/containers/${c.id}`}>{c.name}</Link>
+                  </td>
+                  <td>
+                    <Link href={`/tenants/${c.tenantId}`}>{c.tenantName}</Link>
+                  </td>
                   <td style={{ maxWidth: 520 }}>{c.reason}</td>
-                  <td><RelativeTime iso={c.at} /></td>
+                  <td>
+                    <RelativeTime iso={c.at} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -76,9 +95,20 @@ export default async function HealthPage() {
         <EmptyState title="No orphans">Every Berth volume and network on the engine belongs to a tenant that exists.</EmptyState>
       ) : (
         <div className="panel">
-          <p className="muted" style={{ marginTop: 0 }}>Berth-labelled volumes this portal has no record of, and networks whose tenant no longer exists. They are reported, never deleted automatically.</p>
-          {report.orphans.volumes.length > 0 && <p><strong>Volumes:</strong> {report.orphans.volumes.join(", ")}</p>}
-          {report.orphans.networks.length > 0 && <p><strong>Networks:</strong> {report.orphans.networks.join(", ")}</p>}
+          <p className="muted" style={{ marginTop: 0 }}>
+            Berth-labelled volumes this portal has no record of, and networks whose tenant no longer exists. They are reported, never deleted
+            automatically.
+          </p>
+          {report.orphans.volumes.length > 0 && (
+            <p>
+              <strong>Volumes:</strong> {report.orphans.volumes.join(", ")}
+            </p>
+          )}
+          {report.orphans.networks.length > 0 && (
+            <p>
+              <strong>Networks:</strong> {report.orphans.networks.join(", ")}
+            </p>
+          )}
         </div>
       )}
     </>

@@ -33,7 +33,9 @@ export default async function ImagesPage() {
         </section>
       )}
       {failure ? (
-        <EmptyState tone="error" title="The catalog could not be loaded">{failure}</EmptyState>
+        <EmptyState tone="error" title="The catalog could not be loaded">
+          {failure}
+        </EmptyState>
       ) : images.length === 0 ? (
         <EmptyState title="The catalog is empty">
           {isAdmin
@@ -50,28 +52,42 @@ export default async function ImagesPage() {
                 <th className="nowrap">Default port</th>
                 <th>Description</th>
                 <th>On host</th>
-                {isAdmin && <th><span className="visually-hidden">Actions</span></th>}
+                {isAdmin && (
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
               {images.map((image) => (
                 <tr key={image.id}>
                   <td>{image.name}</td>
-                  <td className="ref-cell"><code className="ref">{image.ref}</code></td>
+                  <td className="ref-cell">
+                    <code className="ref">{image.ref}</code>
+                  </td>
                   <td className="num">{image.defaultPort ?? <span className="muted">none</span>}</td>
                   <td className="muted">{image.description}</td>
                   <td className="nowrap">
-                    {image.present
-                      ? <span className="badge ok">present on host</span>
-                      : <span className="badge warn" title="Launching it will fail until the image is pulled again">missing</span>}
+                    {image.present ? (
+                      <span className="badge ok">present on host</span>
+                    ) : (
+                      <span className="badge warn" title="Launching it will fail until the image is pulled again">
+                        missing
+                      </span>
+                    )}
                   </td>
-                  {isAdmin && <td><ConfirmActionButton
+                  {isAdmin && (
+                    <td>
+                      <ConfirmActionButton
                         action={removeCatalogImageAction.bind(null, image.id)}
                         question={`Remove “${image.name}” (${image.ref}) from the catalog? Tenants can no longer launch it; running containers and the image on the host are kept.`}
                         label="Remove"
                         pendingLabel="Removing…"
                         ariaLabel={`Remove ${image.name}`}
-                      /></td>}
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -31,11 +31,16 @@ export default async function TenantsPage() {
       )}
       {isAdmin ? (
         <details className="panel quota-defaults">
-          <summary><h2 id="quota-defaults">Quota for new tenants</h2></summary>
+          <summary>
+            <h2 id="quota-defaults">Quota for new tenants</h2>
+          </summary>
           <QuotaDefaultsForm quota={defaults} />
         </details>
       ) : (
-        <p className="muted">New tenants start with {defaults.maxContainers} containers, {defaults.maxMemoryMb} MB, {formatCpu(defaults.maxCpuMillis)} CPU and {defaults.maxVolumes} volumes.</p>
+        <p className="muted">
+          New tenants start with {defaults.maxContainers} containers, {defaults.maxMemoryMb} MB, {formatCpu(defaults.maxCpuMillis)} CPU and{" "}
+          {defaults.maxVolumes} volumes.
+        </p>
       )}
       {tenants.length === 0 ? (
         <EmptyState title="No tenants yet">
@@ -45,21 +50,39 @@ export default async function TenantsPage() {
         <div className="table-wrap">
           <table>
             <thead>
-              <tr><th>Name</th><th>Slug</th><th>Status</th><th>Usage of quota</th><th>Created</th></tr>
+              <tr>
+                <th>Name</th>
+                <th>Slug</th>
+                <th>Status</th>
+                <th>Usage of quota</th>
+                <th>Created</th>
+              </tr>
             </thead>
             <tbody>
               {tenants.map(({ tenant: t, quota, used, over }) => (
                 <tr key={t.id} className={over.length ? "over-quota" : undefined}>
-                  <td><Link href={`/tenants/${t.id}`}>{t.name}</Link></td>
-                  <td><code>{t.slug}</code></td>
+                  <td>
+                    <Link href={`/tenants/${t.id}`}>{t.name}</Link>
+                  </td>
+                  <td>
+                    <code>{t.slug}</code>
+                  </td>
                   <td>
                     <div className="badges">
                       {t.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
-                      {over.length > 0 && <span className="badge danger" title={`over: ${over.join(", ")}`}>over quota</span>}
+                      {over.length > 0 && (
+                        <span className="badge danger" title={`over: ${over.join(", ")}`}>
+                          over quota
+                        </span>
+                      )}
                     </div>
                   </td>
-                  <td className="usage-cell"><UsageBars quota={quota} used={used} compact /></td>
-                  <td><RelativeTime iso={t.createdAt} /></td>
+                  <td className="usage-cell">
+                    <UsageBars quota={quota} used={used} compact />
+                  </td>
+                  <td>
+                    <RelativeTime iso={t.createdAt} />
+                  </td>
                 </tr>
               ))}
             </tbody>

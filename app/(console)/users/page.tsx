@@ -19,15 +19,27 @@ export default async function UsersPage() {
       <PageHeader title="Users" />
       <div className="table-wrap">
         <table>
-          <thead><tr><th>Email</th><th>Role</th><th>Tenants</th><th>Status</th><th>Last sign-in</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Tenants</th>
+              <th>Status</th>
+              <th>Last sign-in</th>
+            </tr>
+          </thead>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
-                <td><Link href={`/users/${u.id}`}>{u.email}</Link></td>
+                <td>
+                  <Link href={`/users/${u.id}`}>{u.email}</Link>
+                </td>
                 <td>{u.role}</td>
                 <td>{u.tenants.length ? u.tenants.map((t) => `${t.name} (${t.role})`).join(", ") : <span className="muted">none</span>}</td>
                 <td>{u.disabled ? <span className="badge danger">disabled</span> : <span className="badge ok">active</span>}</td>
-                <td><RelativeTime iso={u.lastSignInAt} /></td>
+                <td>
+                  <RelativeTime iso={u.lastSignInAt} />
+                </td>
               </tr>
             ))}
           </tbody>

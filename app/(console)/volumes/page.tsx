@@ -27,7 +27,9 @@ export default async function VolumesPage() {
       {isOwner && (
         <section className="panel" aria-labelledby="new-volume">
           <h2 id="new-volume">New volume</h2>
-          <p className="muted" style={{ marginTop: 0 }}>A volume keeps data across container restarts and removals. Your containers can write to it as their own user.</p>
+          <p className="muted" style={{ marginTop: 0 }}>
+            A volume keeps data across container restarts and removals. Your containers can write to it as their own user.
+          </p>
           <CreateVolumeForm tenantId={tenantId} />
         </section>
       )}
@@ -38,20 +40,48 @@ export default async function VolumesPage() {
       ) : (
         <div className="table-wrap">
           <table>
-            <thead><tr><th>Name</th><th>Used by</th><th>Created</th>{isOwner && <th><span className="visually-hidden">Actions</span></th>}</tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Used by</th>
+                <th>Created</th>
+                {isOwner && (
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
             <tbody>
               {volumes.map((v) => (
                 <tr key={v.id}>
                   <td>{v.name}</td>
-                  <td>{v.users.length ? v.users.map((c, i) => <span key={c.id}>{i > 0 && ", "}<Link href={`/containers/${c.id}`}>{c.name}</Link></span>) : <span className="muted">not mounted</span>}</td>
-                  <td><RelativeTime iso={v.createdAt} /></td>
-                  {isOwner && <td style={{ textAlign: "right" }}><ConfirmActionButton
+                  <td>
+                    {v.users.length ? (
+                      v.users.map((c, i) => (
+                        <span key={c.id}>
+                          {i > 0 && ", "}
+                          <Link href={`/containers/${c.id}`}>{c.name}</Link>
+                        </span>
+                      ))
+                    ) : (
+                      <span className="muted">not mounted</span>
+                    )}
+                  </td>
+                  <td>
+                    <RelativeTime iso={v.createdAt} />
+                  </td>
+                  {isOwner && (
+                    <td style={{ textAlign: "right" }}>
+                      <ConfirmActionButton
                         action={deleteVolumeAction.bind(null, v.id)}
                         question={`Delete the volume “${v.name}” and all the data in it? This cannot be undone.`}
                         label="Delete"
                         pendingLabel="Deleting…"
                         ariaLabel={`Delete volume ${v.name}`}
-                      /></td>}
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

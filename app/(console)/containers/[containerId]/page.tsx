@@ -24,7 +24,13 @@ const tabs = [
   { id: "activity", label: "Activity" },
 ] as const;
 
-export default async function ContainerPage({ params, searchParams }: { params: Promise<{ containerId: string }>; searchParams: Promise<{ tab?: string }> }) {
+export default async function ContainerPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ containerId: string }>;
+  searchParams: Promise<{ tab?: string }>;
+}) {
   const actor = await requireSessionActor();
   const [{ containerId }, { tab = "overview" }] = await Promise.all([params, searchParams]);
   const detail = await getContainerDetail(actor, containerId).catch((error: unknown) => {
@@ -37,45 +43,105 @@ export default async function ContainerPage({ params, searchParams }: { params: 
   return (
     <>
       <PageHeader
-        title={<>{c.name} <ContainerStatus container={c} /></>}
+        title={
+          <>
+            {c.name} <ContainerStatus container={c} />
+          </>
+        }
         parent={<Link href={actor.memberships.some((m) => m.tenantId === c.tenantId) ? "/dashboard" : `/tenants/${c.tenantId}`}>Containers</Link>}
         action={detail.canAct && <ContainerActions containerId={c.id} name={c.name} status={c.status} />}
       >
         <div className="url-list">
-          {c.ports.map((p) => (p.protocol === "tcp" ? <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">{p.url}</a> : <span key={p.hostPort}>{p.url}</span>))}
+          {c.ports.map((p) =>
+            p.protocol === "tcp" ? (
+              <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">
+                {p.url}
+              </a>
+            ) : (
+              <span key={p.hostPort}>{p.url}</span>
+            ),
+          )}
         </div>
       </PageHeader>
       <nav className="tabs" aria-label="Container sections">
-        {tabs.filter((t) => t.id !== "activity" || showActivity).map((t) => (
-          <Link key={t.id} href={`/containers/${c.id}?tab=${t.id}`} aria-current={active === t.id ? "page" : undefined}>{t.label}</Link>
-        ))}
+        {tabs
+          .filter((t) => t.id !== "activity" || showActivity)
+          .map((t) => (
+            <Link key={t.id} href={`/containers/${c.id}?tab=${t.id}`} aria-current={active === t.id ? "page" : undefined}>
+              {t.label}
+            </Link>
+          ))}
       </nav>
       {active === "overview" && (
         <div className="cards" style={{ gridTemplateColumns: "repeat(auto-fill, minmax(340px, 1fr))" }}>
           <section className="panel" aria-labelledby="about">
             <h2 id="about">Container</h2>
             <dl className="facts">
-              <dt>Image</dt><dd><code>{c.image}</code></dd>
-              <dt>Command</dt><dd>{detail.command ? <code>{detail.command.join(" ")}</code> : <span className="muted">image default</span>}</dd>
-              <dt>Environment</dt><dd>{detail.envKeys.length ? detail.envKeys.join(", ") : <span className="muted">none</span>} {detail.envKeys.length > 0 && <span className="muted">(values are not shown)</span>}</dd>
-              <dt>Volumes</dt><dd>{detail.mounts.length ? detail.mounts.map((m) => `${m.volume} → ${m.path}${m.readOnly ? " (read-only)" : ""}`).join(", ") : <span className="muted">none</span>}</dd>
-              <dt>Restart</dt><dd>{detail.restart === "no" ? "never" : `on failure, up to ${ON_FAILURE_MAX_RETRIES} times`}</dd>
-              <dt>Created</dt><dd><RelativeTime iso={c.createdAt} />{c.createdBy && ` by ${c.createdBy}`}</dd>
-              <dt>Limits</dt><dd>{c.memoryMb} MB memory · {formatCpu(c.cpuMillis)} CPU</dd>
+              <dt>Image</dt>
+              <dd>
+                <code>{c.image}</code>
+              </dd>
+              <dt>Command</dt>
+              <dd>{detail.command ? <code>{detail.command.join(" ")}</code> : <span className="muted">image default</span>}</dd>
+              <dt>Environment</dt>
+              <dd>
+                {detail.envKeys.length ? detail.envKeys.join(", ") : <span className="muted">none</span>}{" "}
+                {detail.envKeys.length > 0 && <span className="muted">(values are not shown)</span>}
+              </dd>
+              <dt>Volumes</dt>
+              <dd>
+                {detail.mounts.length ? (
+                  detail.mounts.map((m) => `${m.volume} → ${m.path}${m.readOnly ? " (read-only)" : ""}`).join(", ")
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </dd>
+              <dt>Restart</dt>
+              <dd>{detail.restart === "no" ? "never" : `on failure, up to ${ON_FAILURE_MAX_RETRIES} times`}</dd>
+              <dt>Created</dt>
+              <dd>
+                <RelativeTime iso={c.createdAt} />
+                {c.createdBy && ` by ${c.createdBy}`}
+              </dd>
+              <dt>Limits</dt>
+              <dd>
+                {c.memoryMb} MB memory · {formatCpu(c.cpuMillis)} CPU
+              </dd>
             </dl>
           </section>
           <section className="panel" aria-labelledby="hardening">
             <h2 id="hardening">Effective hardening</h2>
             {hardening ? (
               <dl className="facts">
-                <dt>User</dt><dd><code>{hardening.user}</code> (never root)</dd>
-                <dt>Capabilities</dt><dd>{hardening.capabilitiesAdded.length ? `only ${hardening.capabilitiesAdded.join(", ")}` : "none"} (dropped: {hardening.capabilitiesDropped.join(", ")})</dd>
-                <dt>Privilege escalation</dt><dd>{hardening.noNewPrivileges ? "blocked (no-new-privileges)" : "not blocked"}{hardening.privileged ? " · PRIVILEGED" : ""}</dd>
-                <dt>Root filesystem</dt><dd>{hardening.readOnlyRootfs ? "read-only" : "writable"}</dd>
-                <dt>Memory</dt><dd>{Math.round(hardening.memoryBytes / 2 ** 20)} MB, no swap</dd>
-                <dt>CPU</dt><dd>{formatCpu(hardening.nanoCpus / 1e6)}</dd>
-                <dt>Processes</dt><dd>at most {hardening.pidsLimit}{hardening.init ? ", with an init that reaps zombies" : ""}</dd>
-                <dt>Network</dt><dd><code>{hardening.network}</code></dd>
+                <dt>User</dt>
+                <dd>
+                  <code>{hardening.user}</code> (never root)
+                </dd>
+                <dt>Capabilities</dt>
+                <dd>
+                  {hardening.capabilitiesAdded.length ? `only ${hardening.capabilitiesAdded.join(", ")}` : "none"} (dropped:{" "}
+                  {hardening.capabilitiesDropped.join(", ")})
+                </dd>
+                <dt>Privilege escalation</dt>
+                <dd>
+                  {hardening.noNewPrivileges ? "blocked (no-new-privileges)" : "not blocked"}
+                  {hardening.privileged ? " · PRIVILEGED" : ""}
+                </dd>
+                <dt>Root filesystem</dt>
+                <dd>{hardening.readOnlyRootfs ? "read-only" : "writable"}</dd>
+                <dt>Memory</dt>
+                <dd>{Math.round(hardening.memoryBytes / 2 ** 20)} MB, no swap</dd>
+                <dt>CPU</dt>
+                <dd>{formatCpu(hardening.nanoCpus / 1e6)}</dd>
+                <dt>Processes</dt>
+                <dd>
+                  at most {hardening.pidsLimit}
+                  {hardening.init ? ", with an init that reaps zombies" : ""}
+                </dd>
+                <dt>Network</dt>
+                <dd>
+                  <code>{hardening.network}</code>
+                </dd>
               </dl>
             ) : (
               <p className="muted">

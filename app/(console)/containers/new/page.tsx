@@ -14,9 +14,7 @@ export default async function LaunchPage() {
   const tenantId = await currentTenantId(actor);
   if (!tenantId) {
     return (
-      <EmptyState title="You are not in any tenant yet">
-        Containers are launched inside a tenant; ask an administrator to add you to one.
-      </EmptyState>
+      <EmptyState title="You are not in any tenant yet">Containers are launched inside a tenant; ask an administrator to add you to one.</EmptyState>
     );
   }
   const options = await getLaunchOptions(actor, tenantId);
@@ -24,7 +22,9 @@ export default async function LaunchPage() {
     <>
       <PageHeader title="Launch a container" parent={<Link href="/dashboard">{options.tenant.name}</Link>} />
       {options.tenant.suspended ? (
-        <EmptyState tone="error" title="This tenant is suspended">Containers cannot be launched until an administrator resumes it.</EmptyState>
+        <EmptyState tone="error" title="This tenant is suspended">
+          Containers cannot be launched until an administrator resumes it.
+        </EmptyState>
       ) : options.images.length === 0 ? (
         <EmptyState title="The image catalog is empty">An administrator has to add images to the catalog before anything can be launched.</EmptyState>
       ) : (

@@ -29,21 +29,39 @@ export default async function TokensPage() {
       ) : (
         <div className="table-wrap">
           <table>
-            <thead><tr><th>Name</th><th>Created</th><th>Expires</th><th>Last used</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Created</th>
+                <th>Expires</th>
+                <th>Last used</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {tokens.map((t) => (
                 <tr key={t.id}>
                   <td>{t.name}</td>
-                  <td><RelativeTime iso={t.createdAt} /></td>
-                  <td><RelativeTime iso={t.expiresAt} /></td>
-                  <td><RelativeTime iso={t.lastUsedAt} /></td>
-                  <td style={{ textAlign: "right" }}><ConfirmActionButton
+                  <td>
+                    <RelativeTime iso={t.createdAt} />
+                  </td>
+                  <td>
+                    <RelativeTime iso={t.expiresAt} />
+                  </td>
+                  <td>
+                    <RelativeTime iso={t.lastUsedAt} />
+                  </td>
+                  <td style={{ textAlign: "right" }}>
+                    <ConfirmActionButton
                       action={revokeTokenAction.bind(null, t.id)}
                       question={`Revoke the token “${t.name}”? Anything using it stops working at once.`}
                       label="Revoke"
                       pendingLabel="Revoking…"
                       ariaLabel={`Revoke token ${t.name}`}
-                    /></td>
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

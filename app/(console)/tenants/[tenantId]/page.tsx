@@ -31,12 +31,29 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
         parent={<Link href="/tenants">Tenants</Link>}
         action={tenant.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
       >
-        <p className="page-description"><Link href={`/activity?tenantId=${encodeURIComponent(tenant.id)}`}>View this tenant&apos;s activity</Link></p>
+        <p className="page-description">
+          <Link href={`/activity?tenantId=${encodeURIComponent(tenant.id)}`}>View this tenant&apos;s activity</Link>
+        </p>
       </PageHeader>
       <div className="cards">
-        <div className="card"><div className="label">Slug</div><div className="value"><code>{tenant.slug}</code></div></div>
-        <div className="card"><div className="label">Containers run as uid:gid</div><div className="value">{tenant.uid}:{tenant.uid}</div></div>
-        <div className="card"><div className="label">Created</div><div className="value"><RelativeTime iso={tenant.createdAt} /></div></div>
+        <div className="card">
+          <div className="label">Slug</div>
+          <div className="value">
+            <code>{tenant.slug}</code>
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">Containers run as uid:gid</div>
+          <div className="value">
+            {tenant.uid}:{tenant.uid}
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">Created</div>
+          <div className="value">
+            <RelativeTime iso={tenant.createdAt} />
+          </div>
+        </div>
       </div>
       {isAdmin && (
         <section className="panel" aria-labelledby="settings">
@@ -49,7 +66,9 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
       <TenantQuotaSection actor={actor} tenantId={tenant.id} />
       <h2>Containers</h2>
       {containers instanceof ServiceError ? (
-        <EmptyState tone="error" title="Container states cannot be shown">{containers.message}</EmptyState>
+        <EmptyState tone="error" title="Container states cannot be shown">
+          {containers.message}
+        </EmptyState>
       ) : containers.length === 0 ? (
         <EmptyState title="No containers">This tenant&apos;s members have not launched anything yet.</EmptyState>
       ) : (
@@ -58,12 +77,25 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
       <h2>Members</h2>
       {tenant.members.length === 0 ? (
         <EmptyState title="No members yet">
-          {isAdmin ? <>Add people to this tenant from the <Link href="/users">Users</Link> page.</> : "An administrator has not added anyone to this tenant."}
+          {isAdmin ? (
+            <>
+              Add people to this tenant from the <Link href="/users">Users</Link> page.
+            </>
+          ) : (
+            "An administrator has not added anyone to this tenant."
+          )}
         </EmptyState>
       ) : (
         <div className="table-wrap">
           <table>
-            <thead><tr><th>Email</th><th>Tenant role</th><th>Portal role</th><th>Status</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Email</th>
+                <th>Tenant role</th>
+                <th>Portal role</th>
+                <th>Status</th>
+              </tr>
+            </thead>
             <tbody>
               {tenant.members.map((m) => (
                 <tr key={m.id}>

@@ -3,6 +3,4 @@ import { publicRoute } from "@/lib/api/route";
 import { clientInfoFrom } from "@/lib/auth/client-info";
 import { createTokenWithPassword } from "@/lib/services/tokens";
 
-export const POST = publicRoute(async (req) =>
-  json(await createTokenWithPassword(await readJson(req), clientInfoFrom(req.headers)), 201),
-);
+export const POST = publicRoute(async (req) => json(await createTokenWithPassword(await readJson(req), clientInfoFrom(req.headers)), 201));

@@ -5,6 +5,4 @@ import { getUser, updateUser } from "@/lib/services/users";
 type Params = { userId: string };
 
 export const GET = authedRoute<Params>(async (actor, _req, { userId }) => json(await getUser(actor, userId)));
-export const PATCH = authedRoute<Params>(async (actor, req, { userId }) =>
-  json(await updateUser(actor, userId, await readJson(req))),
-);
+export const PATCH = authedRoute<Params>(async (actor, req, { userId }) => json(await updateUser(actor, userId, await readJson(req))));

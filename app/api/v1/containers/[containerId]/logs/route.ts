@@ -12,7 +12,9 @@ export const GET = authedRoute<{ containerId: string }>(async (actor, req, { con
   const query = parseInput(logsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
   const logs = await containerLogs(actor, containerId, query, req.signal);
   if (!query.follow) {
-    return new Response(Readable.toWeb(logs) as ReadableStream<Uint8Array>, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+    return new Response(Readable.toWeb(logs) as ReadableStream<Uint8Array>, {
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
   }
   return new Response(logLinesAsEvents(logs, req.signal), {
     headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no" },

@@ -6,6 +6,4 @@ import { launchContainer } from "@/lib/services/launch-container";
 type Params = { tenantId: string };
 
 export const GET = authedRoute<Params>(async (actor, _req, { tenantId }) => json({ items: await listContainers(actor, tenantId) }));
-export const POST = authedRoute<Params>(async (actor, req, { tenantId }) =>
-  json(await launchContainer(actor, tenantId, await readJson(req)), 201),
-);
+export const POST = authedRoute<Params>(async (actor, req, { tenantId }) => json(await launchContainer(actor, tenantId, await readJson(req)), 201));
