@@ -3,6 +3,16 @@
 import { useState } from "react";
 import type { ChainVerification } from "@/lib/schemas/activity";
 
+/** What the signed checkpoints add to an intact chain, in words. */
+function checkpointText({ checkpoints: c }: ChainVerification): string {
+  if (!c.signingKey) return "No signing key is configured, so checkpoints cannot be checked.";
+  const parts = [
+    c.newest ? `${c.checked} signed checkpoints match, the newest from ${new Date(c.newest.at).toLocaleString("en")}.` : "No checkpoint yet.",
+  ];
+  if (c.archive) parts.push(`Events up to #${c.archive.throughId} are archived in ${c.archive.file.split(" ")[0]}.`);
+  return parts.join(" ");
+}
+
 /** Runs GET /api/v1/activity/verify and says what it found, naming the first broken event. */
 export function VerifyChainButton() {
   const [busy, setBusy] = useState(false);
@@ -17,8 +27,14 @@ export function VerifyChainButton() {
       const count = v.checked.toLocaleString("en");
       setResult(
         v.ok
-          ? { ok: true, text: `Chain intact: ${count} events checked${v.unchained ? ` (${v.unchained} older events predate the chain)` : ""}.` }
-          : { ok: false, text: `Chain broken at event #${v.firstBrokenId}: ${v.problem ?? "it does not fit the chain"}. ${count} events checked.` },
+          ? {
+              ok: true,
+              text: `Chain intact: ${count} events checked${v.unchained ? ` (${v.unchained} older events predate the chain)` : ""}. ${checkpointText(v)}`,
+            }
+          : {
+              ok: false,
+              text: `Chain broken${v.firstBrokenId ? ` at event #${v.firstBrokenId}` : ""}: ${v.problem ?? "it does not fit the chain"}. ${count} events checked.`,
+            },
       );
     } catch (error) {
       setResult({ ok: false, text: `Could not verify: ${error instanceof Error ? error.message : "unknown error"}.` });

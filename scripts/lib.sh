@@ -29,7 +29,8 @@ have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
 prepare_portal() { # DIR ADMIN_EMAIL ADMIN_PASSWORD
   export DATABASE_URL="file:$1/berth.db"
   AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
-  export AUTH_SECRET
+  BERTH_AUDIT_KEY="$(head -c 32 /dev/urandom | base64)"
+  export AUTH_SECRET BERTH_AUDIT_KEY BERTH_ARCHIVE_DIR="$1/archives"
   export BERTH_ADMIN_EMAIL="$2" BERTH_ADMIN_PASSWORD="$3" NEXT_TELEMETRY_DISABLED=1
   npx prisma migrate deploy >/dev/null &&
     npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null &&

@@ -36,6 +36,7 @@ export const KNOWN_ACTIONS = [
   "volume.remove",
   "activity.read",
   "activity.verify",
+  "activity.archive",
 ] as const;
 
 export type ActionName = (typeof KNOWN_ACTIONS)[number];

@@ -51,11 +51,15 @@ export function csvLine(e: ActivityEventDto): string {
 }
 
 /**
- * RFC 4180 quoting, and a leading apostrophe on cells a spreadsheet would run as a formula:
- * targets, reasons and user agents are caller-controlled text (CSV injection).
+ * A spreadsheet runs a cell that starts with =, +, -, @ (or their full-width forms, or a
+ * tab, CR or LF, even after leading blanks) as a formula; targets, reasons and user agents
+ * are caller-controlled text (CSV injection). As OWASP recommends, such a cell gets a
+ * leading apostrophe and is always quoted; every cell gets RFC 4180 quoting where needed.
  */
+const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r\n]/;
+
 export function csvCell(value: string | null | undefined): string {
-  let text = value ?? "";
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  const text = value ?? "";
+  if (FORMULA_START.test(text)) return `"'${text.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { Actor, ClientInfo } from "@/lib/auth/actor";
 import type { ActionName } from "@/lib/activity/actions";
 import { chainHash, GENESIS, type ChainedContent } from "@/lib/activity/chain";
+import { latestArchive } from "@/lib/activity/checkpoints";
 import { redact, redactString } from "@/lib/activity/redact";
 import { db, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/prisma-errors";
@@ -52,7 +53,10 @@ export async function recordActivity(actor: EventActor, input: ActivityInput, tx
 }
 
 async function append(tx: Tx, content: Omit<ChainedContent, "at">) {
-  const head = await tx.activityEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true, at: true } });
+  const head =
+    (await tx.activityEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true, at: true } })) ??
+    // Every event was archived: the chain goes on from the archive's checkpoint.
+    (await latestArchive(tx));
   // Events from before the chain have hash "": the first chained event starts at GENESIS.
   const prevHash = head?.hash || GENESIS;
   // `at` never goes backwards along seq, even if the clock does: a time range is then a seq

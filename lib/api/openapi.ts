@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { activityPageSchema, chainVerificationSchema } from "@/lib/schemas/activity";
+import { activityPageSchema, archiveInputSchema, archiveResultSchema, chainVerificationSchema } from "@/lib/schemas/activity";
 import { containerSchema, launchRequestApiSchema, statsSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
@@ -176,8 +176,15 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/activity/verify",
-    summary: "Check the activity hash chain and name the first broken event (admin, operator)",
+    summary: "Check the activity hash chain and its signed checkpoints; name the first broken event (admin, operator)",
     response: { status: 200, schema: chainVerificationSchema },
+  },
+  {
+    method: "post",
+    path: "/activity/archive",
+    summary: "Move every event older than `before` into a signed JSON Lines file; the chain goes on from a signed checkpoint naming it (admin)",
+    body: archiveInputSchema,
+    response: { status: 201, schema: archiveResultSchema },
   },
 ];
 

@@ -94,7 +94,30 @@ export const chainVerificationSchema = z
     problem: z.string().optional(),
     unchained: z.int(),
     head: z.object({ id: z.string(), hash: z.string() }).optional(),
+    // Signed checkpoints of the head (schedule, exports, archives): how many were checked
+    // against the log, the newest, and the archive the chain in the database starts from.
+    checkpoints: z.object({
+      checked: z.int(),
+      signingKey: z.boolean(),
+      newest: z.object({ at: z.iso.datetime(), seq: z.int(), reason: z.string() }).optional(),
+      archive: z.object({ at: z.iso.datetime(), throughId: z.string(), file: z.string() }).optional(),
+    }),
   })
   .meta({ id: "ChainVerification" });
 
 export type ChainVerification = z.infer<typeof chainVerificationSchema>;
+
+/** POST /activity/archive: move every event older than `before` into a signed file (admins). */
+export const archiveInputSchema = z.object({ before: instant }).strict().meta({ id: "ArchiveRequest" });
+
+export const archiveResultSchema = z
+  .object({
+    file: z.string(),
+    sha256: z.string(),
+    events: z.int(),
+    throughId: z.string(),
+    checkpointId: z.int(),
+  })
+  .meta({ id: "ArchiveResult" });
+
+export type ArchiveResult = z.infer<typeof archiveResultSchema>;

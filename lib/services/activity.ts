@@ -2,6 +2,7 @@ import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { decodeCursor, encodeCursor } from "@/lib/activity/cursor";
 import { toActivityEventDto } from "@/lib/activity/event-dto";
+import { writeCheckpoint } from "@/lib/activity/checkpoints";
 import { verifyChain } from "@/lib/activity/verify";
 import { membershipRole, readsAllTenants, requireRole } from "@/lib/authz";
 import { db } from "@/lib/db";
@@ -158,6 +159,9 @@ export async function exportActivity(actor: Actor, input: unknown) {
   const first = await guardedRead(actor, "activity.read", { tenantId: filter.tenantId ?? null }, () =>
     findEvents(actor, filter, { limit: EXPORT_BATCH }),
   );
+  // Every export is also a signed checkpoint of the head: the file and the log can be
+  // compared later, and cutting off what the file holds is caught by verify.
+  await writeCheckpoint("export");
   async function* batches(): AsyncGenerator<ActivityEventDto[]> {
     let page = first;
     for (;;) {

@@ -144,7 +144,7 @@ export class Command {
     await recordActivity(this.actor, { action, ...this.event, ...rest, details: rest.details ?? this.event.details, outcome: "allowed" }, tx);
   }
 
-  /** @internal the command runner's checks. */
+  /** Whether the success was committed, and what the events say so far. */
   get state() {
     return { committed: this.committed, event: this.event, failed: this.failedOutcome };
   }

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,6 +18,9 @@ export default function setup(project: TestProject) {
     stdio: "pipe",
   });
   project.provide("databaseUrl", databaseUrl);
+  // The activity log's checkpoint key and archive folder, as scripts/env.sh gives a server.
+  project.provide("auditKey", randomBytes(32).toString("base64"));
+  project.provide("archiveDir", path.join(dir, "archives"));
   const runId = `int-${process.pid}-${Date.now().toString(36)}`;
   project.provide("runId", runId);
   // A block of host ports of this run's own, so integration runs that overlap on one
@@ -34,5 +38,7 @@ declare module "vitest" {
     databaseUrl: string;
     runId: string;
     portRange: string;
+    auditKey: string;
+    archiveDir: string;
   }
 }

@@ -87,6 +87,7 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
   updateUser: { action: "user.update", call: (fn, a) => fn(a, randomId(), { role: "admin" }) },
   createVolume: { action: "volume.create", call: (fn, a) => fn(a, tenantId, { name: "data" }) },
   deleteVolume: { action: "volume.remove", call: (fn, a) => fn(a, randomId()) },
+  archiveActivity: { action: "activity.archive", call: (fn, a) => fn(a, { before: "2026-01-01" }) },
 };
 
 /**
@@ -152,6 +153,7 @@ const NOT_COMMANDS: Record<string, string> = {
     ].map((name) => [name, "reads or a pure helper"]),
   ),
   FIRST_TENANT_UID: "a constant",
+  archiveDir: "a setting",
   reserveLaunch: "a step of launchContainer: takes its Command",
   startLaunch: "a step of launchContainer: takes its Command",
   insertVolumeRows: "a step: takes the caller's transaction",
@@ -228,6 +230,7 @@ const ROUTE_ACTIONS: Record<string, string> = {
   "PATCH /app/api/v1/users/[userId]": "user.update",
   "POST /app/api/v1/users": "user.create",
   "DELETE /app/api/v1/volumes/[volumeId]": "volume.remove",
+  "POST /app/api/v1/activity/archive": "activity.archive",
 };
 
 describe("every write route records its refusal", () => {
@@ -314,6 +317,7 @@ const ACTION_CASES: Record<string, { action: string; call: (fn: (...args: unknow
   updateUserAction: { action: "user.update", call: (fn) => fn(randomId(), {}, form({ role: "admin" })) },
   createVolumeAction: { action: "volume.create", call: (fn) => fn(tenantId, {}, form({ name: "data" })) },
   deleteVolumeAction: { action: "volume.remove", call: (fn) => fn(randomId()) },
+  archiveActivityAction: { action: "activity.archive", call: (fn) => fn({}, form({ before: "2026-01-01" })) },
 };
 /** Server Actions that change nothing of Berth's, with why. */
 const NOT_CHANGES: Record<string, string> = {

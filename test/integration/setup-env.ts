@@ -4,3 +4,5 @@ import { inject } from "vitest";
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.BERTH_TEST_RUN_ID = inject("runId");
 process.env.BERTH_PORT_RANGE = inject("portRange");
+process.env.BERTH_AUDIT_KEY = inject("auditKey");
+process.env.BERTH_ARCHIVE_DIR = inject("archiveDir");

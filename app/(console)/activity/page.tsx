@@ -7,6 +7,7 @@ import { ServiceError } from "@/lib/errors";
 import { canUseActivity, listActivity, ownedTenantIds } from "@/lib/services/activity";
 import { listTenants } from "@/lib/services/tenants";
 import { ActivityEvents } from "@/components/activity-events";
+import { ArchiveActivityForm } from "@/components/archive-activity-form";
 import { ActivityFilters, FILTER_KEYS, type FilterValues } from "@/components/activity-filters";
 import { PageHeader } from "@/components/page-header";
 import { VerifyChainButton } from "@/components/verify-chain-button";
@@ -75,6 +76,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
           </div>
         }
       />
+      {actor.role === "admin" && <ArchiveActivityForm />}
       <ActivityFilters values={filters} tenants={visibleTenants.map((t) => ({ id: t.id, name: t.name }))} allTenants={readsAllTenants(actor)} />
       {page instanceof ServiceError ? (
         <div className="form-message error" role="alert">
