@@ -18,8 +18,8 @@ export function fieldErrorsOf(error: z.ZodError): FieldError[] {
       // Unknown fields are errors, never ignored: name each one.
       for (const key of issue.keys) {
         fields.push({
-          path: formatPath([...issue.path, key]),
-          message: `unknown field "${key}"`,
+          path: formatPath([...issue.path, key.length > 64 ? `${key.slice(0, 64)}…` : key]),
+          message: `unknown field "${key.length > 64 ? `${key.slice(0, 64)}…` : key}"`,
         });
       }
       continue;

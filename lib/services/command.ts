@@ -46,10 +46,18 @@ export function outcomeOf(error: unknown): Exclude<Outcome, "allowed"> {
   return error instanceof ServiceError && DENIED.has(error.code) ? "denied" : "failed";
 }
 
+// A refusal's reason names each bad field, but a request can name any number of fields of
+// any length: the record stays small whatever was sent.
+const MAX_REASON_FIELDS = 10;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 function reasonOf(error: unknown): string {
   if (!(error instanceof ServiceError)) return "internal error";
-  const reason = error.fields?.length ? error.fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ") : error.message;
-  return reason.slice(0, 2000);
+  const fields = error.fields ?? [];
+  if (!fields.length) return clip(error.message, 1000);
+  const named = fields.slice(0, MAX_REASON_FIELDS).map((f) => clip(f.path ? `${clip(f.path, 100)}: ${f.message}` : f.message, 300));
+  if (fields.length > MAX_REASON_FIELDS) named.push(`and ${fields.length - MAX_REASON_FIELDS} more`);
+  return named.join("; ");
 }
 
 /**

@@ -1,4 +1,5 @@
 import "server-only";
+import { requestSummary } from "@/lib/activity/request-summary";
 import type { Actor } from "@/lib/auth/actor";
 import { recordActivity } from "@/lib/activity/record";
 import { membershipRole } from "@/lib/authz";
@@ -268,5 +269,5 @@ export const launchContainer = command(
     const reserved = await reserveLaunch(cmd, launch);
     return startLaunch(cmd, launch, reserved);
   },
-  ([_tenantId, input]) => ({ details: { request: input as Record<string, unknown> } }),
+  ([_tenantId, input]) => ({ details: { request: requestSummary(input) } }),
 );

@@ -1,4 +1,5 @@
 import "server-only";
+import { requestSummary } from "@/lib/activity/request-summary";
 import type { Actor } from "@/lib/auth/actor";
 import { requireRole } from "@/lib/authz";
 import { config } from "@/lib/config";
@@ -53,5 +54,5 @@ export const setQuotaDefaults = command(
     );
     return after;
   },
-  ([input]) => ({ target: "quota-defaults", details: { input: input as Record<string, unknown> } }),
+  ([input]) => ({ target: "quota-defaults", details: { request: requestSummary(input) } }),
 );

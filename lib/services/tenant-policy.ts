@@ -1,4 +1,5 @@
 import "server-only";
+import { requestSummary } from "@/lib/activity/request-summary";
 import type { Actor } from "@/lib/auth/actor";
 import { assertCanReadTenant, requireRole, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
@@ -51,5 +52,5 @@ export const setTenantPolicy = command(
     );
     return toPolicyDto(saved);
   },
-  ([tenantId, input]) => ({ tenantId, details: { input: input as Record<string, unknown> } }),
+  ([tenantId, input]) => ({ tenantId, details: { request: requestSummary(input) } }),
 );

@@ -1,4 +1,5 @@
 import "server-only";
+import { requestSummary } from "@/lib/activity/request-summary";
 import { requireRole } from "@/lib/authz";
 import { notFound } from "@/lib/errors";
 import { columnsOf, quotaOf, type Quota } from "@/lib/quota/quota";
@@ -34,5 +35,5 @@ export const setTenantQuota = command(
     );
     return quotaOf(saved.tenant);
   },
-  ([tenantId, input]) => ({ tenantId, details: { input: input as Record<string, unknown> } }),
+  ([tenantId, input]) => ({ tenantId, details: { request: requestSummary(input) } }),
 );

@@ -1,4 +1,5 @@
 import "server-only";
+import { requestSummary } from "@/lib/activity/request-summary";
 import type { Actor } from "@/lib/auth/actor";
 import { assertCanActInTenant, assertCanReadTenant, tenantWhere } from "@/lib/authz";
 import { db, type Tx } from "@/lib/db";
@@ -105,7 +106,7 @@ export const createVolume = command(
     }
     return toVolumeDto({ ...row, mounts: [] });
   },
-  ([_tenantId, input]) => ({ details: { input: input as Record<string, unknown> } }),
+  ([_tenantId, input]) => ({ details: { request: requestSummary(input) } }),
 );
 
 /** Deletes a volume and its data; refused while any container of the tenant mounts it. */
