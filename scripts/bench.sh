@@ -61,6 +61,9 @@ export BERTH_TEST_RUN_ID="$run_id"
 # Host ports of its own: the portal allocates from the first part, the raw baseline uses the rest.
 export BERTH_PORT_RANGE="${BENCH_PORT_RANGE:-24000-24799}"
 export BENCH_RAW_PORT_RANGE="${BENCH_RAW_PORT_RANGE:-24800-24999}"
+# The benchmark launches hundreds of containers as a few users within minutes: it measures
+# the launch path, not the per-user write limit (lib/services/write-limits.ts).
+export BERTH_WRITES_PER_MINUTE="${BERTH_WRITES_PER_MINUTE:-100000}"
 
 say "database, first admin, production build"
 prepare_portal "$work" admin@bench.berth bench-admin-password || die "preparing the portal failed (log: $work/build.log)"
