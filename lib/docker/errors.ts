@@ -36,13 +36,25 @@ export const daemonUnavailable = () =>
   new ServiceError("daemon_unavailable", "The container engine cannot be reached right now; nothing was changed. Try again shortly.");
 
 /**
+ * The engine's words when a container vanished or changed state under a request (removed by
+ * someone else, stopped, being removed). Some engine versions and some endpoints answer
+ * these with a 500 rather than 404/409; they are a race with the caller, not a server fault.
+ */
+const GONE = /no such container/i;
+const WRONG_STATE = /is not running|is restarting|is paused|is dead|marked for removal|removal of container .* in progress/i;
+
+/**
  * Maps a dockerode failure to the error a person sees: an unreachable engine is
- * `daemon_unavailable`; anything else says what failed, in the daemon's words.
+ * `daemon_unavailable`; a vanished object is `not_found` and a wrong state `conflict`
+ * (whatever status the engine used for them); anything else says what failed, in the
+ * daemon's words.
  */
 export function toServiceError(error: unknown, doing: string): ServiceError {
   if (error instanceof ServiceError) return error;
   if (isUnreachable(error)) return daemonUnavailable();
-  if (isNotFound(error)) return new ServiceError("not_found", `${doing}: not found on the engine.`);
-  if (isStatus(error, 409)) return new ServiceError("conflict", `${doing}: ${daemonMessage(error)}`);
-  return new ServiceError("internal", `${doing} failed: ${daemonMessage(error)}`);
+  const words = daemonMessage(error);
+  if (isNotFound(error) || GONE.test(words))
+    return new ServiceError("not_found", `${doing}: not found on the engine (it may have just been removed).`);
+  if (isStatus(error, 409) || WRONG_STATE.test(words)) return new ServiceError("conflict", `${doing}: ${words}`);
+  return new ServiceError("internal", `${doing} failed: ${words}`);
 }
