@@ -1,6 +1,7 @@
 import { assertSameOrigin, errorResponse, json, readJson } from "@/lib/api/respond";
 import { getSessionActor } from "@/lib/auth/session";
 import { addCatalogImage } from "@/lib/services/images";
+import { admitStream, type StreamLease } from "@/lib/streams/open-streams";
 
 /**
  * The Add image form's door: the same addCatalogImage as POST /api/v1/images, answered as
@@ -9,15 +10,18 @@ import { addCatalogImage } from "@/lib/services/images";
  *
  * It takes the session cookie for a write, which /api/v1 never does, so it only accepts
  * requests the browser marks as coming from the portal's own pages (assertSameOrigin), and
- * only an exact application/json body.
+ * only an exact application/json body. The stream holds one of the admin's open-stream
+ * slots (429 past the limit) until the pull ends, even if the browser leaves first.
  */
 export async function POST(req: Request): Promise<Response> {
   const actor = await getSessionActor();
   if (!actor) return json({ error: { code: "unauthorized", message: "Your session has ended. Sign in again." } }, 401);
   let input: unknown;
+  let lease: StreamLease;
   try {
     assertSameOrigin(req);
     input = await readJson(req);
+    lease = admitStream({ userId: actor.userId });
   } catch (error) {
     return errorResponse(error);
   }
@@ -43,6 +47,7 @@ export async function POST(req: Request): Promise<Response> {
         const { error: body } = (await errorResponse(error).json()) as { error: object };
         send({ type: "error", error: body });
       } finally {
+        lease.release();
         if (open) controller.close();
       }
     },
