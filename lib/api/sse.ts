@@ -1,51 +1,82 @@
 import "server-only";
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import { LineSplitter } from "@/lib/streams/line-splitter";
+import type { EndingStream } from "@/lib/streams/guarded-stream";
 
 const encoder = new TextEncoder();
 
 /**
- * Turns a text stream into Server-Sent Events, one `data:` event per line, with a comment
- * every 15 s so proxies keep an idle stream open. Stops when the client goes away.
+ * How much encoded output may wait for a slow client before the source is paused. The
+ * engine connection then waits too (backpressure), so a container printing faster than a
+ * client reads costs this much memory per stream, not the whole burst.
+ */
+export const SSE_BUFFER_BYTES = 256 * 1024;
+
+const KEEP_ALIVE_MS = 15_000;
+const DEFAULT_END_REASON = "The log ended.";
+
+/** One SSE field value: CR and LF both end a field in SSE, so neither may pass through. */
+function fieldValue(text: string): string {
+  return text.replace(/[\r\n]+/g, " ");
+}
+
+/**
+ * Turns a text stream into Server-Sent Events, one `data:` event per line (lines are cut
+ * at the splitter's cap, in time linear in the input), with a comment every 15 s so proxies
+ * keep an idle stream open. It ends with `event: end` whose data says why (the source's
+ * `endReason`, e.g. access revoked), and stops when the client goes away.
  */
 export function logLinesAsEvents(source: Readable, signal: AbortSignal): ReadableStream<Uint8Array> {
-  let pending = "";
+  const decoder = new StringDecoder("utf8");
+  const splitter = new LineSplitter();
   let keepAlive: NodeJS.Timeout | undefined;
   let closed = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      // The engine can still deliver a chunk after the client left: drop it, never throw.
-      const send = (text: string) => {
-        if (!closed) controller.enqueue(encoder.encode(text));
-      };
-      const close = () => {
-        if (closed) return;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        // The engine can still deliver a chunk after the client left: drop it, never throw.
+        const send = (text: string) => {
+          if (closed || !text) return;
+          controller.enqueue(encoder.encode(text));
+          if ((controller.desiredSize ?? 1) <= 0) source.pause();
+        };
+        // A CR inside a line would end the `data:` field and let the container's output
+        // write SSE fields of its own (an `event: end` in its viewers' streams).
+        const events = (lines: string[]) => lines.map((line) => `data: ${fieldValue(line)}\n\n`).join("");
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          clearInterval(keepAlive);
+          controller.close();
+        };
+        const finish = (reason: string) => {
+          const rest = splitter.push(decoder.end());
+          const last = splitter.end();
+          send(events(last === null ? rest : [...rest, last]));
+          send(`event: end\ndata: ${fieldValue(reason)}\n\n`);
+          close();
+        };
+        keepAlive = setInterval(() => send(": keep-alive\n\n"), KEEP_ALIVE_MS);
+        send("retry: 3000\n\n");
+        source.on("data", (chunk: Buffer) => send(events(splitter.push(decoder.write(chunk)))));
+        source.on("end", () => finish((source as EndingStream).endReason ?? DEFAULT_END_REASON));
+        source.on("error", () => finish("The log stream broke off; reconnect to continue."));
+        signal.addEventListener("abort", () => {
+          source.destroy();
+          close();
+        });
+      },
+      pull() {
+        // The client took what was queued: let the source flow again.
+        if (source.isPaused()) source.resume();
+      },
+      cancel() {
         closed = true;
         clearInterval(keepAlive);
-        controller.close();
-      };
-      keepAlive = setInterval(() => send(": keep-alive\n\n"), 15_000);
-      send("retry: 3000\n\n");
-      source.on("data", (chunk: Buffer) => {
-        pending += chunk.toString("utf8");
-        const lines = pending.split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) send(`data: ${line.replace(/\r$/, "")}\n\n`);
-      });
-      source.on("end", () => {
-        if (pending) send(`data: ${pending}\n\n`);
-        send("event: end\ndata: \n\n");
-        close();
-      });
-      source.on("error", close);
-      signal.addEventListener("abort", () => {
         source.destroy();
-        close();
-      });
+      },
     },
-    cancel() {
-      closed = true;
-      clearInterval(keepAlive);
-      source.destroy();
-    },
-  });
+    new ByteLengthQueuingStrategy({ highWaterMark: SSE_BUFFER_BYTES }),
+  );
 }
