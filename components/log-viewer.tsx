@@ -14,6 +14,8 @@ export function LogViewer({ containerId }: { containerId: string }) {
   const [paused, setPaused] = useState(false);
   const [search, setSearch] = useState("");
   const [state, setState] = useState<"connecting" | "live" | "ended" | "error">("connecting");
+  // Why the server ended the stream (the container stopped, or your access ended).
+  const [endReason, setEndReason] = useState("");
   const box = useRef<HTMLDivElement>(null);
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
@@ -21,10 +23,12 @@ export function LogViewer({ containerId }: { containerId: string }) {
   useEffect(() => {
     setLines([]);
     setState("connecting");
+    setEndReason("");
     const source = new EventSource(`/api/v1/containers/${containerId}/logs?follow=true&tail=${tail}`);
     source.onopen = () => setState("live");
     source.onmessage = (event) => setLines((prev) => [...prev, event.data].slice(-MAX_LINES));
-    source.addEventListener("end", () => {
+    source.addEventListener("end", (event) => {
+      setEndReason(event.data);
       setState("ended");
       source.close();
     });
@@ -42,7 +46,7 @@ export function LogViewer({ containerId }: { containerId: string }) {
   const status = {
     connecting: "Connecting…",
     live: paused ? "Paused" : "Live",
-    ended: "The container stopped; the log ends here.",
+    ended: `The stream ended: ${endReason || "the container stopped; the log ends here."}`,
     error: "The log stream was lost; reload to reconnect.",
   }[state];
 

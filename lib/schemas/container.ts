@@ -44,11 +44,20 @@ export type StatsDto = z.infer<typeof statsSchema>;
 
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
-/** Query of GET /containers/{id}/logs; unknown parameters are refused like unknown fields. */
+/**
+ * Query of GET /containers/{id}/logs; unknown parameters are refused like unknown fields.
+ * `raw=true` makes the download (no follow) keep terminal escape sequences and control
+ * characters, which are otherwise removed; a followed log is one event per line either way.
+ */
 export const logsQuerySchema = z
   .object({
     tail: z.coerce.number().int().min(1).max(10_000).default(200),
     timestamps: flag.default(false),
     follow: flag.default(false),
+    raw: flag.default(false),
   })
-  .strict();
+  .strict()
+  .refine((query) => !(query.raw && query.follow), {
+    path: ["raw"],
+    message: "raw=true applies to the download only; leave it out with follow=true",
+  });

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Readable } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import type { Actor } from "@/lib/auth/actor";
 import { assertCanActInTenant, assertCanReadTenant, membershipRole, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
@@ -15,6 +15,10 @@ import { stringsOf } from "@/lib/services/json-columns";
 import type { ContainerStatus } from "@/lib/generated/prisma/client";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
+import { actorNow } from "@/lib/streams/current-actor";
+import { guardStream, type EndingStream } from "@/lib/streams/guarded-stream";
+import { admitStream } from "@/lib/streams/open-streams";
+import { stripEscapesStream } from "@/lib/streams/strip-escapes";
 
 const withPorts = { ports: true } as const;
 
@@ -186,12 +190,65 @@ export const removeContainer = command(
   ([containerId]) => ({ details: { containerId } }),
 );
 
-export async function containerLogs(actor: Actor, containerId: string, options: LogOptions, signal?: AbortSignal): Promise<Readable> {
+export type LogRequest = LogOptions & {
+  /** The download only: the bytes as the engine stored them, terminal escapes included. */
+  raw?: boolean;
+};
+
+/**
+ * A container's logs: for a download (no follow), text without terminal escape sequences
+ * unless `raw`; with `follow`, a stream that holds one of the caller's open-stream slots
+ * (`rate_limited` past the limit) and ends, saying why, when the caller may no longer see
+ * the container (checked again every BERTH_STREAM_RECHECK_MS).
+ */
+export async function containerLogs(actor: Actor, containerId: string, options: LogRequest, signal?: AbortSignal): Promise<EndingStream> {
   const row = await visibleContainer(actor, containerId);
   if (!row.dockerId) throw new ServiceError("conflict", "This container has no logs yet.");
-  return workloadLogs(row.tenantId, row.dockerId, options, signal);
+  const { raw, ...logOptions } = options;
+  if (!logOptions.follow) {
+    const logs = await workloadLogs(row.tenantId, row.dockerId, logOptions, signal);
+    return raw ? logs : relayThrough(logs, stripEscapesStream());
+  }
+  const lease = admitStream({ userId: actor.userId, tenantId: row.tenantId });
+  try {
+    const logs = await workloadLogs(row.tenantId, row.dockerId, logOptions, signal);
+    return guardStream(logs, {
+      lease,
+      signal,
+      sourceEndReason: "The container stopped or was removed; the log ends here.",
+      recheck: () => accessEndedReason(actor, containerId),
+    });
+  } catch (error) {
+    lease.release();
+    throw error;
+  }
 }
 
+/** Why `actor` may no longer read this container (as a new request would be refused), or null. */
+async function accessEndedReason(actor: Actor, containerId: string): Promise<string | null> {
+  const now = await actorNow(actor);
+  if ("ended" in now) return now.ended;
+  try {
+    await visibleContainer(now.actor, containerId);
+    return null;
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === "not_found") {
+      return "You can no longer see this container: it was removed, or your access to its tenant ended.";
+    }
+    throw error;
+  }
+}
+
+function relayThrough(source: Readable, transform: Transform): Readable {
+  source.on("error", (error) => transform.destroy(error));
+  transform.on("close", () => source.destroy());
+  return source.pipe(transform);
+}
+
+/**
+ * One sample of resource use. A container that stops or goes away while it is read is a
+ * stopped container's zeros or `not_found`, never a server error (lib/docker/stats.ts).
+ */
 export async function containerStats(actor: Actor, containerId: string): Promise<WorkloadStats> {
   const row = await visibleContainer(actor, containerId);
   if (!row.dockerId) throw new ServiceError("conflict", "This container is still being created.");

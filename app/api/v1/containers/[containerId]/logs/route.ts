@@ -7,7 +7,12 @@ import { parseInput } from "@/lib/validation";
 
 export const dynamic = "force-dynamic";
 
-/** Plain text, or with follow=true a Server-Sent Events stream: one event per log line. */
+/**
+ * Plain text (terminal escape sequences removed unless raw=true), or with follow=true a
+ * Server-Sent Events stream: one event per log line, then `event: end` whose data says why
+ * it ended (the container stopped, or the caller's access ended). A follow holds one of the
+ * caller's open-stream slots: 429 rate_limited past the limit.
+ */
 export const GET = authedRoute<{ containerId: string }>(async (actor, req, { containerId }) => {
   const query = parseInput(logsQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
   const logs = await containerLogs(actor, containerId, query, req.signal);
