@@ -8,6 +8,7 @@ import { ServiceError, type ErrorCode } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
 import type { MembershipRole } from "@/lib/schemas/user";
 import { memberTenant } from "@/lib/services/member-tenant";
+import { assertWriteAllowed } from "@/lib/services/write-limits";
 
 /**
  * The one path every change takes, from the UI's Server Actions and from /api/v1 alike:
@@ -164,7 +165,9 @@ export type CommandFn<A extends unknown[], R> = ((actor: Actor, ...args: A) => P
 /**
  * Defines a service mutation on the audited path. The action may depend on the arguments
  * (start, stop or restart); `about` reads what is known from the arguments alone (a target
- * named in the URL), before any step can refuse.
+ * named in the URL), before any step can refuse. Writes with a per-actor limit
+ * (lib/services/write-limits.ts) are counted first, refused or not: a flood of refused
+ * requests is a flood too.
  */
 export function command<A extends unknown[], R>(
   action: ActionName | ((args: NoInfer<A>) => ActionName),
@@ -176,6 +179,7 @@ export function command<A extends unknown[], R>(
     const cmd = new Command(actor, name);
     try {
       if (about) cmd.about(about(args));
+      await assertWriteAllowed(actor, name);
       const result = await body(cmd, ...args);
       if (!cmd.state.committed) throw new Error(`${name} finished without recording its success`);
       return result;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import type { ServiceError } from "@/lib/errors";
 import { listActivity } from "@/lib/services/activity";
 import { launchContainer } from "@/lib/services/launch-container";
 import { codeOf } from "./fixtures";
@@ -35,5 +36,31 @@ describe("the append-only log cannot be flooded", () => {
     expect(await db.activityEvent.count({ where: { tenantId: victim.id, action: "container.launch" } })).toBe(0);
     const feed = await listActivity(victim.owner, { tenantId: victim.id, limit: "500" });
     expect(feed.items.filter((e) => e.actor.id === mine.owner.userId)).toEqual([]);
+  });
+});
+
+describe("per-actor write limits", () => {
+  it("past the limit a write is refused with rate_limited and Retry-After, and the refusal is recorded", async () => {
+    const t = await tenantWithOwner("limit");
+    process.env.BERTH_WRITES_PER_MINUTE = "6";
+    try {
+      const errors = [];
+      for (let i = 0; i < 8; i++)
+        errors.push(await launchContainer(t.owner, t.id, { name: `l${i}`, image: "nope", memoryMb: 32, cpuMillis: 100 }).catch((e: unknown) => e));
+      expect(errors.slice(0, 6).map((e) => (e as ServiceError).code)).toEqual(Array(6).fill("policy_violation"));
+      expect(errors[6]).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Too many launches: at most 6 a minute/) });
+      expect((errors[7] as ServiceError).retryAfter).toBeGreaterThan(0);
+      // Another user is not held back by this one's flood.
+      const other = await tenantWithOwner("limit-other");
+      expect(await codeOf(launchContainer(other.owner, other.id, { name: "x", image: "nope", memoryMb: 32, cpuMillis: 100 }))).toBe(
+        "policy_violation",
+      );
+      const limited = await db.activityEvent.count({
+        where: { actorId: t.owner.userId, action: "container.launch", reason: { contains: "Too many launches" } },
+      });
+      expect(limited).toBe(2);
+    } finally {
+      process.env.BERTH_WRITES_PER_MINUTE = "1000";
+    }
   });
 });

@@ -1,0 +1,43 @@
+import "server-only";
+import type { ActionName } from "@/lib/activity/actions";
+import type { Actor } from "@/lib/auth/actor";
+import { ServiceError } from "@/lib/errors";
+import { takeHit, type RateRule } from "@/lib/rate-limit/limiter";
+
+/**
+ * Per-actor limits on the writes that cost the host something (an engine call, a pull, a
+ * row that lives on): one user, through the browser or any number of tokens, cannot flood
+ * the engine or the log. BERTH_WRITES_PER_MINUTE (default 30) sets launches and volume
+ * creations; token creations and image adds get a third of it.
+ */
+function limits(): Partial<Record<ActionName, RateRule>> {
+  const perMinute = Math.max(1, Number(process.env.BERTH_WRITES_PER_MINUTE) || 30);
+  const rare = Math.max(1, Math.ceil(perMinute / 3));
+  return {
+    "container.launch": { limit: perMinute, windowMs: 60_000 },
+    "volume.create": { limit: perMinute, windowMs: 60_000 },
+    "auth.token.create": { limit: rare, windowMs: 60_000 },
+    "image.add": { limit: rare, windowMs: 60_000 },
+  };
+}
+
+const NAMES: Partial<Record<ActionName, string>> = {
+  "container.launch": "launches",
+  "volume.create": "new volumes",
+  "auth.token.create": "new API tokens",
+  "image.add": "image adds",
+};
+
+/** Counts this write against the actor's limit, or throws `rate_limited` with Retry-After. */
+export async function assertWriteAllowed(actor: Actor, action: ActionName): Promise<void> {
+  const rule = limits()[action];
+  if (!rule) return;
+  const { allowed, retryAfterSeconds } = await takeHit(`write:${action}:${actor.userId}`, rule);
+  if (allowed) return;
+  throw new ServiceError(
+    "rate_limited",
+    `Too many ${NAMES[action] ?? "changes"}: at most ${rule.limit} a minute. Try again in ${retryAfterSeconds} s.`,
+    undefined,
+    retryAfterSeconds,
+  );
+}
