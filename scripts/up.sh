@@ -16,5 +16,11 @@ say "building the production bundle"
 npx next build >/tmp/berth-build.log 2>&1 || { tail -40 /tmp/berth-build.log; die "next build failed (full log: /tmp/berth-build.log)"; }
 
 PORT="${PORT:-3000}"
-say "Berth is starting on http://localhost:$PORT (Ctrl-C stops it)"
-exec npx next start --port "$PORT"
+# Control N5: the portal listens on loopback; only the ingress faces the network. Point
+# BERTH_LISTEN_ADDRESS at another address only for an ingress that cannot reach loopback, and
+# name that ingress in BERTH_TRUSTED_PROXIES so client addresses come from its X-Forwarded-For.
+LISTEN="${BERTH_LISTEN_ADDRESS:-127.0.0.1}"
+say "Berth is starting on http://$LISTEN:$PORT (Ctrl-C stops it)"
+# peer-address.cjs stamps each request with its socket's peer address (x-berth-peer) before
+# Next.js sees it: the only client address the portal can trust (lib/auth/client-info.ts).
+exec node --require "$PWD/scripts/peer-address.cjs" node_modules/next/dist/bin/next start --hostname "$LISTEN" --port "$PORT"
