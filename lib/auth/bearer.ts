@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Actor } from "@/lib/auth/actor";
-import { hashApiToken, looksLikeApiToken } from "@/lib/auth/api-token";
+import { hashApiToken, looksLikeApiToken, tokenEnded } from "@/lib/auth/api-token";
 import { clientInfoFrom } from "@/lib/auth/client-info";
 import { loadActor } from "@/lib/auth/load-actor";
 import { ServiceError } from "@/lib/errors";
@@ -19,7 +19,7 @@ export async function actorFromBearer(headers: Headers): Promise<Actor> {
   }
   const token = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(match[1]) } });
   const now = new Date();
-  if (!token || token.revokedAt || token.expiresAt <= now) {
+  if (!token || tokenEnded(token, now)) {
     throw new ServiceError("unauthorized", "This API token is not valid: it may have expired or been revoked.");
   }
   const actor = await loadActor(token.userId, clientInfoFrom(headers), { id: token.id });

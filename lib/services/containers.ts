@@ -15,7 +15,7 @@ import { stringsOf } from "@/lib/services/json-columns";
 import type { ContainerStatus } from "@/lib/generated/prisma/client";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
-import { actorNow } from "@/lib/streams/current-actor";
+import { actorNow } from "@/lib/auth/actor-now";
 import { guardStream, type EndingStream } from "@/lib/streams/guarded-stream";
 import { admitStream } from "@/lib/streams/open-streams";
 import { stripEscapesStream } from "@/lib/streams/strip-escapes";

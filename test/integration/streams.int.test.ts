@@ -194,7 +194,7 @@ describe("an open log stream ends when the access that opened it ends", () => {
     await Promise.race([f.done, new Promise((r) => setTimeout(r, 60_000))]);
     const tookMs = Date.now() - revokedAt;
     console.log(`[streams] revoked token's stream ended after ${tookMs} ms (re-check every ${RECHECK_MS} ms)`);
-    expect(f.endReason).toBe("The API token that opened this stream was revoked.");
+    expect(f.endReason).toBe("The API token was revoked. This stream was opened with it.");
     expect(tookMs).toBeLessThan(60_000);
     expect(openStreamCount({ userId: member.id })).toBe(0);
     // A new request with the token is refused too.

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
+import { tokenEnded } from "@/lib/auth/api-token";
 import { loadActor } from "@/lib/auth/load-actor";
 import { db } from "@/lib/db";
 
@@ -13,15 +14,12 @@ export type ActorNow = { actor: Actor } | { ended: string };
  */
 export async function actorNow(actor: Actor): Promise<ActorNow> {
   if (actor.kind === "token") {
-    if (!actor.tokenId) return { ended: "This stream's API token is no longer known; open it again with a valid token." };
-    const token = await db.apiToken.findUnique({
-      where: { id: actor.tokenId },
-      select: { userId: true, revokedAt: true, expiresAt: true },
-    });
-    if (!token || token.userId !== actor.userId) return { ended: "The API token that opened this stream was deleted." };
-    if (token.revokedAt) return { ended: "The API token that opened this stream was revoked." };
-    if (token.expiresAt <= new Date()) return { ended: "The API token that opened this stream has expired." };
-    const current = await loadActor(token.userId, actor.client, { id: actor.tokenId });
+    const token = actor.tokenId
+      ? await db.apiToken.findUnique({ where: { id: actor.tokenId }, select: { userId: true, revokedAt: true, expiresAt: true } })
+      : null;
+    const ended = tokenEnded(token && token.userId === actor.userId ? token : null);
+    if (ended || !token) return { ended: `${ended ?? "The API token is not known."} This stream was opened with it.` };
+    const current = await loadActor(token.userId, actor.client, { id: actor.tokenId ?? "" });
     return current ? { actor: current } : { ended: "Your account was disabled or removed." };
   }
   const current = await loadActor(actor.userId, actor.client);
