@@ -117,7 +117,8 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/containers/{containerId}/logs",
-    summary: "Logs as text; with follow=true a text/event-stream of lines (query: tail, timestamps, follow)",
+    summary:
+      "Logs as text, terminal escapes removed unless raw=true (at most 16 MiB); with follow=true a text/event-stream of lines (query: tail, timestamps, follow, raw; 429 past the open-stream limit)",
     response: { status: 200, contentType: "text/plain" },
   },
   {
