@@ -7,7 +7,7 @@ import { clientInfoFrom } from "@/lib/auth/client-info";
 import { secondsUntilAllowed } from "@/lib/auth/login-throttle";
 import { signIn, signOut } from "@/lib/auth/next-auth";
 import type { FormState } from "@/lib/forms/form-state";
-import { retryMessage } from "@/lib/auth/sign-in";
+import { BUSY_MESSAGE, retryMessage } from "@/lib/auth/sign-in";
 
 const signInForm = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(254),
@@ -41,8 +41,11 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
       if (code === "rate_limited") {
-        const wait = await secondsUntilAllowed(parsed.data.email.toLowerCase(), clientInfoFrom(await headers()).ip);
-        return { message: retryMessage(Math.max(wait, 60)), values: { email: parsed.data.email } };
+        // Auth.js passes on only the code: ask the throttle again how long this account and
+        // address must wait. Nothing to wait for there means the refusal was the process-wide
+        // cap on password checks, which frees within seconds.
+        const wait = await secondsUntilAllowed(parsed.data.email, clientInfoFrom(await headers()).ip);
+        return { message: wait > 0 ? retryMessage(wait) : BUSY_MESSAGE, values: { email: parsed.data.email } };
       }
       return { message: "Wrong email or password.", values: { email: parsed.data.email } };
     }

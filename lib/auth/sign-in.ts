@@ -1,7 +1,7 @@
 import "server-only";
 import type { ClientInfo } from "@/lib/auth/actor";
-import { verifyPassword } from "@/lib/auth/password";
-import { forgiveLoginAttempt, recordLoginFailure, secondsUntilAllowed } from "@/lib/auth/login-throttle";
+import { hashKind, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
+import { abandonSignInAttempt, beginSignInAttempt, normalizeEmail, signInSucceeded, takeHashSlot } from "@/lib/auth/login-throttle";
 import type { ActionName } from "@/lib/activity/actions";
 import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
@@ -12,10 +12,14 @@ export function retryMessage(seconds: number): string {
   return `Too many attempts — try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
+/** The process-wide budget of password checks is spent for the moment: nothing about this account. */
+export const BUSY_MESSAGE = "Too many sign-ins at once — try again in a few seconds.";
+
 /**
- * Checks an email and password, throttled per account and per client address. Every
- * success and failure is recorded. Returns the user's id; throws `unauthorized` or
- * `rate_limited` (with retryAfter).
+ * Checks an email and password, throttled per account + address, per account and per client
+ * address (lib/auth/login-throttle.ts), with a process-wide cap on password checks. Every
+ * attempt, allowed or not, is recorded. Returns the user's id; throws `unauthorized` or
+ * `rate_limited` (with retryAfter). A bcrypt hash is replaced by an argon2id one on success.
  */
 export async function checkPassword(
   rawEmail: string,
@@ -23,26 +27,27 @@ export async function checkPassword(
   client: ClientInfo,
   action: Extract<ActionName, "auth.login" | "auth.token.login"> = "auth.login",
 ): Promise<{ userId: string; email: string }> {
-  const email = rawEmail.trim().toLowerCase().slice(0, 254);
-  const wait = await secondsUntilAllowed(email, client.ip);
-  if (wait > 0) {
-    await recordActivity(
-      { kind: "anonymous", email, client },
-      {
-        action,
-        outcome: "denied",
-        reason: "rate limited: too many failed sign-ins",
-      },
-    );
-    throw new ServiceError("rate_limited", retryMessage(wait), undefined, wait);
+  const email = normalizeEmail(rawEmail);
+  const refuse = async (reason: string, message: string, retryAfter: number, userId?: string): Promise<never> => {
+    await recordActivity({ kind: "anonymous", userId, email, client }, { action, outcome: "denied", reason });
+    throw new ServiceError("rate_limited", message, undefined, retryAfter);
+  };
+
+  // Counted as a failure in the same step as the check, before the (slow) hash check, and
+  // taken back on success: parallel guesses each see the ones before them.
+  const attempt = await beginSignInAttempt(email, client.ip);
+  if (!attempt.allowed) {
+    return refuse("rate limited: too many failed sign-ins", retryMessage(attempt.retryAfterSeconds), attempt.retryAfterSeconds);
   }
-  // Counted as a failure before the (slow) hash check and cleared on success: parallel
-  // guesses each see the ones before them, so a burst cannot slip past the limit.
-  const attempt = await recordLoginFailure(email, client.ip);
   const user = await db.user.findUnique({
     where: { email },
     select: { id: true, email: true, disabled: true, passwordHash: true },
   });
+  const busyMs = takeHashSlot(hashKind(user?.passwordHash));
+  if (busyMs > 0) {
+    await abandonSignInAttempt(attempt);
+    return refuse("rate limited: too many sign-ins at once", BUSY_MESSAGE, Math.min(60, Math.ceil(busyMs / 1000)));
+  }
   const ok = await verifyPassword(password, user?.passwordHash ?? null);
   if (!user || !ok || user.disabled) {
     await recordActivity(
@@ -56,9 +61,12 @@ export async function checkPassword(
     // One message for all three: which accounts exist is not for strangers to learn.
     throw new ServiceError("unauthorized", "Wrong email or password.");
   }
-  await forgiveLoginAttempt(email, attempt);
+  await signInSucceeded(email, client.ip, attempt);
+  const upgraded = needsRehash(user.passwordHash) ? await hashPassword(password) : undefined;
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    // Only if the hash is still the one just checked: a password change in between wins.
+    if (upgraded) await tx.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: upgraded } });
     await recordActivity({ kind: "anonymous", userId: user.id, email, client }, { action, outcome: "allowed" }, tx);
   });
   return { userId: user.id, email: user.email };
