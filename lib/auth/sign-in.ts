@@ -9,6 +9,11 @@ import { ServiceError } from "@/lib/errors";
 
 export function retryMessage(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
+  // The back-off can reach a day: past an hour, say hours.
+  if (minutes > 60) {
+    const hours = Math.ceil(minutes / 60);
+    return `Too many attempts — try again in ${hours} hour${hours === 1 ? "" : "s"}.`;
+  }
   return `Too many attempts — try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { clientInfoFrom } from "@/lib/auth/client-info";
 import { signInRules } from "@/lib/auth/login-throttle";
 import { verifyPassword } from "@/lib/auth/password";
-import { BUSY_MESSAGE, checkPassword } from "@/lib/auth/sign-in";
+import { BUSY_MESSAGE, checkPassword, retryMessage } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/errors";
 import { TEST_PASSWORD, client, codeOf, makeUser, uniq } from "./fixtures";
@@ -194,6 +194,16 @@ describe("sign-in throttling", () => {
       process.env.BERTH_LOGIN_HASHES_PER_SECOND = "1000";
     }
     expect(BUSY_MESSAGE).toMatch(/try again in a few seconds/);
+  });
+});
+
+describe("throttle messages", () => {
+  it("say minutes up to an hour, then hours (the back-off reaches a day)", () => {
+    expect(retryMessage(1)).toBe("Too many attempts — try again in 1 minute.");
+    expect(retryMessage(15 * 60)).toBe("Too many attempts — try again in 15 minutes.");
+    expect(retryMessage(60 * 60)).toBe("Too many attempts — try again in 60 minutes.");
+    expect(retryMessage(60 * 60 + 1)).toBe("Too many attempts — try again in 2 hours.");
+    expect(retryMessage(24 * 60 * 60)).toBe("Too many attempts — try again in 24 hours.");
   });
 });
 
