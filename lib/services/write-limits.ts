@@ -2,7 +2,7 @@ import "server-only";
 import type { ActionName } from "@/lib/activity/actions";
 import type { Actor } from "@/lib/auth/actor";
 import { ServiceError } from "@/lib/errors";
-import { takeHit, type RateRule } from "@/lib/rate-limit/limiter";
+import { pruneHits, takeHit, type RateRule } from "@/lib/rate-limit/limiter";
 
 /**
  * Per-actor limits on the writes that cost the host something (an engine call, a pull, a
@@ -32,6 +32,8 @@ const NAMES: Partial<Record<ActionName, string>> = {
 export async function assertWriteAllowed(actor: Actor, action: ActionName): Promise<void> {
   const rule = limits()[action];
   if (!rule) return;
+  // Keys of users who stopped writing are never hit again: drop them now and then.
+  await pruneHits("write:", rule.windowMs);
   const { allowed, retryAfterSeconds } = await takeHit(`write:${action}:${actor.userId}`, rule);
   if (allowed) return;
   throw new ServiceError(

@@ -154,6 +154,7 @@ const NOT_COMMANDS: Record<string, string> = {
   ),
   FIRST_TENANT_UID: "a constant",
   archiveDir: "a setting",
+  assertWriteAllowed: "the commands' own write limit (called by command())",
   reserveLaunch: "a step of launchContainer: takes its Command",
   startLaunch: "a step of launchContainer: takes its Command",
   insertVolumeRows: "a step: takes the caller's transaction",
