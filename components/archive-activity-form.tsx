@@ -22,10 +22,10 @@ export function ArchiveActivityForm() {
         aria-label="Archive old events"
         onSubmit={(event) => {
           const before = new FormData(event.currentTarget).get("before");
+          // Without a date there is nothing to confirm: the server names the missing field.
           if (
-            !window.confirm(
-              `Move every event before ${before || "that date"} out of the log into a signed archive file? They will no longer show here.`,
-            )
+            before &&
+            !window.confirm(`Move every event before ${before} (UTC) out of the log into a signed archive file? They will no longer show here.`)
           ) {
             event.preventDefault();
           }

@@ -6,9 +6,10 @@ import type { ChainVerification } from "@/lib/schemas/activity";
 /** What the signed checkpoints add to an intact chain, in words. */
 function checkpointText({ checkpoints: c }: ChainVerification): string {
   if (!c.signingKey) return "No signing key is configured, so checkpoints cannot be checked.";
-  const parts = [
-    c.newest ? `${c.checked} signed checkpoints match, the newest from ${new Date(c.newest.at).toLocaleString("en")}.` : "No checkpoint yet.",
-  ];
+  // UTC, as the activity list shows times.
+  const newest = c.newest ? `${c.newest.at.slice(0, 16).replace("T", " ")} UTC` : "";
+  const count = `${c.checked} signed checkpoint${c.checked === 1 ? "" : "s"}`;
+  const parts = [c.newest ? `${count} match${c.checked === 1 ? "es" : ""}; the newest is from ${newest}.` : "No checkpoint yet."];
   if (c.archive) parts.push(`Events up to #${c.archive.throughId} are archived in ${c.archive.file.split(" ")[0]}.`);
   return parts.join(" ");
 }

@@ -33,6 +33,9 @@ trap 'rm -rf "$e2e_dir"' EXIT
 export BERTH_PORT_RANGE="${BERTH_E2E_PORT_RANGE:-19000-19499}"
 # Labels everything the e2e server creates, so the Playwright teardown removes it all.
 export BERTH_TEST_RUN_ID="e2e-$$-$(date +%s)"
+# The suites script the API as one admin, making a token or two per test: far more than a
+# person does in a minute. The per-user write limit itself is tested in abuse.int.test.ts.
+export BERTH_WRITES_PER_MINUTE="${BERTH_WRITES_PER_MINUTE:-600}"
 prepare_e2e() { prepare_portal "$e2e_dir" admin@e2e.berth e2e-admin-password; }
 if stage "production build for e2e" prepare_e2e; then
   stage "end-to-end tests" npx playwright test

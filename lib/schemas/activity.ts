@@ -108,7 +108,10 @@ export const chainVerificationSchema = z
 export type ChainVerification = z.infer<typeof chainVerificationSchema>;
 
 /** POST /activity/archive: move every event older than `before` into a signed file (admins). */
-export const archiveInputSchema = z.object({ before: instant }).strict().meta({ id: "ArchiveRequest" });
+export const archiveInputSchema = z
+  .object({ before: z.string({ error: "choose a date" }).min(1, "choose a date: every event before it is archived").pipe(instant) })
+  .strict()
+  .meta({ id: "ArchiveRequest" });
 
 export const archiveResultSchema = z
   .object({
