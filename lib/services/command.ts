@@ -97,13 +97,10 @@ export class Command {
   about(event: CommandEvent): void {
     if (event.details) this.event.details = { ...this.event.details, ...event.details };
     if (event.target !== undefined) this.event.target = event.target;
-    if (event.tenantId === undefined || event.tenantId === null) {
-      if (event.tenantId === null) this.event.tenantId = null;
-    } else if (readsAllTenants(this.actor) || membershipRole(this.actor, event.tenantId)) {
-      this.event.tenantId = event.tenantId;
-    } else {
-      this.event.details = { ...this.event.details, requestedTenantId: event.tenantId };
-    }
+    const { tenantId } = event;
+    if (tenantId === undefined) return;
+    if (tenantId === null || readsAllTenants(this.actor) || membershipRole(this.actor, tenantId)) this.event.tenantId = tenantId;
+    else this.event.details = { ...this.event.details, requestedTenantId: tenantId };
   }
 
   /** The tenant the actor acts in, authorized and read with the membership in the query itself. */
@@ -144,8 +141,8 @@ export class Command {
   }
 
   /** A further event about the same command (a partial failure after the change committed). */
-  async note(outcome: Outcome, reason: string, event: CommandEvent = {}): Promise<void> {
-    await recordActivity(this.actor, { action: this.action, ...this.event, ...event, outcome, reason });
+  async note(outcome: Outcome, reason: string): Promise<void> {
+    await recordActivity(this.actor, { action: this.action, ...this.event, outcome, reason });
   }
 
   private async recordSuccess(event: CommandEvent & { action?: ActionName }, tx: Tx) {
