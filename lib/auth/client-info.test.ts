@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PEER_HEADER, PEER_STAMP, clientAddress, clientInfoFrom, normalizeAddress, parseTrustedProxies } from "./client-info";
+import { EDGE_PEER, PEER_HEADER, PEER_STAMP, clientAddress, clientInfoFrom, normalizeAddress, parseTrustedProxies, viaEdge } from "./client-info";
 
 const none = parseTrustedProxies("");
 const edge = parseTrustedProxies("10.0.0.5, 172.18.0.0/16, fd00::/8, 127.0.0.1");
@@ -79,6 +79,35 @@ describe("clientAddress (control N5)", () => {
     expect(clientAddress("10.0.0.5", "not-an-ip, 198.51.100.9", edge)).toBe("198.51.100.9");
   });
 
+  describe("the edge's unix socket as the peer", () => {
+    it("is a trusted hop without being listed: the right-most X-Forwarded-For entry", () => {
+      expect(clientAddress(EDGE_PEER, "203.0.113.9", none)).toBe("203.0.113.9");
+      expect(clientAddress(EDGE_PEER, "::ffff:203.0.113.9", none)).toBe("203.0.113.9");
+      expect(clientAddress(EDGE_PEER, "[2001:db8::7]:51234", none)).toBe("2001:db8::7");
+    });
+
+    it("ignores the entries a client put to the left of the one the edge appended", () => {
+      expect(clientAddress(EDGE_PEER, "1.1.1.1, 10.0.0.5, 203.0.113.9", none)).toBe("203.0.113.9");
+      expect(clientAddress(EDGE_PEER, "1.1.1.1, 203.0.113.9", edge)).toBe("203.0.113.9");
+    });
+
+    it("walks configured trusted proxies between the client and the edge", () => {
+      expect(clientAddress(EDGE_PEER, "1.1.1.1, 203.0.113.9, 10.0.0.5", edge)).toBe("203.0.113.9");
+      expect(clientAddress(EDGE_PEER, "10.0.0.5, 172.18.0.3", edge)).toBe("10.0.0.5");
+    });
+
+    it("is unknown without X-Forwarded-For (the edge has no address of its own) or with garbage where the client should be", () => {
+      expect(clientAddress(EDGE_PEER, undefined, none)).toBeUndefined();
+      expect(clientAddress(EDGE_PEER, " , ", none)).toBeUndefined();
+      expect(clientAddress(EDGE_PEER, "203.0.113.9, edge", none)).toBeUndefined();
+    });
+
+    it("is only the exact literal: anything else not an IP is unknown", () => {
+      expect(clientAddress("EDGE", "203.0.113.9", none)).toBeUndefined();
+      expect(clientAddress(" edge", "203.0.113.9", none)).toBeUndefined();
+    });
+  });
+
   it("an unknown peer is an unknown address", () => {
     expect(clientAddress(undefined, "198.51.100.9", edge)).toBeUndefined();
     expect(clientAddress("", "198.51.100.9", none)).toBeUndefined();
@@ -97,6 +126,17 @@ describe("clientInfoFrom", () => {
     expect(clientInfoFrom(spoofed).ip).toBeUndefined();
     g[PEER_STAMP] = PEER_HEADER;
     expect(clientInfoFrom(spoofed)).toMatchObject({ ip: "203.0.113.50", userAgent: "ua" });
+  });
+
+  it("believes an edge peer only with the preload loaded", () => {
+    const fromEdge = new Headers({ [PEER_HEADER]: EDGE_PEER, "x-forwarded-for": "1.2.3.4, 203.0.113.9" });
+    expect(clientInfoFrom(fromEdge).ip).toBeUndefined();
+    expect(viaEdge(fromEdge)).toBe(false);
+    g[PEER_STAMP] = PEER_HEADER;
+    expect(clientInfoFrom(fromEdge).ip).toBe("203.0.113.9");
+    expect(viaEdge(fromEdge)).toBe(true);
+    expect(viaEdge(spoofed)).toBe(false);
+    expect(viaEdge(new Headers())).toBe(false);
   });
 
   it("reads BERTH_TRUSTED_PROXIES", () => {

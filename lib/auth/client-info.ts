@@ -7,13 +7,20 @@ import type { ClientInfo } from "@/lib/auth/actor";
  * be believed. Next.js gives route handlers, Server Actions and proxy.ts no access to the
  * socket (`request.ip` is gone since Next 15), and the `X-Forwarded-For` it passes on is the
  * client's own when the client sent one (Next fills it with the socket address only when it
- * is absent). So scripts/peer-address.cjs, preloaded into the server process by
- * scripts/up.sh, overwrites this header with `socket.remoteAddress` on every incoming request,
- * before Next sees it, and sets the global. Without the preload (`next dev`, a bare
- * `next start`) the header may be the client's invention and is ignored: the address is unknown.
+ * is absent). So scripts/peer-address.cjs, loaded first by the portal's server
+ * (scripts/portal-server.cjs), overwrites this header with `socket.remoteAddress` (EDGE_PEER on
+ * the edge's unix socket) on every incoming request, before Next sees it, and sets the global.
+ * Without it (`next dev`, a bare `next start`) the header may be the client's invention and is
+ * ignored: the address is unknown.
  */
 export const PEER_HEADER = "x-berth-peer";
 export const PEER_STAMP = Symbol.for("berth.peerAddressHeader");
+/**
+ * The peer of a request that came in on the portal's unix socket (scripts/portal-server.cjs),
+ * which only the edge's uid can open: a trusted proxy hop by construction, whatever
+ * BERTH_TRUSTED_PROXIES says.
+ */
+export const EDGE_PEER = "edge";
 
 /** Lower-case, without brackets, a port, an IPv6 zone or the `::ffff:` of an IPv4-mapped IPv6 address; undefined if not an IP. */
 export function normalizeAddress(raw: string | null | undefined): string | undefined {
@@ -56,16 +63,19 @@ function isTrusted(trusted: BlockList, ip: string): boolean {
 }
 
 /**
- * The client's address (control N5): the socket's peer, unless the peer is a trusted proxy;
- * then the right-most `X-Forwarded-For` entry that is not itself a trusted proxy (each proxy
- * appends the address it was connected from, so entries to the left of the last one a trusted
- * proxy wrote are the client's to choose). If every entry is trusted, the left-most one. An
+ * The client's address (control N5): the socket's peer, unless the peer is a trusted proxy
+ * (or the edge, EDGE_PEER); then the right-most `X-Forwarded-For` entry that is not itself a
+ * trusted proxy (each proxy appends the address it was connected from, so entries to the left
+ * of the last one a trusted proxy wrote are the client's to choose). If every entry is
+ * trusted, the left-most one; the edge with no entry at all leaves the address unknown. An
  * entry that is not an IP where the client's address should be means the chain cannot be
  * read: unknown. Returns undefined when the peer is unknown.
  */
 export function clientAddress(peer: string | null | undefined, forwardedFor: string | null | undefined, trusted: BlockList): string | undefined {
-  const hop = normalizeAddress(peer);
-  if (!hop || !isTrusted(trusted, hop)) return hop;
+  const fromEdge = peer === EDGE_PEER;
+  // The edge has no address of its own to fall back on: a unix socket has no peer address.
+  const hop = fromEdge ? undefined : normalizeAddress(peer);
+  if (!fromEdge && (!hop || !isTrusted(trusted, hop))) return hop;
   const chain = (forwardedFor ?? "")
     .split(",")
     .map((e) => e.trim())
@@ -99,6 +109,11 @@ export function peerFrom(headers: Headers): string | undefined {
     return undefined;
   }
   return headers.get(PEER_HEADER) ?? undefined;
+}
+
+/** The request came through the edge: the preload is loaded and stamped the peer as EDGE_PEER. */
+export function viaEdge(headers: Headers): boolean {
+  return peerFrom(headers) === EDGE_PEER;
 }
 
 /** Client address, agent and request id from request headers. */
