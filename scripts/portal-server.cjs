@@ -1,0 +1,259 @@
+// The portal's production server (npm start, scripts/up.sh, Playwright), in place of
+// `next start`. It serves the same Next.js request handler on two listeners:
+//   - TCP on BERTH_LISTEN_ADDRESS (default 127.0.0.1) : PORT (default 3000): plain http for
+//     local scripts and tests (control N5: loopback only, unless told otherwise);
+//   - unless BERTH_EDGE=off, the unix socket <BERTH_EDGE_DIR or data/edge>/run/portal.sock, for
+//     the edge (Caddy in a container of Berth's own cannot reach the host's loopback, but it can
+//     reach a socket in a folder mounted into it). The socket's folder is 0700 and the socket
+//     0600, both owned by the folder's owner, the uid the edge runs as: no other local user can
+//     connect, so a request on it comes from the edge by construction (peer-address.cjs stamps
+//     it "edge"; lib/auth/client-info.ts then reads X-Forwarded-For, lib/auth/cookie-names.ts
+//     picks the __Host- cookies).
+// startListeners() holds everything but Next, so the integration test runs it with any handler.
+"use strict";
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file, run with node */
+// First, before any server exists: it patches http.Server to stamp each request's peer.
+require("./peer-address.cjs");
+const { EventEmitter } = require("node:events");
+const fs = require("node:fs");
+const http = require("node:http");
+const net = require("node:net");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+// As EDGE_FILES.portalSocket and the BERTH_EDGE_DIR default in lib/ingress/settings.ts (which
+// this CommonJS file cannot import; the integration test checks that the two agree).
+const PORTAL_SOCKET = "run/portal.sock";
+const DEFAULT_EDGE_DIR = "data/edge";
+// How long open connections may finish their requests after SIGTERM/SIGINT.
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function log(line) {
+  console.log(`[berth] ${line}`);
+}
+
+/**
+ * Where to listen, from the environment. The socket's path is resolved against the working
+ * directory exactly as lib/ingress/settings.ts resolves edgeDir, so the portal and the code
+ * that configures the edge name the same file. socketPath is null with BERTH_EDGE=off.
+ */
+function listenSettings(env = process.env, cwd = process.cwd()) {
+  const host = env.BERTH_LISTEN_ADDRESS || "127.0.0.1";
+  const rawPort = env.PORT || "3000";
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number from 1 to 65535, got "${rawPort}"`);
+  const socketPath = env.BERTH_EDGE === "off" ? null : path.join(path.resolve(cwd, env.BERTH_EDGE_DIR || DEFAULT_EDGE_DIR), PORTAL_SOCKET);
+  return { host, port, socketPath };
+}
+
+function httpUrl(address) {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** Whether a server answers on the socket (a live portal) or not (a file left by a crash). */
+function socketAnswers(socketPath) {
+  return new Promise((resolve) => {
+    const probe = net.connect(socketPath);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    // ECONNREFUSED: nobody listens, the file is stale.
+    probe.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * Makes the socket's folder (0700) and clears its path: a socket file nobody answers on is
+ * left from a crash and is removed; a live one or anything that is not a socket is refused,
+ * so a second server never steals the edge's socket from a running portal, and nothing else
+ * is ever deleted. Returns the folder's owner, whom the socket will belong to.
+ */
+async function prepareSocketPath(socketPath) {
+  const runDir = path.dirname(socketPath);
+  // The parents keep the default mode (the edge's data folder is not this file's business);
+  // the run folder alone is 0700. mkdir's mode is masked by the umask and applies only to a
+  // new folder, hence the chmod.
+  fs.mkdirSync(path.dirname(runDir), { recursive: true });
+  if (!fs.existsSync(runDir)) fs.mkdirSync(runDir, { mode: 0o700 });
+  fs.chmodSync(runDir, 0o700);
+  const owner = fs.statSync(runDir);
+  let existing;
+  try {
+    existing = fs.lstatSync(socketPath);
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+  }
+  if (existing) {
+    if (!existing.isSocket()) throw new Error(`${socketPath} exists and is not a socket; move it away (the portal only replaces a stale socket)`);
+    if (await socketAnswers(socketPath)) throw new Error(`another server is already listening on ${socketPath} (is the portal running twice?)`);
+    fs.unlinkSync(socketPath);
+  }
+  return { uid: owner.uid, gid: owner.gid };
+}
+
+function listen(server, args, label) {
+  return new Promise((resolve, reject) => {
+    const failed = (error) => reject(new Error(`the portal cannot listen on ${label}: ${error.message}`));
+    server.once("error", failed);
+    server.listen(...args, () => {
+      server.off("error", failed);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server, graceMs) {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    // Kept-alive connections without a request in flight would hold close() open.
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Serves `handler` (and `upgrade` for 'upgrade' requests) on TCP `tcp.host`:`tcp.port` and, if
+ * `socketPath` is given, on that unix socket, owned by its folder's owner with mode 0600.
+ * Resolves once both listen, with the TCP address and close(), which stops both servers and
+ * removes the socket; rejects with a message naming the listener that failed (and closes the
+ * other). Port 0 takes any free port (tests).
+ */
+async function startListeners({ handler, upgrade, tcp, socketPath = null, log: say = log, graceMs = SHUTDOWN_GRACE_MS }) {
+  const servers = [];
+  let socketIno;
+  const onUpgrade = async (req, socket, head) => {
+    try {
+      if (!upgrade) return socket.destroy();
+      await upgrade(req, socket, head);
+    } catch (error) {
+      // As `next start` does: a failed upgrade closes the connection and is logged.
+      socket.destroy();
+      console.error(`[berth] failed to handle the upgrade request for ${req.url}:`, error);
+    }
+  };
+  const create = () => {
+    const server = http.createServer(handler);
+    server.on("upgrade", onUpgrade);
+    servers.push(server);
+    return server;
+  };
+
+  const close = async () => {
+    await Promise.all(servers.map((server) => closeServer(server, graceMs)));
+    // Node unlinks the socket on close; if it did not, remove it, but only if it is still ours.
+    if (socketPath && socketIno !== undefined) {
+      try {
+        if (fs.lstatSync(socketPath).ino === socketIno) fs.unlinkSync(socketPath);
+      } catch (error) {
+        if (error.code !== "ENOENT") throw error;
+      }
+    }
+  };
+
+  try {
+    const tcpServer = create();
+    await listen(tcpServer, [tcp.port, tcp.host], `${tcp.host}:${tcp.port}`);
+    const tcpAddress = tcpServer.address();
+    say(`portal listening on ${httpUrl(tcpAddress)} (direct http: local scripts and tests)`);
+
+    if (socketPath) {
+      const owner = await prepareSocketPath(socketPath).catch((error) => {
+        throw new Error(`the portal cannot listen for the edge: ${error.message}`);
+      });
+      await listen(create(), [socketPath], socketPath);
+      const created = fs.lstatSync(socketPath);
+      socketIno = created.ino;
+      // Until these calls the socket has the umask's mode, but the 0700 folder already keeps
+      // every other user from reaching it. Run as root, the portal gives the socket to the
+      // folder's owner; run as that owner, the socket is theirs already.
+      if (created.uid !== owner.uid || created.gid !== owner.gid) {
+        try {
+          fs.chownSync(socketPath, owner.uid, owner.gid);
+        } catch (error) {
+          throw new Error(
+            `the portal cannot give ${socketPath} to the owner of its folder (uid ${owner.uid}, gid ${owner.gid}), whom the edge runs as: ${error.message}. Run the portal as root or as that user.`,
+          );
+        }
+      }
+      fs.chmodSync(socketPath, 0o600);
+      say(`portal listening on unix:${socketPath} for the edge (mode 0600, uid ${owner.uid})`);
+    }
+    return { servers, tcpAddress, socketPath, close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}
+
+async function main() {
+  // As `next start` does: production unless the environment says otherwise.
+  process.env.NODE_ENV ||= "production";
+  const { host, port, socketPath } = listenSettings();
+
+  let ready;
+  const prepared = new Promise((resolve, reject) => (ready = { resolve, reject }));
+  // A failed prepare is reported by main's caller; requests waiting on it die with the process.
+  prepared.catch(() => {});
+  // Listen first, as `next start` does: a port in use fails at once, before Next loads the app
+  // (and instrumentation.ts starts the reconciler); early requests wait for Next.
+  const listeners = await startListeners({
+    handler: async (req, res) => (await prepared).handle(req, res),
+    // Upgrades reach Next exactly as under `next start`: the router server's upgrade handler
+    // (it proxies upgrades for external rewrites, closes those for app paths, and leaves others
+    // alone). The WebSocket console (a later issue) claims its own path HERE, before Next:
+    //   if (isConsoleUpgrade(req)) return consoleUpgrade(req, socket, head);
+    upgrade: async (req, socket, head) => (await prepared).upgrade(req, socket, head),
+    tcp: { host, port },
+    socketPath,
+  });
+
+  let closing = false;
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.on(signal, () => {
+      if (closing) process.exit(1); // a second Ctrl-C: stop now
+      closing = true;
+      log(`${signal}: closing the listeners`);
+      listeners
+        .close()
+        .then(() => prepared.then((next) => next.app.close()))
+        .catch((error) => console.error("[berth] error while closing:", error))
+        .finally(() => process.exit(0));
+      // Timers (the reconciler, checkpoints) would keep the process alive past a stuck close.
+      setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 2_000).unref();
+    });
+  }
+
+  try {
+    const next = require("next");
+    // Next's custom server attaches its own 'upgrade' listener to options.httpServer, else to the
+    // server of the first request it sees: one of our two servers would have none and the other
+    // two. An inert emitter takes that listener; both servers pass upgrades on themselves.
+    const app = next({ dev: false, dir: ROOT, hostname: host, port, httpServer: new EventEmitter() });
+    await app.prepare();
+    // The router server's handler, which `next start` uses; app.getUpgradeHandler() is the render
+    // server's, a no-op in production. Checked, since it is not in Next's typings.
+    const nextUpgrade = app.upgradeHandler;
+    if (typeof nextUpgrade !== "function")
+      throw new Error("this Next.js version's custom server has no upgradeHandler: check scripts/portal-server.cjs");
+    ready.resolve({ app, handle: app.getRequestHandler(), upgrade: nextUpgrade });
+  } catch (error) {
+    ready.reject(error);
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(`[berth] ${error.message}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { startListeners, listenSettings, prepareSocketPath, PORTAL_SOCKET };
