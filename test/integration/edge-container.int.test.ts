@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "@/lib/docker/client";
 import { caddyAdmin } from "@/lib/ingress/caddy-admin";
 import { testLabels } from "@/lib/docker/labels";
-import { connectEdge, disconnectEdge, edgeNetworks, edgeState, edgeUid, ensureEdge, removeEdge } from "@/lib/ingress/edge-container";
+import { connectEdge, disconnectEdge, edgeNetworks, edgeState, edgeUid, ensureEdge, removeEdge } from "@/lib/docker/edge";
 import { EDGE_FILES, EDGE_MOUNT, readIngressSettings, type IngressSettings } from "@/lib/ingress/settings";
 import { eventually } from "./fixtures";
 
