@@ -6,9 +6,24 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Control N3: a portal whose apps domain overlaps its own host would hand tenant apps its
+  // cookies; it refuses to start, saying which setting is wrong.
+  const { ingressSettings } = await import("@/lib/ingress/settings");
+  let ingress;
+  try {
+    ingress = ingressSettings();
+  } catch (error) {
+    console.error(`[berth] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   const { startCheckpoints } = await import("@/lib/activity/checkpoints");
   startCheckpoints();
   if (process.env.BERTH_RECONCILER === "off") return;
   const { startReconciler } = await import("@/lib/reconciler/reconciler");
   startReconciler();
+  // The edge follows the database like the reconciler follows the engine (one leader per engine).
+  if (ingress.enabled) {
+    const { startEdgeSync } = await import("@/lib/ingress/edge-sync");
+    startEdgeSync(ingress);
+  }
 }

@@ -38,11 +38,11 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
                   <span className="url-list">
                     {c.ports.map((p) =>
                       p.protocol === "tcp" ? (
-                        <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">
+                        <a key={`${p.container}/${p.protocol}`} href={p.url} target="_blank" rel="noreferrer">
                           {p.url}
                         </a>
                       ) : (
-                        <span key={p.hostPort}>{p.url}</span>
+                        <span key={`${p.container}/${p.protocol}`}>{p.url}</span>
                       ),
                     )}
                   </span>

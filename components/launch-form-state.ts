@@ -120,14 +120,19 @@ export function launchFormReducer(state: LaunchFormState, action: LaunchFormActi
   }
 }
 
-/** "8080, 9000/udp" → ports; unparseable entries are kept as they are so the server names them. */
-function parsePorts(text: string): { container: number; protocol: string }[] {
+/**
+ * "8080, 5432/tcp, 5353/udp" → ports. A bare number (or "/https") is served over HTTPS by the
+ * edge at the app's own host name; "/tcp" and "/udp" publish a raw host port for what is not
+ * HTTP. Unparseable entries are kept as they are so the server names them.
+ */
+export function parsePorts(text: string): { container: number; protocol: string; expose: string }[] {
   return text
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((entry) => {
-      const [port, protocol = "tcp"] = entry.split("/");
-      return { container: Number(port), protocol };
+      const [port, kind = "https"] = entry.split("/");
+      const container = Number(port);
+      return kind === "https" ? { container, protocol: "tcp", expose: "https" } : { container, protocol: kind, expose: "port" };
     });
 }
 

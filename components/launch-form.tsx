@@ -162,14 +162,19 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
           <FieldError id="env-error" errors={errors.env} />
         </fieldset>
 
-        <Field id="launch-ports" label="Container ports" hint="Berth picks the host port for each and shows its URL." errors={errors.ports}>
+        <Field
+          id="launch-ports"
+          label="Container ports"
+          hint="A port like 8080 is served over HTTPS at the app's own address; 5432/tcp or 5353/udp gets a raw host port for what is not a web app."
+          errors={errors.ports}
+        >
           {(control) => (
             <input
               {...control}
               type="text"
               value={ports}
               onChange={(e) => dispatch({ type: "setPorts", ports: e.target.value })}
-              placeholder="8080, 5353/udp"
+              placeholder="8080, 5432/tcp"
             />
           )}
         </Field>

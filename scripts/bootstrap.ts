@@ -4,10 +4,13 @@
  * react-server condition, see scripts/up.sh).
  */
 import { randomBytes } from "node:crypto";
+import { readIngressSettings } from "@/lib/ingress/settings";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { ensureFirstAdmin } from "@/lib/services/users";
 
 async function main() {
+  // Before anything is built: a portal whose apps domain overlaps its host must not start (N3).
+  readIngressSettings();
   const email = process.env.BERTH_ADMIN_EMAIL ?? "admin@berth.local";
   const given = process.env.BERTH_ADMIN_PASSWORD;
   const password = given ?? randomBytes(12).toString("base64url");

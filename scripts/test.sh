@@ -36,6 +36,13 @@ export BERTH_TEST_RUN_ID="e2e-$$-$(date +%s)"
 # The suites script the API as one admin, making a token or two per test: far more than a
 # person does in a minute. The per-user write limit itself is tested in abuse.int.test.ts.
 export BERTH_WRITES_PER_MINUTE="${BERTH_WRITES_PER_MINUTE:-600}"
+# The e2e portal's edge: its own container, folder and high ports, and names under berth.test
+# that the ingress spec maps to loopback in Chromium (portal and apps share a parent domain on
+# purpose: the spec shows a tenant app cannot plant or read the portal's session cookie).
+export BERTH_EDGE_NAME="berth-edge-$BERTH_TEST_RUN_ID" BERTH_EDGE_DIR="$e2e_dir/edge"
+export BERTH_HTTPS_PORT="${BERTH_E2E_HTTPS_PORT:-19843}" BERTH_HTTP_PORT="${BERTH_E2E_HTTP_PORT:-19880}"
+export BERTH_PORTAL_URL="https://portal.berth.test:$BERTH_HTTPS_PORT" BERTH_APPS_DOMAIN="apps.berth.test"
+export BERTH_EDGE_SYNC_MS=1000
 prepare_e2e() { prepare_portal "$e2e_dir" admin@e2e.berth e2e-admin-password; }
 if stage "production build for e2e" prepare_e2e; then
   stage "end-to-end tests" npx playwright test

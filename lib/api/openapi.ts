@@ -2,6 +2,7 @@ import { z } from "zod";
 import { activityPageSchema, archiveInputSchema, archiveResultSchema, chainVerificationSchema } from "@/lib/schemas/activity";
 import { containerSchema, launchRequestApiSchema, statsSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
+import { ingressSchema } from "@/lib/schemas/ingress";
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
 import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
@@ -179,6 +180,18 @@ export const operations: Operation[] = [
     path: "/activity/verify",
     summary: "Check the activity hash chain and its signed checkpoints; name the first broken event (admin, operator)",
     response: { status: 200, schema: chainVerificationSchema },
+  },
+  {
+    method: "get",
+    path: "/ingress",
+    summary: "Where tenant apps are served (apps domain, portal URL, HTTPS port, TLS mode) and the internal CA's root to trust",
+    response: { status: 200, schema: ingressSchema },
+  },
+  {
+    method: "get",
+    path: "/ingress/ca.crt",
+    summary: "The internal CA's root certificate as a file (404 with ACME or before the edge made it)",
+    response: { status: 200, contentType: "application/x-pem-file" },
   },
   {
     method: "post",

@@ -74,6 +74,7 @@ export async function listManagedVolumesAndNetworks(): Promise<{ volumes: Manage
   const [volumes, networks] = await Promise.all([docker().listVolumes({ filters }), docker().listNetworks({ filters })]);
   return {
     volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, tenantId: v.Labels?.[LABEL.tenant] ?? "" })),
-    networks: networks.map((n) => ({ name: n.Name, tenantId: n.Labels?.[LABEL.tenant] ?? "" })),
+    // The edge's own network belongs to Berth, not to a tenant (lib/docker/edge.ts).
+    networks: networks.filter((n) => n.Labels?.[LABEL.role] !== "edge").map((n) => ({ name: n.Name, tenantId: n.Labels?.[LABEL.tenant] ?? "" })),
   };
 }

@@ -1,4 +1,6 @@
 import "server-only";
+import type Dockerode from "dockerode";
+import { ingressSettings } from "@/lib/ingress/settings";
 import { docker } from "@/lib/docker/client";
 import { isStatus, toServiceError } from "@/lib/docker/errors";
 import { LABEL, belongsTo, testLabels } from "@/lib/docker/labels";
@@ -50,12 +52,13 @@ async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutb
       // take effect on a new network, and stopped containers still point at the old one, so it
       // is recreated only when the tenant has no other containers; otherwise the launch is
       // refused rather than silently running with the old setting.
-      if (!mayRecreate || Object.keys(existing.Containers ?? {}).length > 0) {
+      if (!mayRecreate || tenantContainersOn(existing).length > 0) {
         throw new ServiceError(
           "conflict",
           `This tenant's outbound network access was ${allowOutbound ? "allowed" : "turned off"} after its network was created. It takes effect once the tenant's existing containers are removed; remove them and launch again.`,
         );
       }
+      await detachEdge(existing);
       await docker().getNetwork(name).remove();
     }
     await docker()
@@ -81,5 +84,29 @@ async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutb
 export async function removeTenantNetwork(tenant: { id: string; slug: string }): Promise<void> {
   const network = docker().getNetwork(tenantNetworkName(tenant.slug));
   const info = await network.inspect().catch(() => null);
-  if (info && belongsTo(info.Labels, tenant.id)) await network.remove().catch(() => undefined);
+  if (info && belongsTo(info.Labels, tenant.id)) {
+    await detachEdge(info);
+    await network.remove().catch(() => undefined);
+  }
+}
+
+/**
+ * Berth's edge joins a tenant's network to reach its apps (lib/ingress/edge-sync.ts). It is
+ * Berth's own container, not the tenant's: it neither keeps the network in use nor stops its
+ * removal (the edge re-joins a recreated network on its next pass).
+ */
+const isEdge = (endpoint: { Name?: string }) => endpoint.Name === ingressSettings().edgeName;
+
+function tenantContainersOn(network: Dockerode.NetworkInspectInfo) {
+  return Object.values(network.Containers ?? {}).filter((c) => !isEdge(c));
+}
+
+async function detachEdge(network: Dockerode.NetworkInspectInfo): Promise<void> {
+  for (const [id, endpoint] of Object.entries(network.Containers ?? {})) {
+    if (isEdge(endpoint))
+      await docker()
+        .getNetwork(network.Name)
+        .disconnect({ Container: id, Force: true })
+        .catch(() => undefined);
+  }
 }

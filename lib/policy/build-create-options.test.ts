@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { buildCreateOptions } from "./build-create-options";
-import type { LaunchRequest } from "./launch-request";
+import { parseLaunchRequest, type LaunchRequest } from "./launch-request";
 import type { TenantContext } from "./tenant-context";
 import { formatViolation } from "./violation";
 import { built, parsed } from "./__fixtures__/built";
@@ -83,13 +83,37 @@ describe("buildCreateOptions", () => {
   });
 
   test("refuses a port without an allocated host port, and public binds unless the operator allows them", () => {
-    expect(refusal(parsed({ ...sampleRequest, ports: [{ container: 9090 }] }), sampleContext())).toEqual([
+    expect(refusal(parsed({ ...sampleRequest, ports: [{ container: 9090, expose: "port" }] }), sampleContext())).toEqual([
       "ports[0]: no host port was allocated for 9090/tcp",
     ]);
     for (const hostIp of ["0.0.0.0", "::", ""]) {
       expect(refusal(parsed(), sampleContext({ hostIp }))[0]).toMatch(/^ports: ports may not be published on all host addresses/);
       expect(buildCreateOptions(parsed(), sampleContext({ hostIp, allowPublicBind: true })).ok).toBe(true);
     }
+  });
+
+  test("publishes nothing for an HTTPS port: the edge reaches it on the tenant network (N3)", () => {
+    for (const hostIp of ["127.0.0.1", "0.0.0.0"]) {
+      const o = built(
+        parsed({ ...sampleRequest, ports: [{ container: 8080 }, { container: 9000, expose: "https" }] }),
+        sampleContext({ hostIp, hostPorts: [] }),
+      );
+      expect(o.HostConfig.PortBindings).toEqual({});
+      expect(o.ExposedPorts).toEqual({});
+    }
+  });
+
+  test("defaults TCP ports to HTTPS and UDP ports to a raw port, and refuses HTTPS for UDP", () => {
+    expect(parsed({ ...sampleRequest, ports: [{ container: 80 }, { container: 53, protocol: "udp" }] }).ports).toEqual([
+      { container: 80, protocol: "tcp", expose: "https" },
+      { container: 53, protocol: "udp", expose: "port" },
+    ]);
+    const result = parseLaunchRequest({ ...sampleRequest, ports: [{ container: 53, protocol: "udp", expose: "https" }] });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.violations.map((v) => `${v.path}: ${v.message}`)).toEqual([
+        'ports[0].expose: a UDP port cannot be served over HTTPS; use "port"',
+      ]);
   });
 
   test.each([[0], [999], [9999], [1.5]])("refuses uid %s", (uid) => {

@@ -80,15 +80,27 @@ function buildMounts(req: LaunchRequest, ctx: TenantContext, out: Violation[]): 
   return mounts;
 }
 
+/**
+ * The container's name on the engine, also how the edge dials it on the tenant network.
+ * "_" cannot occur in a slug or a name: `berth-a_b-c` and `berth-a-b_c` never collide (with
+ * "-" tenant a's "b-c" and tenant a-b's "c" would both be berth-a-b-c).
+ */
+export function containerDockerName(tenantSlug: string, name: string): string {
+  return `berth-${tenantSlug}_${name}`;
+}
+
 function buildPorts(req: LaunchRequest, ctx: TenantContext, out: Violation[]) {
   const exposed: Record<string, Record<string, never>> = {};
   const bindings: Record<string, DockerPortBinding[]> = {};
-  if (req.ports.length > 0 && isPublicBindAddress(ctx.hostIp) && ctx.allowPublicBind !== true) {
+  // HTTPS ports are reached by the edge over the tenant network: nothing is published for them.
+  const published = req.ports.filter((p) => p.expose === "port");
+  if (published.length > 0 && isPublicBindAddress(ctx.hostIp) && ctx.allowPublicBind !== true) {
     out.push(
       violation("N2", "ports", `ports may not be published on all host addresses (${ctx.hostIp || "empty address"}) unless the operator allows it`),
     );
   }
   req.ports.forEach((p, i) => {
+    if (p.expose !== "port") return;
     const key = `${p.container}/${p.protocol}`;
     const allocation = ctx.hostPorts.find((h) => h.container === p.container && h.protocol === p.protocol);
     if (allocation === undefined) {
@@ -182,9 +194,7 @@ export function buildCreateOptions(req: LaunchRequest, ctx: TenantContext): Buil
 
   const memory = req.memoryMb * MIB;
   const options: DockerCreateOptions = {
-    // "_" cannot occur in a slug or a name: `berth-a_b-c` and `berth-a-b_c` never collide
-    // (with "-" tenant a's "b-c" and tenant a-b's "c" would both be berth-a-b-c).
-    name: `berth-${ctx.tenantSlug}_${req.name}`,
+    name: containerDockerName(ctx.tenantSlug, req.name),
     Image: ctx.image.ref,
     User: `${ctx.uid}:${ctx.gid}`,
     Env: Object.keys(req.env ?? {}).map((key) => `${key}=${req.env?.[key] ?? ""}`),

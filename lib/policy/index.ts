@@ -9,7 +9,7 @@ export {
   type TenantContext,
 } from "./tenant-context";
 export type { DockerCreateOptions, DockerExecOptions, DockerHostConfig, DockerMount } from "./create-options";
-export { buildCreateOptions, checkContainerMaxima, MIN_TENANT_ID, type BuildResult } from "./build-create-options";
+export { buildCreateOptions, checkContainerMaxima, containerDockerName, MIN_TENANT_ID, type BuildResult } from "./build-create-options";
 export { CHECK_LIMITS, type ExpectedScope } from "./expected-scope";
 export { assertCreateOptions } from "./assert-create-options";
 export { verifyInspect } from "./verify-inspect";

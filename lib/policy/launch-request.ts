@@ -102,12 +102,24 @@ const intIn = (min: number, max: number, unit = "") =>
     .min(min, { error: `must be at least ${min}${unit}` })
     .max(max, { error: `must be at most ${max}${unit}` });
 
+/**
+ * `expose: "https"` (the default for TCP) serves the port through Berth's edge at a host name
+ * under the apps domain (control N3): nothing is published on the host for it. `"port"` keeps
+ * a raw host port for what is not HTTP; UDP can only be exposed that way.
+ */
 const portSchema = z
   .object({
     container: intIn(1, 65535),
     protocol: z.enum(["tcp", "udp"], { error: 'must be "tcp" or "udp"' }).default("tcp"),
+    expose: z.enum(["https", "port"], { error: 'must be "https" or "port"' }).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.protocol === "udp" && p.expose === "https") {
+      ctx.addIssue({ code: "custom", path: ["expose"], message: 'a UDP port cannot be served over HTTPS; use "port"' });
+    }
+  })
+  .transform((p) => ({ container: p.container, protocol: p.protocol, expose: p.expose ?? (p.protocol === "udp" ? "port" : "https") }) as const);
 
 const mountTargetSchema = z.string({ error: "must be a string" }).superRefine((target, ctx) => {
   const problem = mountTargetProblem(target);

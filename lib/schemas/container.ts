@@ -7,7 +7,15 @@ export const launchRequestApiSchema = launchRequestSchema.meta({ id: "LaunchRequ
 export const CONTAINER_STATUSES = ["creating", "running", "exited", "stopped", "restarting", "dead", "missing", "quarantined"] as const;
 export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
 
-const portSchema = z.object({ container: z.int(), protocol: z.string(), hostIp: z.string(), hostPort: z.int(), url: z.string() });
+/** A raw published port (`expose: "port"`), or an HTTPS port served by the edge at `url` (no host port). */
+const portSchema = z.object({
+  container: z.int(),
+  protocol: z.string(),
+  expose: z.enum(["https", "port"]),
+  hostIp: z.string().nullable(),
+  hostPort: z.int().nullable(),
+  url: z.string(),
+});
 
 export const containerSchema = z
   .object({

@@ -1,5 +1,6 @@
 import "server-only";
 import { config } from "@/lib/config";
+import { httpsOrigin, ingressSettings } from "@/lib/ingress/settings";
 import type { WorkloadState } from "@/lib/docker/workloads";
 import type { ContainerDto, ContainerStatus } from "@/lib/schemas/container";
 
@@ -14,6 +15,8 @@ export interface ContainerRow {
   createdAt: Date;
   createdByEmail: string | null;
   ports: { hostIp: string; hostPort: number; protocol: string; containerPort: number }[];
+  /** HTTPS ports served by the edge (lib/services/route-allocation.ts). */
+  routes: { hostName: string; containerPort: number }[];
   /** What the reconciler last saw on the engine. */
   exitCode?: number | null;
   oomKilled?: boolean;
@@ -63,9 +66,32 @@ export function statusOf(row: Pick<ContainerRow, "status">, live: WorkloadState 
   }
 }
 
+/** Raw published ports and HTTPS routes, as one list in container-port order (api-v1.md "Ingress"). */
+function portsOf(row: Pick<ContainerRow, "ports" | "routes">): ContainerDto["ports"] {
+  const host = config().publicHost;
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  const { httpsPort } = ingressSettings();
+  const published = row.ports.map((p) => ({
+    container: p.containerPort,
+    protocol: p.protocol,
+    expose: "port" as const,
+    hostIp: p.hostIp,
+    hostPort: p.hostPort,
+    url: p.protocol === "tcp" ? `http://${hostPart}:${p.hostPort}` : `udp://${hostPart}:${p.hostPort}`,
+  }));
+  const routed = row.routes.map((r) => ({
+    container: r.containerPort,
+    protocol: "tcp",
+    expose: "https" as const,
+    hostIp: null,
+    hostPort: null,
+    url: `${httpsOrigin(r.hostName, httpsPort)}/`,
+  }));
+  return [...published, ...routed].sort((a, b) => a.container - b.container || a.protocol.localeCompare(b.protocol));
+}
+
 export function toContainerDto(row: ContainerRow, live: WorkloadState | null | undefined): ContainerDto {
   const status = statusOf(row, live);
-  const host = config().publicHost;
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -75,16 +101,7 @@ export function toContainerDto(row: ContainerRow, live: WorkloadState | null | u
     ...(live && (status === "exited" || status === "stopped" || status === "dead") && live.exitCode !== undefined ? { exitCode: live.exitCode } : {}),
     ...(live?.oomKilled ? { oomKilled: true } : {}),
     ...(live?.health ? { health: live.health } : {}),
-    ports: row.ports
-      .slice()
-      .sort((a, b) => a.containerPort - b.containerPort)
-      .map((p) => ({
-        container: p.containerPort,
-        protocol: p.protocol,
-        hostIp: p.hostIp,
-        hostPort: p.hostPort,
-        url: p.protocol === "tcp" ? `http://${host.includes(":") ? `[${host}]` : host}:${p.hostPort}` : `udp://${host}:${p.hostPort}`,
-      })),
+    ports: portsOf(row),
     memoryMb: row.memoryMb,
     cpuMillis: row.cpuMillis,
     createdAt: row.createdAt.toISOString(),

@@ -12,6 +12,8 @@ import type { ContainerDto } from "@/lib/schemas/container";
 import { currentReconciler } from "@/lib/reconciler/reconciler";
 import { command, type Command } from "@/lib/services/command";
 import { stringsOf } from "@/lib/services/json-columns";
+import { recordRouteChanges } from "@/lib/services/route-allocation";
+import { kickEdge } from "@/lib/ingress/edge-sync";
 import type { ContainerStatus } from "@/lib/generated/prisma/client";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
@@ -20,7 +22,7 @@ import { guardStream, type EndingStream } from "@/lib/streams/guarded-stream";
 import { admitStream } from "@/lib/streams/open-streams";
 import { stripEscapesStream } from "@/lib/streams/strip-escapes";
 
-const withPorts = { ports: true } as const;
+const withPorts = { ports: true, routes: true } as const;
 
 /** A tenant's containers with their live state (one label-filtered engine call). */
 export async function listContainers(actor: Actor, tenantId: string): Promise<ContainerDto[]> {
@@ -185,7 +187,11 @@ export const removeContainer = command(
   async (cmd, containerId: string): Promise<void> => {
     const row = await actionableContainer(cmd, containerId);
     if (row.dockerId) await removeWorkload(row.tenantId, row.dockerId);
-    await cmd.commit((tx) => tx.container.delete({ where: { id: row.id } }));
+    await cmd.commit(async (tx) => {
+      await recordRouteChanges(cmd.actor, "ingress.route.remove", row, tx);
+      return tx.container.delete({ where: { id: row.id } });
+    });
+    if (row.routes.length) kickEdge();
   },
   ([containerId]) => ({ details: { containerId } }),
 );

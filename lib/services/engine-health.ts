@@ -5,11 +5,22 @@ import { db } from "@/lib/db";
 import { engineStatus } from "@/lib/docker/engine";
 import { leaseHolder } from "@/lib/reconciler/lease";
 import { currentReconciler } from "@/lib/reconciler/reconciler";
+import { currentEdgeSync, type EdgeHealth } from "@/lib/ingress/edge-sync";
+import { ingressSettings } from "@/lib/ingress/settings";
 
 /** The admin's health page: the engine, the reconciler, and what needs an admin's eye. */
 export async function getEngineHealth(actor: Actor) {
   requireRole(actor, "admin");
   const reconciler = currentReconciler()?.snapshot() ?? null;
+  const settings = ingressSettings();
+  const edge: EdgeHealth = currentEdgeSync()?.health ?? {
+    enabled: settings.enabled,
+    reachable: false,
+    routesExpected: await db.ingressRoute.count(),
+    routesPresent: 0,
+    tls: settings.tls,
+    problem: settings.enabled ? "this process does not run the edge's sync (BERTH_RECONCILER=off)" : "the edge is turned off (BERTH_EDGE=off)",
+  };
   const [engine, lease, quarantined] = await Promise.all([
     engineStatus(),
     leaseHolder(`reconciler:${process.env.DOCKER_HOST || "unix:///var/run/docker.sock"}`),
@@ -22,6 +33,8 @@ export async function getEngineHealth(actor: Actor) {
   return {
     engine,
     reconciler,
+    edge,
+    ingress: { portalUrl: settings.portalUrl, appsDomain: settings.appsDomain },
     lease: lease ? { holder: lease.holder, expiresAt: lease.expiresAt.toISOString() } : null,
     quarantined: quarantined.map((c) => ({
       id: c.id,

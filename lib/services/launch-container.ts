@@ -16,6 +16,9 @@ import { toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
 import { allowedCapabilities, expectedScopeFor } from "@/lib/launch-scope";
 import { allocatePorts } from "@/lib/services/port-allocation";
+import { allocateRoutes, recordRouteChanges } from "@/lib/services/route-allocation";
+import { ingressSettings } from "@/lib/ingress/settings";
+import { kickEdge } from "@/lib/ingress/edge-sync";
 import { healthcheckOf, stringsOf } from "@/lib/services/json-columns";
 import { isUniqueViolation } from "@/lib/prisma-errors";
 import { createEngineVolumes, insertVolumeRows, volumeNameTaken, type NewVolume } from "@/lib/services/volumes";
@@ -163,7 +166,9 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
         },
       });
       const cfg = config();
-      const hostPorts = await allocatePorts(tx, row.id, req.ports, cfg.publishAddress, cfg.portRange);
+      const published = req.ports.filter((p) => p.expose === "port");
+      const hostPorts = await allocatePorts(tx, row.id, published, cfg.publishAddress, cfg.portRange);
+      await allocateRoutes(tx, row.id, { name: req.name, tenantSlug: locked.slug }, req.ports, ingressSettings().appsDomain);
       const newVolumes = await insertVolumeRows(tx, tenant, actor.userId, launch.newVolumes);
       const ids = new Map([...launch.existingVolumes].map(([name, v]) => [name, v.id]));
       for (const v of newVolumes) ids.set(v.name, v.id);
@@ -226,14 +231,17 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
             tx,
           );
         }
-        return tx.container.update({
+        const updated = await tx.container.update({
           where: { id: reserved.containerId },
           data: { dockerId: launched, status: "running" },
-          include: { ports: true },
+          include: { ports: true, routes: true },
         });
+        await recordRouteChanges(cmd.actor, "ingress.route.add", updated, tx);
+        return updated;
       },
       (updated) => ({ details: { containerId: updated.id, dockerId: launched, image: image.ref, request: req } }),
     );
+    if (row.routes.length) kickEdge();
     return toContainerDto(row, { dockerId: launched, berthId: row.id, state: "running" });
   } catch (error) {
     // The rows go only once the engine is clean; if removal fails the container row stays

@@ -49,10 +49,23 @@ afterAll(async () => {
 
 describe("launching from the catalog (real daemon)", () => {
   it("runs the static web server hardened: tenant uid, no capabilities, its URL serves the page", async () => {
-    const c = await launchContainer(a.owner, a.id, { name: "web", image: WEB, ports: [{ container: 8080 }], memoryMb: 64, cpuMillis: 250 });
+    const c = await launchContainer(a.owner, a.id, {
+      name: "web",
+      image: WEB,
+      ports: [{ container: 8080, expose: "port" }],
+      memoryMb: 64,
+      cpuMillis: 250,
+    });
     expect(c).toMatchObject({ tenantId: a.id, name: "web", image: WEB, status: "running", memoryMb: 64, cpuMillis: 250, createdBy: a.owner.email });
     expect(c.ports).toEqual([
-      { container: 8080, protocol: "tcp", hostIp: "127.0.0.1", hostPort: expect.any(Number), url: `http://127.0.0.1:${c.ports[0].hostPort}` },
+      {
+        container: 8080,
+        protocol: "tcp",
+        expose: "port",
+        hostIp: "127.0.0.1",
+        hostPort: expect.any(Number),
+        url: `http://127.0.0.1:${c.ports[0].hostPort}`,
+      },
     ]);
     await expectHardened(c.id);
 
@@ -194,7 +207,7 @@ describe("refusals leave nothing behind and are recorded", () => {
       const error = await launchContainer(a.owner, a.id, {
         name: "broken",
         image: WEB,
-        ports: [{ container: 8080 }],
+        ports: [{ container: 8080, expose: "port" }],
         memoryMb: 32,
         cpuMillis: 100,
       }).catch((e: unknown) => e);
@@ -221,7 +234,7 @@ describe("refusals leave nothing behind and are recorded", () => {
   it("concurrent launches never share a host port", async () => {
     const launches = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        launchContainer(a.owner, a.id, { name: `par-${i}`, image: WEB, ports: [{ container: 8080 }], memoryMb: 32, cpuMillis: 100 }),
+        launchContainer(a.owner, a.id, { name: `par-${i}`, image: WEB, ports: [{ container: 8080, expose: "port" }], memoryMb: 32, cpuMillis: 100 }),
       ),
     );
     const ports = launches.map((c) => c.ports[0].hostPort);

@@ -27,6 +27,8 @@ export default function setup(project: TestProject) {
   // engine (two checkouts, CI next to a developer) never hand out the same host port.
   const block = Math.floor(Math.random() * 90);
   project.provide("portRange", `${21000 + block * 100}-${21000 + block * 100 + 99}`);
+  // The edge's HTTPS and HTTP ports, its folder and container name: this run's own too.
+  project.provide("edge", { dir: path.join(dir, "edge"), httpsPort: 30000 + block * 2, httpPort: 30001 + block * 2, name: `berth-edge-${runId}` });
   return () => {
     removeDockerObjects(runId);
     rmSync(dir, { recursive: true, force: true });
@@ -40,5 +42,6 @@ declare module "vitest" {
     portRange: string;
     auditKey: string;
     archiveDir: string;
+    edge: { dir: string; httpsPort: number; httpPort: number; name: string };
   }
 }

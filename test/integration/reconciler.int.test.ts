@@ -57,7 +57,7 @@ describe("the reconciler follows the engine (real daemon, event stream)", () => 
     const c = await launchContainer(tenant.owner, tenant.id, {
       name: "gone",
       image: SHELL,
-      ports: [{ container: 8080 }],
+      ports: [{ container: 8080, expose: "port" }],
       memoryMb: 32,
       cpuMillis: 100,
     });

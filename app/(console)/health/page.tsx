@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Health" };
 export default async function HealthPage() {
   const actor = await requireSessionActor();
   if (actor.role !== "admin") forbidden();
-  const { engine, reconciler, lease, quarantined } = await getEngineHealth(actor);
+  const { engine, reconciler, lease, quarantined, edge, ingress } = await getEngineHealth(actor);
   const report = reconciler?.lastReport;
   return (
     <>
@@ -41,6 +41,31 @@ export default async function HealthPage() {
           <div className="muted">
             {reconciler?.leading ? `${reconciler.eventsHandled} events handled` : lease ? `led by ${lease.holder}` : "no reconciler holds the lease"}
             {reconciler?.lastError && <> · last error: {reconciler.lastError}</>}
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">Edge (HTTPS)</div>
+          <div className="value">
+            {!edge.enabled ? (
+              <span className="status stopped">off</span>
+            ) : edge.reachable ? (
+              <span className={`status ${edge.routesPresent === edge.routesExpected ? "running" : "restarting"}`}>
+                {edge.routesPresent} of {edge.routesExpected} routes
+              </span>
+            ) : (
+              <span className="status dead">unreachable</span>
+            )}
+          </div>
+          <div className="muted">
+            {ingress.portalUrl} · apps under {ingress.appsDomain}
+            {edge.certificateIssuer && <> · certificates from {edge.certificateIssuer}</>}
+            {edge.lastSyncAt && (
+              <>
+                {" "}
+                · checked <RelativeTime iso={edge.lastSyncAt} />
+              </>
+            )}
+            {edge.problem && <> · {edge.problem}</>}
           </div>
         </div>
         <div className="card">

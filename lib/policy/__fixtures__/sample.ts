@@ -8,7 +8,7 @@ export const sampleRequest: LaunchRequestInput = {
   imageId: "img1",
   command: ["/bin/sleep", "600"],
   env: { GREETING: "hi" },
-  ports: [{ container: 8080, protocol: "tcp" }],
+  ports: [{ container: 8080, protocol: "tcp", expose: "port" }],
   volumes: [{ volume: "data", path: "/data", readOnly: false }],
   memoryMb: 128,
   cpuMillis: 500,

@@ -5,6 +5,7 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
 import { canSeeTenantActivity, recentTenantActivity } from "@/lib/services/activity-feed";
 import { getContainerDetail } from "@/lib/services/containers";
+import { appAddressNotes } from "@/lib/services/ingress";
 import { ON_FAILURE_MAX_RETRIES } from "@/lib/policy/build-create-options";
 import { formatCpu } from "@/lib/quota/format";
 import { ActivityList } from "@/components/activity-list";
@@ -40,6 +41,7 @@ export default async function ContainerPage({
   const { container: c, hardening } = detail;
   const active = tabs.some((t) => t.id === tab) ? tab : "overview";
   const showActivity = canSeeTenantActivity(actor, c.tenantId);
+  const notes = appAddressNotes();
   return (
     <>
       <PageHeader
@@ -54,14 +56,29 @@ export default async function ContainerPage({
         <div className="url-list">
           {c.ports.map((p) =>
             p.protocol === "tcp" ? (
-              <a key={p.hostPort} href={p.url} target="_blank" rel="noreferrer">
+              <a key={`${p.container}/${p.protocol}`} href={p.url} target="_blank" rel="noreferrer">
                 {p.url}
               </a>
             ) : (
-              <span key={p.hostPort}>{p.url}</span>
+              <span key={`${p.container}/${p.protocol}`}>{p.url}</span>
             ),
           )}
         </div>
+        {c.ports.some((p) => p.expose === "https") && (
+          <p className="muted url-note">
+            {notes.edgeDown ? (
+              "Berth's edge is not answering right now; these addresses answer once it is back. "
+            ) : notes.internalCa ? (
+              <>
+                Signed by this Berth&apos;s own certificate authority:{" "}
+                <a href="/api/v1/ingress/ca.crt" download>
+                  download it
+                </a>{" "}
+                and add it to your browser&apos;s or system&apos;s trusted authorities to open these addresses without a warning.
+              </>
+            ) : null}
+          </p>
+        )}
       </PageHeader>
       <nav className="tabs" aria-label="Container sections">
         {tabs
