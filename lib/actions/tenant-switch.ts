@@ -1,13 +1,14 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { cookieModeFrom, tenantCookie } from "@/lib/auth/cookie-names";
 import { requireSessionActor } from "@/lib/auth/session";
-import { CURRENT_TENANT_COOKIE } from "@/lib/tenancy/current-tenant";
 
 export async function switchTenantAction(tenantId: string): Promise<void> {
   const actor = await requireSessionActor();
   if (!actor.memberships.some((m) => m.tenantId === tenantId)) return;
-  (await cookies()).set(CURRENT_TENANT_COOKIE, tenantId, { httpOnly: true, sameSite: "lax", path: "/" });
+  const cookie = tenantCookie(cookieModeFrom(await headers()));
+  (await cookies()).set(cookie.name, tenantId, cookie.options);
   redirect("/dashboard");
 }

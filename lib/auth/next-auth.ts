@@ -1,7 +1,10 @@
 import "server-only";
-import NextAuth, { CredentialsSignin } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
+import type { NextRequest } from "next/server";
 import { clientInfoFrom } from "@/lib/auth/client-info";
+import { authCookies, cookieModeFrom } from "@/lib/auth/cookie-names";
 import { ServiceError } from "@/lib/errors";
 import { checkPassword } from "@/lib/auth/sign-in";
 
@@ -13,7 +16,7 @@ class RateLimited extends CredentialsSignin {
   code = "rate_limited";
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
+const config = {
   // Credentials sign-in needs JWT sessions; the JWT carries only the user id, and every
   // request re-reads the user (lib/auth/session.ts), so role changes and disabling apply at once.
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -54,4 +57,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       console.error("[auth]", error.name, error.message);
     },
   },
-});
+} satisfies NextAuthConfig;
+
+/**
+ * The config for one request: its cookies' names and flags depend on whether the request came
+ * through the edge (control N4, lib/auth/cookie-names.ts). Auth.js calls this with the request
+ * in its route handlers (handlers.GET/POST), and with undefined from auth() in a page, layout or
+ * route handler and from signIn/signOut in a Server Action: there next/headers holds the same
+ * request's headers. A fresh object each time, since Auth.js writes defaults into it.
+ */
+async function configFor(request: NextRequest | undefined): Promise<NextAuthConfig> {
+  const mode = cookieModeFrom(request ? request.headers : await headers());
+  return { ...config, ...authCookies(mode) };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(configFor);
