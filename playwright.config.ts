@@ -31,8 +31,8 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }],
   webServer: {
-    // As `npm run up` starts it: peer-address.cjs gives the portal each request's socket address.
-    command: `node --require ./scripts/peer-address.cjs node_modules/next/dist/bin/next start --hostname 127.0.0.1 --port ${port}`,
+    // As `npm run up` starts it: portal-server.cjs (which stamps each request's peer address).
+    command: `BERTH_LISTEN_ADDRESS=127.0.0.1 PORT=${port} node scripts/portal-server.cjs`,
     url: `${baseURL}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -21,6 +21,8 @@ PORT="${PORT:-3000}"
 # name that ingress in BERTH_TRUSTED_PROXIES so client addresses come from its X-Forwarded-For.
 LISTEN="${BERTH_LISTEN_ADDRESS:-127.0.0.1}"
 say "Berth is starting on http://$LISTEN:$PORT (Ctrl-C stops it)"
-# peer-address.cjs stamps each request with its socket's peer address (x-berth-peer) before
-# Next.js sees it: the only client address the portal can trust (lib/auth/client-info.ts).
-exec node --require "$PWD/scripts/peer-address.cjs" node_modules/next/dist/bin/next start --hostname "$LISTEN" --port "$PORT"
+# portal-server.cjs serves the production build in place of `next start`: on $LISTEN:$PORT and,
+# for the edge, on a unix socket in the edge folder; it stamps each request with its peer
+# (x-berth-peer) before Next.js sees it: the only client address the portal can trust
+# (lib/auth/client-info.ts).
+PORT="$PORT" BERTH_LISTEN_ADDRESS="$LISTEN" exec node scripts/portal-server.cjs

@@ -104,7 +104,9 @@ export function peerFrom(headers: Headers): string | undefined {
   if ((globalThis as Record<symbol, unknown>)[PEER_STAMP] !== PEER_HEADER) {
     if (!warnedUnstamped && process.env.NODE_ENV === "production") {
       warnedUnstamped = true;
-      console.warn("[berth] scripts/peer-address.cjs is not preloaded: client addresses are unknown (start the portal with npm run up)");
+      console.warn(
+        "[berth] scripts/peer-address.cjs is not loaded: client addresses are unknown (start the portal with scripts/portal-server.cjs: npm start, npm run up)",
+      );
     }
     return undefined;
   }
