@@ -65,32 +65,71 @@ function socketAnswers(socketPath) {
 }
 
 /**
- * Makes the socket's folder (0700) and clears its path: a socket file nobody answers on is
- * left from a crash and is removed; a live one or anything that is not a socket is refused,
- * so a second server never steals the edge's socket from a running portal, and nothing else
- * is ever deleted. Returns the folder's owner, whom the socket will belong to.
+ * Opens the socket's folder (made 0700 if missing, closed to 0700 if not) and pins it: the edge
+ * owns the folder above (lib/docker/edge.ts gives it the edge folder) and could swap `run` for a
+ * symlink to anywhere on the host, so as root this file never follows a path through it. The
+ * folder is opened without following a symlink, chmod-ed and stat-ed through that descriptor, and
+ * every name in it is reached through /proc/self/fd/<fd>/ (Node has no openat); `at(name)` gives
+ * that path. Its owner is whom the socket will belong to (the uid the edge runs as).
  */
-async function prepareSocketPath(socketPath) {
-  const runDir = path.dirname(socketPath);
-  // The parents keep the default mode (the edge's data folder is not this file's business);
-  // the run folder alone is 0700. mkdir's mode is masked by the umask and applies only to a
-  // new folder, hence the chmod.
+function openRunDir(runDir) {
+  // The parents keep the default mode (the edge's own code claims the edge folder); the run
+  // folder alone is 0700. mkdir's mode is masked by the umask and applies only to a new folder.
   fs.mkdirSync(path.dirname(runDir), { recursive: true });
-  if (!fs.existsSync(runDir)) fs.mkdirSync(runDir, { mode: 0o700 });
-  fs.chmodSync(runDir, 0o700);
-  const owner = fs.statSync(runDir);
+  try {
+    fs.mkdirSync(runDir, { mode: 0o700 });
+  } catch (error) {
+    if (error.code !== "EEXIST") throw error;
+  }
+  let fd;
+  try {
+    fd = fs.openSync(runDir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    if (error.code === "ELOOP" || error.code === "ENOTDIR") throw new Error(`${runDir} is a symlink or a file, not a folder; remove it`);
+    throw error;
+  }
+  try {
+    fs.fchmodSync(fd, 0o700);
+    const { uid, gid } = fs.fstatSync(fd);
+    const pinned = `/proc/self/fd/${fd}`;
+    // Without /proc (not Linux) names are reached by their path: the folder is checked, not pinned.
+    const base = fs.existsSync(pinned) ? pinned : runDir;
+    return { fd, uid, gid, at: (name) => path.join(base, name) };
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+}
+
+/** Whether a server answers on the socket (a live portal) or not (a file left by a crash). */
+function socketAnswers(socketPath) {
+  return new Promise((resolve) => {
+    const probe = net.connect(socketPath);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    // ECONNREFUSED: nobody listens, the file is stale.
+    probe.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * Clears the socket's name: a socket nobody answers on is left from a crash and is removed; a
+ * live one or anything that is not a socket is refused, so a second server never steals the
+ * edge's socket from a running portal, and nothing else is ever deleted.
+ */
+async function clearStaleSocket(bindPath, shown) {
   let existing;
   try {
-    existing = fs.lstatSync(socketPath);
+    existing = fs.lstatSync(bindPath);
   } catch (error) {
     if (error.code !== "ENOENT") throw error;
   }
-  if (existing) {
-    if (!existing.isSocket()) throw new Error(`${socketPath} exists and is not a socket; move it away (the portal only replaces a stale socket)`);
-    if (await socketAnswers(socketPath)) throw new Error(`another server is already listening on ${socketPath} (is the portal running twice?)`);
-    fs.unlinkSync(socketPath);
-  }
-  return { uid: owner.uid, gid: owner.gid };
+  if (!existing) return;
+  if (!existing.isSocket()) throw new Error(`${shown} exists and is not a socket; move it away (the portal only replaces a stale socket)`);
+  if (await socketAnswers(bindPath)) throw new Error(`another server is already listening on ${shown} (is the portal running twice?)`);
+  fs.unlinkSync(bindPath);
 }
 
 function listen(server, args, label) {
@@ -127,7 +166,6 @@ function closeServer(server, graceMs) {
  */
 async function startListeners({ handler, upgrade, tcp, socketPath = null, log: say = log, graceMs = SHUTDOWN_GRACE_MS }) {
   const servers = [];
-  let socketIno;
   const onUpgrade = async (req, socket, head) => {
     try {
       if (!upgrade) return socket.destroy();
@@ -145,15 +183,20 @@ async function startListeners({ handler, upgrade, tcp, socketPath = null, log: s
     return server;
   };
 
+  let runDir;
+  let bindPath;
+  let socketIno;
   const close = async () => {
     await Promise.all(servers.map((server) => closeServer(server, graceMs)));
-    // Node unlinks the socket on close; if it did not, remove it, but only if it is still ours.
-    if (socketPath && socketIno !== undefined) {
-      try {
-        if (fs.lstatSync(socketPath).ino === socketIno) fs.unlinkSync(socketPath);
-      } catch (error) {
-        if (error.code !== "ENOENT") throw error;
-      }
+    if (!runDir) return;
+    // libuv unlinks the socket on close; if it did not, remove it, but only if it is still ours.
+    try {
+      if (socketIno !== undefined && fs.lstatSync(bindPath).ino === socketIno) fs.unlinkSync(bindPath);
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    } finally {
+      fs.closeSync(runDir.fd);
+      runDir = undefined;
     }
   };
 
@@ -164,26 +207,40 @@ async function startListeners({ handler, upgrade, tcp, socketPath = null, log: s
     say(`portal listening on ${httpUrl(tcpAddress)} (direct http: local scripts and tests)`);
 
     if (socketPath) {
-      const owner = await prepareSocketPath(socketPath).catch((error) => {
-        throw new Error(`the portal cannot listen for the edge: ${error.message}`);
-      });
-      await listen(create(), [socketPath], socketPath);
-      const created = fs.lstatSync(socketPath);
+      const forEdge = (error) => new Error(`the portal cannot listen for the edge: ${error.message}`);
+      try {
+        runDir = openRunDir(path.dirname(socketPath));
+        bindPath = runDir.at(path.basename(socketPath));
+        await clearStaleSocket(bindPath, socketPath);
+      } catch (error) {
+        throw forEdge(error);
+      }
+      // The socket is born 0600 (bind applies the umask): a chmod by name afterwards would follow
+      // a symlink the edge put in its place. listen() binds synchronously, so the umask is back
+      // before anything else in the process creates a file.
+      const server = create();
+      const umask = process.umask(0o177);
+      let listening;
+      try {
+        listening = listen(server, [bindPath], socketPath);
+      } finally {
+        process.umask(umask);
+      }
+      await listening;
+      const created = fs.lstatSync(bindPath);
       socketIno = created.ino;
-      // Until these calls the socket has the umask's mode, but the 0700 folder already keeps
-      // every other user from reaching it. Run as root, the portal gives the socket to the
-      // folder's owner; run as that owner, the socket is theirs already.
-      if (created.uid !== owner.uid || created.gid !== owner.gid) {
+      // Run as root, the portal gives the socket to the folder's owner (lchown: never through a
+      // symlink); run as that owner, the socket is theirs already.
+      if (created.uid !== runDir.uid || created.gid !== runDir.gid) {
         try {
-          fs.chownSync(socketPath, owner.uid, owner.gid);
+          fs.lchownSync(bindPath, runDir.uid, runDir.gid);
         } catch (error) {
           throw new Error(
-            `the portal cannot give ${socketPath} to the owner of its folder (uid ${owner.uid}, gid ${owner.gid}), whom the edge runs as: ${error.message}. Run the portal as root or as that user.`,
+            `the portal cannot give ${socketPath} to the owner of its folder (uid ${runDir.uid}, gid ${runDir.gid}), whom the edge runs as: ${error.message}. Run the portal as root or as that user.`,
           );
         }
       }
-      fs.chmodSync(socketPath, 0o600);
-      say(`portal listening on unix:${socketPath} for the edge (mode 0600, uid ${owner.uid})`);
+      say(`portal listening on unix:${socketPath} for the edge (mode 0600, uid ${runDir.uid})`);
     }
     return { servers, tcpAddress, socketPath, close };
   } catch (error) {
@@ -256,4 +313,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { startListeners, listenSettings, prepareSocketPath, PORTAL_SOCKET };
+module.exports = { startListeners, listenSettings, PORTAL_SOCKET };

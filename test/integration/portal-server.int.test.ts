@@ -1,5 +1,18 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import net, { type AddressInfo } from "node:net";
@@ -191,6 +204,41 @@ describe("portal-server listeners", () => {
     writeFileSync(socketPath, "keep me");
     await expect(start(socketPath)).rejects.toThrow(/exists and is not a socket/);
     expect(lstatSync(socketPath).isFile()).toBe(true);
+  });
+
+  it("never follows a symlink the edge could plant for its run folder", async () => {
+    const socketPath = freshSocket();
+    const victim = path.join(base, `victim-${n}`);
+    mkdirSync(victim, { mode: 0o755 });
+    chmodSync(victim, 0o755);
+    mkdirSync(path.dirname(path.dirname(socketPath)));
+    symlinkSync(victim, path.dirname(socketPath));
+    await expect(start(socketPath)).rejects.toThrow(/is a symlink or a file, not a folder/);
+    expect(mode(victim)).toBe(0o755);
+    expect(readdirSync(victim)).toEqual([]);
+  });
+
+  it("never replaces a symlink in the socket's place, nor touches what it points at", async () => {
+    const socketPath = freshSocket();
+    mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o700 });
+    const target = path.join(base, `target-${n}`);
+    writeFileSync(target, "keep me", { mode: 0o644 });
+    symlinkSync(target, socketPath);
+    await expect(start(socketPath)).rejects.toThrow(/exists and is not a socket/);
+    expect(lstatSync(socketPath).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, "utf8")).toBe("keep me");
+    expect(mode(target)).toBe(0o644);
+  });
+
+  it("leaves the process's umask as it found it (the socket is born 0600 under a narrower one)", async () => {
+    const umask = () => {
+      const current = process.umask(0o022);
+      process.umask(current);
+      return current;
+    };
+    const before = umask();
+    await start(freshSocket());
+    expect(umask()).toBe(before);
   });
 
   it("names the listener that failed and closes the other: a TCP port in use", async () => {
