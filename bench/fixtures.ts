@@ -51,5 +51,5 @@ export async function createOperator(admin: Api): Promise<Api> {
 
 /** What the portal's launch form would send: the static web server with its port published. */
 export function launchRequest(name: string, extra: Record<string, unknown> = {}) {
-  return { name, image: "berth/static-web:1", ports: [{ container: 8080, protocol: "tcp" }], memoryMb: 64, cpuMillis: 100, ...extra };
+  return { name, image: "berth/static-web:1", ports: [{ container: 8080, protocol: "tcp", expose: "port" }], memoryMb: 64, cpuMillis: 100, ...extra };
 }

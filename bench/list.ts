@@ -13,7 +13,8 @@ import { mapLimit, round, summarize, timed, type Summary } from "./stats";
 function scaleRequest(k: number) {
   const name = `s-${k}`;
   if (k % 10 === 9) return { name, image: "berth/shell:1", command: ["sh", "-c", "exit 3"], memoryMb: 32, cpuMillis: 50 };
-  if (k % 5 === 0) return { name, image: "berth/static-web:1", ports: [{ container: 8080, protocol: "tcp" }], memoryMb: 32, cpuMillis: 50 };
+  if (k % 5 === 0)
+    return { name, image: "berth/static-web:1", ports: [{ container: 8080, protocol: "tcp", expose: "port" }], memoryMb: 32, cpuMillis: 50 };
   return { name, image: "berth/shell:1", memoryMb: 32, cpuMillis: 50 };
 }
 

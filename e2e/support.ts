@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import https from "node:https";
 import Database from "better-sqlite3";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
@@ -54,4 +55,43 @@ export function readDb<T>(sql: string, ...params: unknown[]): T[] {
   } finally {
     db.close();
   }
+}
+
+/**
+ * GET an app's https:// URL through Berth's edge from Node, trusting only the edge's internal
+ * CA (from GET /api/v1/ingress); the name is resolved to loopback, where the edge listens in the
+ * tests. Retries while the edge picks up a new route (it follows the database within seconds).
+ */
+export async function getThroughEdge(request: APIRequestContext, token: string, url: string): Promise<{ status: number; body: string }> {
+  const { caCertificate } = (await (await request.get("/api/v1/ingress", { headers: auth(token) })).json()) as { caCertificate?: string };
+  const target = new URL(url);
+  const once = () =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = https.get(
+        {
+          host: "127.0.0.1",
+          port: Number(target.port || 443),
+          servername: target.hostname,
+          headers: { host: target.host },
+          path: target.pathname,
+          ca: caCertificate,
+          timeout: 5000,
+        },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", reject);
+    });
+  let last = { status: 0, body: "" };
+  for (let i = 0; i < 40; i++) {
+    last = await once().catch((e: Error) => ({ status: 0, body: e.message }));
+    if (last.status === 200) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last;
 }

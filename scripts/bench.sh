@@ -70,7 +70,9 @@ prepare_portal "$work" admin@bench.berth bench-admin-password || die "preparing 
 
 say "starting the portal on 127.0.0.1:$port"
 # node directly (not npx) so $! is the server itself: its pid is what we stop and whose memory we read.
-node node_modules/next/dist/bin/next start --hostname 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
+# Without the edge: the benchmark compares launches with raw published ports against raw
+# Docker calls, and must not start an edge on this machine's 443/80.
+BERTH_EDGE=off PORT="$port" BERTH_LISTEN_ADDRESS=127.0.0.1 node scripts/portal-server.cjs >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break

@@ -25,7 +25,7 @@ have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
 
 # A portal instance of its own, for the e2e tests and the benchmarks: its own SQLite file
 # and secret (never the database `npm run up` uses), a known first admin, migrated,
-# bootstrapped and built. Run from the checkout's root; exports what `next start` needs.
+# bootstrapped and built. Run from the checkout's root; exports what scripts/portal-server.cjs needs.
 prepare_portal() { # DIR ADMIN_EMAIL ADMIN_PASSWORD
   export DATABASE_URL="file:$1/berth.db"
   AUTH_SECRET="$(head -c 32 /dev/urandom | base64)"
@@ -35,4 +35,13 @@ prepare_portal() { # DIR ADMIN_EMAIL ADMIN_PASSWORD
   npx prisma migrate deploy >/dev/null &&
     npx tsx --conditions=react-server scripts/bootstrap.ts >/dev/null &&
     npx next build >"$1/build.log" 2>&1 || { tail -40 "$1/build.log"; return 1; }
+}
+
+# Removes every container, volume and network labelled berth.test=RUN (a test run's leftovers;
+# test/support/docker-cleanup.ts does the same from the test runners).
+remove_run_objects() { # RUN
+  local filter="label=berth.test=$1"
+  docker ps -aq --filter "$filter" | xargs -r docker rm -f -v >/dev/null 2>&1 || true
+  docker volume ls -q --filter "$filter" | xargs -r docker volume rm -f >/dev/null 2>&1 || true
+  docker network ls -q --filter "$filter" | xargs -r docker network rm >/dev/null 2>&1 || true
 }

@@ -270,6 +270,10 @@ async function main() {
     tcp: { host, port },
     socketPath,
   });
+  // Where Next fetches the page a Server Action redirects to (as `next start` sets it): the
+  // loopback listener, since the process cannot reach the request's https origin through the
+  // edge itself (lib/auth/cookie-names.ts reads that fetch's cookies in the edge's mode).
+  process.env.__NEXT_PRIVATE_ORIGIN ??= httpUrl(listeners.tcpAddress);
 
   let closing = false;
   for (const signal of ["SIGTERM", "SIGINT"]) {
@@ -277,6 +281,9 @@ async function main() {
       if (closing) process.exit(1); // a second Ctrl-C: stop now
       closing = true;
       log(`${signal}: closing the listeners`);
+      // The edge outlives the portal (apps stay up across a restart), so its sync must not
+      // start it again while the portal shuts down (lib/ingress/edge-sync.ts).
+      globalThis[Symbol.for("berth.edgeSync")]?.stop();
       listeners
         .close()
         .then(() => prepared.then((next) => next.app.close()))

@@ -47,6 +47,9 @@ prepare_e2e() { prepare_portal "$e2e_dir" admin@e2e.berth e2e-admin-password; }
 if stage "production build for e2e" prepare_e2e; then
   stage "end-to-end tests" npx playwright test
 fi
+# The e2e portal keeps its edge running until Playwright stops it, after the teardown: remove
+# what is left of this run (the edge outlives a portal restart on purpose, but not a test run).
+remove_run_objects "$BERTH_TEST_RUN_ID"
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\033[31m[berth] failed: %s\033[0m\n' "$(IFS=,; echo "${failed[*]}")"

@@ -21,6 +21,10 @@ PORT="${PORT:-3000}"
 # name that ingress in BERTH_TRUSTED_PROXIES so client addresses come from its X-Forwarded-For.
 LISTEN="${BERTH_LISTEN_ADDRESS:-127.0.0.1}"
 say "Berth is starting on http://$LISTEN:$PORT (Ctrl-C stops it)"
+if [ "${BERTH_EDGE:-on}" != off ]; then
+  say "through its edge at ${BERTH_PORTAL_URL:-https://portal.localhost} (apps under ${BERTH_APPS_DOMAIN:-apps.localhost});"
+  say "with the internal CA, trust ${BERTH_EDGE_DIR:-data/edge}/data/caddy/pki/authorities/local/root.crt in your browser (also at /api/v1/ingress/ca.crt)"
+fi
 # portal-server.cjs serves the production build in place of `next start`: on $LISTEN:$PORT and,
 # for the edge, on a unix socket in the edge folder; it stamps each request with its peer
 # (x-berth-peer) before Next.js sees it: the only client address the portal can trust

@@ -25,6 +25,14 @@ describe("cookieModeFrom", () => {
     expect(cookieModeFrom(new Headers())).toBe("direct");
     // Not the edge just because the client says it is on HTTPS.
     expect(cookieModeFrom(new Headers({ [PEER_HEADER]: "127.0.0.1", "x-forwarded-proto": "https" }))).toBe("direct");
+    expect(cookieModeFrom(new Headers({ [PEER_HEADER]: "203.0.113.9", "x-forwarded-proto": "https", "x-forwarded-host": "p" }))).toBe("direct");
+  });
+
+  it("is edge for Next's own loopback fetch of a redirect target, which carries the edge's forwarded headers", () => {
+    g[PEER_STAMP] = PEER_HEADER;
+    const replay = { "x-forwarded-proto": "https", "x-forwarded-host": "portal.example.com" };
+    expect(cookieModeFrom(new Headers({ [PEER_HEADER]: "127.0.0.1", ...replay }))).toBe("edge");
+    expect(cookieModeFrom(new Headers({ [PEER_HEADER]: "::1", ...replay }))).toBe("edge");
   });
 });
 

@@ -1,5 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
-import { viaEdge } from "@/lib/auth/client-info";
+import { peerFrom, viaEdge } from "@/lib/auth/client-info";
 
 /**
  * Control N4: which names and flags the portal's cookies (Auth.js's and the current-tenant
@@ -21,7 +21,20 @@ import { viaEdge } from "@/lib/auth/client-info";
 export type CookieMode = "edge" | "direct";
 
 export function cookieModeFrom(headers: Headers): CookieMode {
-  return viaEdge(headers) ? "edge" : "direct";
+  return viaEdge(headers) || isEdgeRequestReplayed(headers) ? "edge" : "direct";
+}
+
+/**
+ * A Server Action that redirects makes Next fetch the target page from the portal itself, over
+ * the loopback listener (scripts/portal-server.cjs sets __NEXT_PRIVATE_ORIGIN as `next start`
+ * does), with the original request's headers: the edge's X-Forwarded-Proto/-Host and its
+ * `__Host-` cookies. That fetch reads the cookies in the edge's mode. Only the cookie names
+ * follow it, never the client address (that needs the socket): a loopback client that claims
+ * the mode gains nothing, since a browser only ever sends `__Host-` cookies it got over HTTPS.
+ */
+function isEdgeRequestReplayed(headers: Headers): boolean {
+  const peer = peerFrom(headers);
+  return (peer === "127.0.0.1" || peer === "::1") && headers.get("x-forwarded-proto") === "https" && headers.get("x-forwarded-host") !== null;
 }
 
 export interface PortalCookieOptions {

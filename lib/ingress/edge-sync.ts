@@ -117,8 +117,10 @@ export class EdgeSync {
     const { settings } = this;
     const { routes, networks } = await desiredRoutes();
     const desired = caddyConfig(settings, routes);
+    // Settings change only with a restart of the portal: its first pass makes sure the edge
+    // was created from them (ensureEdge recreates one whose image, ports or address differ).
     const state = await edgeState(settings);
-    if (!state?.running) await ensureEdge(settings, desired);
+    if (!state?.running || this.loaded === undefined) await ensureEdge(settings, desired);
 
     const attached = new Set(await edgeNetworks(settings));
     for (const network of networks) if (!attached.has(network)) await connectEdge(settings, network).catch(() => undefined);

@@ -112,6 +112,14 @@ export async function prepareLaunch(actor: Actor, tenant: Tenant, input: unknown
   const parsed = parseLaunchRequest(input);
   if (!parsed.ok) throw violationError(parsed.violations);
   const req = parsed.value;
+  if (!ingressSettings().enabled) {
+    const https = req.ports.findIndex((p) => p.expose === "https");
+    if (https >= 0) {
+      throw new ServiceError("validation_failed", "This Berth runs without its HTTPS edge (BERTH_EDGE=off), so it cannot serve web apps by name.", [
+        { path: `ports[${https}].expose`, message: 'no HTTPS edge here; use "port" for a raw host port' },
+      ]);
+    }
+  }
   const tooBig = checkContainerMaxima(req, { maxMemoryMb: tenant.containerMaxMemoryMb, maxCpuMillis: tenant.containerMaxCpuMillis });
   if (tooBig.length) throw violationError(tooBig);
   const image = await catalogImageFor(req);

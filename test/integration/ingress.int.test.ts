@@ -54,7 +54,6 @@ async function answerOf(host: string, ok: (a: Answer) => boolean): Promise<Answe
   return eventually(() => get(host).catch((e: Error) => ({ status: 0, body: e.message })), ok, 20_000);
 }
 
-
 beforeAll(async () => {
   await seedStarterCatalog();
   a = await tenantWithOwner("edge");
