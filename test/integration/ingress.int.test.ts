@@ -150,3 +150,26 @@ describe("the edge serves tenant apps by host name over HTTPS (real Caddy)", () 
     }
   }, 60_000);
 });
+
+describe("the apps domain and the portal's host", () => {
+  it("refuses to start the portal when they overlap, saying which settings and why (N3)", () => {
+    const run = (env: Record<string, string>) => {
+      try {
+        execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/bootstrap.ts"], {
+          env: { ...process.env, ...env },
+          stdio: "pipe",
+          encoding: "utf8",
+        });
+        return { code: 0, stderr: "" };
+      } catch (error) {
+        const e = error as { status: number; stderr: string };
+        return { code: e.status, stderr: e.stderr };
+      }
+    };
+    const refused = run({ BERTH_PORTAL_URL: "https://berth.example.com", BERTH_HTTPS_PORT: "443", BERTH_APPS_DOMAIN: "example.com" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'BERTH_APPS_DOMAIN and BERTH_PORTAL_URL overlap: the portal\'s host "berth.example.com" is under the apps domain "example.com"',
+    );
+  }, 60_000);
+});
