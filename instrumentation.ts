@@ -16,6 +16,9 @@ export async function register() {
     console.error(`[berth] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  // The console's WebSocket: scripts/portal-server.cjs hands it every upgrade first.
+  const { registerConsoleUpgrade } = await import("@/lib/console/server");
+  registerConsoleUpgrade();
   const { startCheckpoints } = await import("@/lib/activity/checkpoints");
   startCheckpoints();
   if (process.env.BERTH_RECONCILER === "off") return;

@@ -9,7 +9,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // dockerode's optional ssh addon is native; Turbopack cannot place it in ESM chunks.
-  serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features", "better-sqlite3"],
+  serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features", "better-sqlite3", "ws"],
   poweredByHeader: false,
   experimental: { authInterrupts: true },
   async headers() {

@@ -262,11 +262,16 @@ async function main() {
   // (and instrumentation.ts starts the reconciler); early requests wait for Next.
   const listeners = await startListeners({
     handler: async (req, res) => (await prepared).handle(req, res),
-    // Upgrades reach Next exactly as under `next start`: the router server's upgrade handler
-    // (it proxies upgrades for external rewrites, closes those for app paths, and leaves others
-    // alone). The WebSocket console (a later issue) claims its own path HERE, before Next:
-    //   if (isConsoleUpgrade(req)) return consoleUpgrade(req, socket, head);
-    upgrade: async (req, socket, head) => (await prepared).upgrade(req, socket, head),
+    // The console's WebSocket (lib/console/server.ts, registered by instrumentation.ts once Next
+    // is prepared) takes its own path first; every other upgrade reaches Next exactly as under
+    // `next start`: the router server's upgrade handler (it proxies upgrades for external
+    // rewrites, closes those for app paths, and leaves others alone).
+    upgrade: async (req, socket, head) => {
+      const next = await prepared;
+      const consoleUpgrade = globalThis[Symbol.for("berth.consoleUpgrade")];
+      if (typeof consoleUpgrade === "function" && (await consoleUpgrade(req, socket, head))) return;
+      return next.upgrade(req, socket, head);
+    },
     tcp: { host, port },
     socketPath,
   });

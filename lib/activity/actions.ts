@@ -32,6 +32,8 @@ export const KNOWN_ACTIONS = [
   "container.missing",
   "container.cleanup",
   "container.quarantine",
+  "console.open",
+  "console.close",
   "ingress.route.add",
   "ingress.route.remove",
   "ingress.drift",

@@ -3,6 +3,7 @@ import { activityPageSchema, archiveInputSchema, archiveResultSchema, chainVerif
 import { containerSchema, launchRequestApiSchema, statsSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { ingressSchema } from "@/lib/schemas/ingress";
+import { consoleRequestSchema, consoleSessionSchema } from "@/lib/schemas/console";
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
 import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
@@ -180,6 +181,14 @@ export const operations: Operation[] = [
     path: "/activity/verify",
     summary: "Check the activity hash chain and its signed checkpoints; name the first broken event (admin, operator)",
     response: { status: 200, schema: chainVerificationSchema },
+  },
+  {
+    method: "post",
+    path: "/containers/{containerId}/console",
+    summary:
+      "A console: a WebSocket URL with a single-use ticket valid 30 s (members who may act; 409 unless running). Binary frames are terminal bytes; a text frame {type:resize,cols,rows} resizes; closes 1000 shell exited, 4000 idle, 4001 access ended, 4002 max length, 4003 container stopped",
+    body: consoleRequestSchema,
+    response: { status: 201, schema: consoleSessionSchema },
   },
   {
     method: "get",

@@ -1,10 +1,10 @@
 import "server-only";
-import { PassThrough } from "node:stream";
+import { PassThrough, type Duplex } from "node:stream";
 import { docker } from "@/lib/docker/client";
 import { toServiceError } from "@/lib/docker/errors";
 import { PolicyAssertionError, inspectWorkload } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
-import { assertExecOptions, buildExecOptions } from "@/lib/policy";
+import { assertExecOptions, buildExecOptions, verifyExecInspect } from "@/lib/policy";
 
 export interface ExecResult {
   exitCode: number;
@@ -46,5 +46,41 @@ export async function execInWorkload(tenant: { id: string; uid: number }, docker
     return { exitCode: result.ExitCode ?? -1, output: Buffer.concat(chunks).toString("utf8") };
   } catch (error) {
     throw toServiceError(error, "Running the command");
+  }
+}
+
+/** An interactive shell inside a tenant's container, relayed byte for byte (the console). */
+export interface ConsoleExec {
+  /** The engine's hijacked connection: terminal bytes both ways (a TTY: no stream framing). */
+  stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+}
+
+/**
+ * Control O5: creates the console's exec as the tenant's user, unprivileged (the options are
+ * built and asserted like a create body), then reads the exec back from the engine and
+ * checks that before a byte is relayed: an exec the engine would run otherwise never starts.
+ */
+export async function openConsoleExec(tenant: { id: string; uid: number }, dockerId: string, cmd: string[]): Promise<ConsoleExec> {
+  const info = await inspectWorkload(tenant.id, dockerId);
+  if (!info) throw new ServiceError("not_found", "Container was not found.");
+  const expected = { uid: tenant.uid, gid: tenant.uid };
+  const options = buildExecOptions(expected, cmd, true);
+  const violations = assertExecOptions(options, expected);
+  if (violations.length) throw new PolicyAssertionError(violations);
+  try {
+    const exec = await docker().getContainer(info.Id).exec(options);
+    const inspected = verifyExecInspect(await exec.inspect(), expected);
+    if (inspected.length) throw new PolicyAssertionError(inspected);
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    return {
+      stream,
+      resize: async (cols, rows) => {
+        await exec.resize({ w: cols, h: rows }).catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    throw toServiceError(error, "Opening a shell in the container");
   }
 }
