@@ -10,7 +10,9 @@ import { ON_FAILURE_MAX_RETRIES } from "@/lib/policy/build-create-options";
 import { formatCpu } from "@/lib/quota/format";
 import { ActivityList } from "@/components/activity-list";
 import { ContainerActions } from "@/components/container-actions";
+import { ConsoleTerminal } from "@/components/console-terminal";
 import { ContainerStatus } from "@/components/container-status";
+import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { LogViewer } from "@/components/log-viewer";
 import { RelativeTime } from "@/components/relative-time";
@@ -22,6 +24,7 @@ const tabs = [
   { id: "overview", label: "Overview" },
   { id: "logs", label: "Logs" },
   { id: "stats", label: "Stats" },
+  { id: "console", label: "Console" },
   { id: "activity", label: "Activity" },
 ] as const;
 
@@ -41,6 +44,8 @@ export default async function ContainerPage({
   const { container: c, hardening } = detail;
   const active = tabs.some((t) => t.id === tab) ? tab : "overview";
   const showActivity = canSeeTenantActivity(actor, c.tenantId);
+  // A console is an action inside the tenant: its members only, never an operator (the service refuses the rest too).
+  const showConsole = detail.canAct && actor.role !== "operator";
   const notes = appAddressNotes();
   return (
     <>
@@ -82,7 +87,7 @@ export default async function ContainerPage({
       </PageHeader>
       <nav className="tabs" aria-label="Container sections">
         {tabs
-          .filter((t) => t.id !== "activity" || showActivity)
+          .filter((t) => (t.id !== "activity" || showActivity) && (t.id !== "console" || showConsole))
           .map((t) => (
             <Link key={t.id} href={`/containers/${c.id}?tab=${t.id}`} aria-current={active === t.id ? "page" : undefined}>
               {t.label}
@@ -172,6 +177,13 @@ export default async function ContainerPage({
       )}
       {active === "logs" && <LogViewer containerId={c.id} />}
       {active === "stats" && <StatsPanel containerId={c.id} />}
+      {active === "console" &&
+        showConsole &&
+        (c.status === "running" ? (
+          <ConsoleTerminal key={c.id} containerId={c.id} />
+        ) : (
+          <EmptyState title="The container is not running">Start it with the Start button above to open a console in it.</EmptyState>
+        ))}
       {active === "activity" && showActivity && (
         <ActivityList
           events={await recentTenantActivity(actor, c.tenantId, { target: `container:${c.name}`, since: new Date(c.createdAt), limit: 50 })}
