@@ -95,6 +95,7 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
   createVolume: { action: "volume.create", call: (fn, a) => fn(a, tenantId, { name: "data" }) },
   deleteVolume: { action: "volume.remove", call: (fn, a) => fn(a, randomId()) },
   archiveActivity: { action: "activity.archive", call: (fn, a) => fn(a, { before: "2026-01-01" }) },
+  openConsole: { action: "console.open", call: (fn, a) => fn(a, randomId(), {}, "ws://127.0.0.1") },
 };
 
 /**
@@ -158,6 +159,8 @@ const NOT_COMMANDS: Record<string, string> = {
       "stringsOf",
       "healthcheckOf",
       "ingressInfo",
+      "consoleSocketBase",
+      "consoleAccessNow",
       "appAddressNotes",
       "internalCaRoot",
     ].map((name) => [name, "reads or a pure helper"]),
@@ -172,6 +175,9 @@ const NOT_COMMANDS: Record<string, string> = {
   allocatePorts: "a step: takes the caller's transaction",
   allocateRoutes: "a step: takes the caller's transaction",
   recordRouteChanges: "records in the caller's transaction (launch, remove)",
+  redeemConsoleTicket: "the console WebSocket's first step: records its refusals as console.open itself (tested in console.int.test.ts)",
+  refuseConsole: "records a refused console upgrade (console.open denied)",
+  recordConsoleClose: "records console.close (the session's end, not a request)",
   createTokenWithPassword: "records every attempt itself (there is no actor yet); tested below",
   ensureFirstAdmin: "runs once at start as the system, recorded",
   seedStarterCatalog: "runs at start as the system, recorded",
@@ -244,6 +250,7 @@ const ROUTE_ACTIONS: Record<string, string> = {
   "POST /app/api/v1/users": "user.create",
   "DELETE /app/api/v1/volumes/[volumeId]": "volume.remove",
   "POST /app/api/v1/activity/archive": "activity.archive",
+  "POST /app/api/v1/containers/[containerId]/console": "console.open",
 };
 
 describe("every write route records its refusal", () => {
