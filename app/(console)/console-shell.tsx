@@ -18,6 +18,10 @@ export async function ConsoleShell({ actor, children }: { actor: Actor; children
     currentTenantId(actor),
   ]);
   const myTenants = tenants.filter((t) => actor.memberships.some((m) => m.tenantId === t.id));
+  // A member's role is the one in the tenant they are working in (the pages say "owner" or
+  // "member" of it); admins and operators act across tenants under their own role.
+  const tenantRole = actor.memberships.find((m) => m.tenantId === current)?.role;
+  const shownRole = actor.role === "member" && tenantRole ? tenantRole : actor.role;
   return (
     <div className="shell">
       <SideNav role={actor.role} isMember={actor.memberships.length > 0} ownsTenant={actor.memberships.some((m) => m.role === "owner")} />
@@ -30,7 +34,7 @@ export async function ConsoleShell({ actor, children }: { actor: Actor; children
         <header className="topbar">
           {myTenants.length > 1 && current && <TenantSwitcher tenants={myTenants} current={current} />}
           <span className="who">
-            {actor.email} · <span className="badge">{actor.role}</span>
+            {actor.email} · <span className="badge">{shownRole}</span>
           </span>
           <form action={signOutAction}>
             <button type="submit">Sign out</button>
