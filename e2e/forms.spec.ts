@@ -52,24 +52,24 @@ test("new user: a short password keeps email, role and tenants, but never the pa
   const email = `${uniq("kept")}@e2e.berth`;
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Initial password").fill("short");
-  await form.getByLabel("Role").selectOption("member");
+  await form.getByLabel("Role", { exact: true }).selectOption("member");
   await membership.selectOption("owner");
   await form.getByRole("button", { name: "Create user" }).click();
   await expect(page.locator("#new-password-error")).toContainText("use at least 12 characters");
   await expect(form.getByLabel("Email")).toHaveValue(email);
-  await expect(form.getByLabel("Role")).toHaveValue("member");
+  await expect(form.getByLabel("Role", { exact: true })).toHaveValue("member");
   await expect(membership).toHaveValue("owner");
   await expect(form.getByLabel("Initial password")).toHaveValue("");
 
   // The values also reach the page as the person typed them, never the password.
   await form.getByLabel("Initial password").fill("a-long-enough-password");
-  await form.getByLabel("Role").selectOption("operator");
+  await form.getByLabel("Role", { exact: true }).selectOption("operator");
   await membership.selectOption("");
   await form.getByLabel("Email").fill("not an email");
   await form.getByRole("button", { name: "Create user" }).click();
   await expect(page.locator("#new-email-error")).not.toBeEmpty();
   await expect(form.getByLabel("Email")).toHaveValue("not an email");
-  await expect(form.getByLabel("Role")).toHaveValue("operator");
+  await expect(form.getByLabel("Role", { exact: true })).toHaveValue("operator");
   await expect(membership).toHaveValue("");
   await expect(form.getByLabel("Initial password")).toHaveValue("");
   await expect(page.locator("body")).not.toContainText("a-long-enough-password");

@@ -113,7 +113,7 @@ test("operators are told that they review rather than launch, and where to go; t
   browser,
   request,
 }) => {
-  const t = await tenantWithOwner(request, "roles");
+  const t = await tenantWithOwner(request, "badge");
   const operator = { email: `${uniq("op")}@e2e.berth`, password: "operator-password-1" };
   const created = await request.post("/api/v1/users", { headers: auth(t.adminToken), data: { ...operator, role: "operator" } });
   expect(created.status()).toBe(201);
