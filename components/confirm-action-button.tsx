@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
-import { FormMessage } from "@/components/form-bits";
+import { ActionMessage } from "@/components/form-bits";
 
 /**
  * A destructive action behind a confirmation that names what will be destroyed (ui.md),
@@ -32,7 +32,7 @@ export function ConfirmActionButton(props: {
       >
         {pending ? props.pendingLabel : props.label}
       </button>
-      {!state.ok && <FormMessage state={state} />}
+      <ActionMessage state={state.ok ? emptyFormState : state} onDismiss={() => setState(emptyFormState)} placement="toast" />
     </>
   );
 }

@@ -3,7 +3,7 @@
 import { useState, useTransition } from "react";
 import { containerAction } from "@/lib/actions/containers";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
-import { FormMessage } from "@/components/form-bits";
+import { ActionMessage } from "@/components/form-bits";
 
 type Change = "start" | "stop" | "restart" | "remove";
 
@@ -23,7 +23,7 @@ export function ContainerActions({ containerId, name, status }: { containerId: s
   const running = status === "running" || status === "restarting";
   const label = (change: Change, idle: string, active: string) => (pending && busy === change ? active : idle);
   return (
-    <div>
+    <div className="has-action-message">
       <div className="actions">
         {!running && (
           <button type="button" onClick={() => run("start")} disabled={pending}>
@@ -42,7 +42,7 @@ export function ContainerActions({ containerId, name, status }: { containerId: s
           {label("remove", "Remove", "Removing…")}
         </button>
       </div>
-      {!state.ok && <FormMessage state={state} />}
+      <ActionMessage state={state.ok ? emptyFormState : state} onDismiss={() => setState(emptyFormState)} />
     </div>
   );
 }

@@ -4,6 +4,10 @@ import type { ContainerDto } from "@/lib/schemas/container";
 import { ContainerStatus } from "@/components/container-status";
 import { RelativeTime } from "@/components/relative-time";
 
+/**
+ * A tenant's containers. On a narrow screen the name, status and URLs stay; image, limits and
+ * creation are on each container's page.
+ */
 export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
   return (
     <div className="table-wrap">
@@ -11,12 +15,12 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
         <thead>
           <tr>
             <th>Name</th>
-            <th>Image</th>
+            <th className="hide-narrow">Image</th>
             <th>Status</th>
             <th>URLs</th>
-            <th className="num">Memory</th>
-            <th className="num">CPU</th>
-            <th>Created</th>
+            <th className="num hide-narrow">Memory</th>
+            <th className="num hide-narrow">CPU</th>
+            <th className="hide-narrow">Created</th>
           </tr>
         </thead>
         <tbody>
@@ -25,7 +29,7 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
               <td>
                 <Link href={`/containers/${c.id}`}>{c.name}</Link>
               </td>
-              <td>
+              <td className="hide-narrow">
                 <code>{c.image}</code>
               </td>
               <td>
@@ -48,9 +52,9 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
                   </span>
                 )}
               </td>
-              <td className="num">{c.memoryMb} MB</td>
-              <td className="num">{formatCpu(c.cpuMillis)}</td>
-              <td>
+              <td className="num hide-narrow">{c.memoryMb} MB</td>
+              <td className="num hide-narrow">{formatCpu(c.cpuMillis)}</td>
+              <td className="hide-narrow">
                 <RelativeTime iso={c.createdAt} />
                 {c.createdBy && <span className="muted"> by {c.createdBy}</span>}
               </td>

@@ -11,10 +11,12 @@ export function CreateTenantForm() {
   return (
     <form action={action} className="inline" noValidate aria-label="Create tenant">
       <Field id="tenant-name" label="Name" errors={state.errors?.name}>
-        {(control) => <input {...control} name="name" type="text" required />}
+        {(control) => <input {...control} name="name" type="text" defaultValue={state.values?.name ?? ""} required />}
       </Field>
       <Field id="tenant-slug" label="Slug" hint="lowercase, used in container and network names" errors={state.errors?.slug}>
-        {(control) => <input {...control} name="slug" type="text" required pattern="[a-z0-9][a-z0-9-]{1,30}" />}
+        {(control) => (
+          <input {...control} name="slug" type="text" defaultValue={state.values?.slug ?? ""} required pattern="[a-z0-9][a-z0-9-]{1,30}" />
+        )}
       </Field>
       <button type="submit" className="primary" disabled={pending}>
         {pending ? "Creating…" : "Create tenant"}

@@ -24,3 +24,26 @@ export function FormMessage({ state }: { state: FormState }) {
     </div>
   );
 }
+
+/**
+ * The result of a button's action (not a form's), shown over the page instead of in its
+ * flow, so nothing moves when it appears (ui.md: no layout shift). "below" hangs under the
+ * element wrapping the button (it needs `position: relative`: class `has-action-message`);
+ * "toast" sits at the foot of the window, for buttons in tables that scroll sideways, which
+ * would clip anything hanging out of them. The live region is always there, so the message
+ * is announced when it appears.
+ */
+export function ActionMessage({ state, onDismiss, placement = "below" }: { state: FormState; onDismiss: () => void; placement?: "below" | "toast" }) {
+  return (
+    <div aria-live="polite" className={`action-message ${placement}`}>
+      {state.message && (
+        <div role={state.ok ? "status" : "alert"} className={`form-message ${state.ok ? "ok" : "error"}`}>
+          <span>{state.message}</span>
+          <button type="button" className="dismiss" aria-label="Dismiss message" onClick={onDismiss}>
+            ×
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

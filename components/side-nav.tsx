@@ -16,7 +16,8 @@ function itemsFor(role: Role, isMember: boolean, ownsTenant: boolean): { section
       section: "Tenant",
       items: [
         { href: "/dashboard", label: "Dashboard" },
-        { href: "/containers/new", label: "Launch" },
+        // Operators review; they never launch, even in a tenant they belong to (lib/authz).
+        ...(role === "operator" ? [] : [{ href: "/containers/new", label: "Launch" }]),
         { href: "/volumes", label: "Volumes" },
       ],
     });

@@ -11,7 +11,7 @@ export function RenameTenantForm({ tenantId, name }: { tenantId: string; name: s
   return (
     <form action={action} className="inline" noValidate aria-label="Rename tenant">
       <Field id="rename" label="Display name" errors={state.errors?.name}>
-        {(control) => <input {...control} name="name" type="text" defaultValue={name} required />}
+        {(control) => <input {...control} name="name" type="text" defaultValue={state.values?.name ?? name} required />}
       </Field>
       <button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Rename"}

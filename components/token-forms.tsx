@@ -13,10 +13,12 @@ export function CreateTokenForm() {
     <>
       <form action={action} className="inline" noValidate aria-label="Create API token">
         <Field id="token-name" label="Name" errors={state.errors?.name}>
-          {(control) => <input {...control} name="name" type="text" placeholder="ci-deploy" required />}
+          {(control) => <input {...control} name="name" type="text" placeholder="ci-deploy" defaultValue={state.values?.name ?? ""} required />}
         </Field>
         <Field id="token-expiry" label="Expires in (days)" errors={state.errors?.expiresInDays}>
-          {(control) => <input {...control} name="expiresInDays" type="number" min={1} max={365} defaultValue={30} required />}
+          {(control) => (
+            <input {...control} name="expiresInDays" type="number" min={1} max={365} defaultValue={state.values?.expiresInDays ?? "30"} required />
+          )}
         </Field>
         <button type="submit" className="primary" disabled={pending}>
           {pending ? "Creating…" : "Create token"}

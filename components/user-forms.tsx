@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { createUserAction, updateUserAction } from "@/lib/actions/users";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
-import type { MembershipRole, Role, UserDto } from "@/lib/schemas/user";
+import type { MembershipRole, UserDto } from "@/lib/schemas/user";
 import { Field } from "@/components/field";
 import { FieldError, FormMessage } from "@/components/form-bits";
 
@@ -12,11 +12,13 @@ interface TenantOption {
   name: string;
 }
 
-function RoleSelect({ id, defaultValue, errors }: { id: string; defaultValue: Role; errors?: string[] }) {
+function RoleSelect({ id, defaultValue, errors }: { id: string; defaultValue: string; errors?: string[] }) {
   return (
     <Field id={id} label="Role" errors={errors}>
       {(control) => (
-        <select {...control} name="role" defaultValue={defaultValue}>
+        // Keyed by the value: React applies a select's defaultValue only when it mounts, and the
+        // form's reset after the action returns it to that (values kept after an error).
+        <select {...control} key={defaultValue} name="role" defaultValue={defaultValue}>
           <option value="member">member — works inside its tenants</option>
           <option value="operator">operator — reads every tenant, changes nothing</option>
           <option value="admin">admin — manages tenants, users and the catalog</option>
@@ -34,18 +36,22 @@ function MembershipFields({ tenants, current, state }: { tenants: TenantOption[]
   return (
     <fieldset>
       <legend>Tenants</legend>
-      {tenants.map((t) => (
-        <div key={t.id} className="checkbox" style={{ justifyContent: "space-between", padding: "4px 0" }}>
-          <label htmlFor={`m-${t.id}`} style={{ fontWeight: 400 }}>
-            {t.name}
-          </label>
-          <select id={`m-${t.id}`} name={`membership:${t.id}`} defaultValue={current.get(t.id) ?? ""}>
-            <option value="">not a member</option>
-            <option value="member">member</option>
-            <option value="owner">owner</option>
-          </select>
-        </div>
-      ))}
+      {tenants.map((t) => {
+        const role = state.values?.[`membership:${t.id}`] ?? current.get(t.id) ?? "";
+        return (
+          <div key={t.id} className="checkbox" style={{ justifyContent: "space-between", padding: "4px 0" }}>
+            <label htmlFor={`m-${t.id}`} style={{ fontWeight: 400 }}>
+              {t.name}
+            </label>
+            {/* Keyed by the value, as the role select is. */}
+            <select key={role} id={`m-${t.id}`} name={`membership:${t.id}`} defaultValue={role}>
+              <option value="">not a member</option>
+              <option value="member">member</option>
+              <option value="owner">owner</option>
+            </select>
+          </div>
+        );
+      })}
       <FieldError id="memberships-error" errors={errors} />
     </fieldset>
   );
@@ -56,7 +62,7 @@ export function CreateUserForm({ tenants }: { tenants: TenantOption[] }) {
   return (
     <form action={action} className="stack" noValidate aria-label="Create user">
       <Field id="new-email" label="Email" errors={state.errors?.email}>
-        {(control) => <input {...control} name="email" type="email" autoComplete="off" required />}
+        {(control) => <input {...control} name="email" type="email" autoComplete="off" defaultValue={state.values?.email ?? ""} required />}
       </Field>
       <Field
         id="new-password"
@@ -66,7 +72,7 @@ export function CreateUserForm({ tenants }: { tenants: TenantOption[] }) {
       >
         {(control) => <input {...control} name="password" type="password" autoComplete="new-password" required />}
       </Field>
-      <RoleSelect id="new-role" defaultValue="member" errors={state.errors?.role} />
+      <RoleSelect id="new-role" defaultValue={state.values?.role ?? "member"} errors={state.errors?.role} />
       <MembershipFields tenants={tenants} current={new Map()} state={state} />
       <FormMessage state={state} />
       <div>
@@ -83,10 +89,16 @@ export function EditUserForm({ user, tenants, isSelf }: { user: UserDto; tenants
   const current = new Map(user.memberships.map((m) => [m.tenantId, m.role] as const));
   return (
     <form action={action} className="stack" noValidate aria-label="Edit user">
-      <RoleSelect id="edit-role" defaultValue={user.role} errors={state.errors?.role} />
+      <RoleSelect id="edit-role" defaultValue={state.values?.role ?? user.role} errors={state.errors?.role} />
       <div className="field">
         <label className="checkbox" htmlFor="edit-disabled">
-          <input id="edit-disabled" name="disabled" type="checkbox" defaultChecked={user.disabled} disabled={isSelf} />
+          <input
+            id="edit-disabled"
+            name="disabled"
+            type="checkbox"
+            defaultChecked={state.values ? state.values.disabled === "on" : user.disabled}
+            disabled={isSelf}
+          />
           Disabled — signed out on their next request; their API tokens stop working
         </label>
         {isSelf && <span className="hint">You cannot disable your own account.</span>}

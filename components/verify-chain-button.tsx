@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { ChainVerification } from "@/lib/schemas/activity";
+import { ActionMessage } from "@/components/form-bits";
 
 /** What the signed checkpoints add to an intact chain, in words. */
 function checkpointText({ checkpoints: c }: ChainVerification): string {
@@ -44,13 +45,11 @@ export function VerifyChainButton() {
     }
   };
   return (
-    <div className="verify">
+    <div className="verify has-action-message">
       <button type="button" onClick={verify} disabled={busy}>
         {busy ? "Verifying…" : "Verify chain"}
       </button>
-      <div role="status" aria-live="polite" className={result ? `form-message ${result.ok ? "ok" : "error"}` : undefined}>
-        {result?.text}
-      </div>
+      <ActionMessage state={result ? { ok: result.ok, message: result.text } : {}} onDismiss={() => setResult(null)} />
     </div>
   );
 }

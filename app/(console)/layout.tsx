@@ -1,42 +1,10 @@
 import { requireSessionActor } from "@/lib/auth/session";
-import { engineReachable } from "@/lib/services/health";
-import { listTenants } from "@/lib/services/tenants";
-import { currentTenantId } from "@/lib/tenancy/current-tenant";
-import { SideNav } from "@/components/side-nav";
-import { TenantSwitcher } from "@/components/tenant-switcher";
-import { signOutAction } from "@/lib/actions/sign-in";
+import { ConsoleShell } from "./console-shell";
 
 // Every console page depends on who is signed in: never prerender or cache them.
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireSessionActor();
-  const [engine, tenants, current] = await Promise.all([
-    engineReachable(),
-    actor.memberships.length > 1 ? listTenants(actor) : Promise.resolve([]),
-    currentTenantId(actor),
-  ]);
-  const myTenants = tenants.filter((t) => actor.memberships.some((m) => m.tenantId === t.id));
-  return (
-    <div className="shell">
-      <SideNav role={actor.role} isMember={actor.memberships.length > 0} ownsTenant={actor.memberships.some((m) => m.role === "owner")} />
-      <div className="main">
-        {!engine.reachable && (
-          <div className="banner danger" role="alert">
-            The container engine is unreachable. Containers cannot be launched or changed until it is back; your data is safe.
-          </div>
-        )}
-        <header className="topbar">
-          {myTenants.length > 1 && current && <TenantSwitcher tenants={myTenants} current={current} />}
-          <span className="who">
-            {actor.email} · <span className="badge">{actor.role}</span>
-          </span>
-          <form action={signOutAction}>
-            <button type="submit">Sign out</button>
-          </form>
-        </header>
-        <main className="content">{children}</main>
-      </div>
-    </div>
-  );
+  return <ConsoleShell actor={actor}>{children}</ConsoleShell>;
 }

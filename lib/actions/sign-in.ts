@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { clientInfoFrom } from "@/lib/auth/client-info";
 import { secondsUntilAllowed } from "@/lib/auth/login-throttle";
+import { safeNextPath } from "@/lib/auth/safe-next";
 import { signIn, signOut } from "@/lib/auth/next-auth";
 import type { FormState } from "@/lib/forms/form-state";
 import { BUSY_MESSAGE, retryMessage } from "@/lib/auth/sign-in";
@@ -14,11 +15,6 @@ const signInForm = z.object({
   password: z.string().min(1, "Enter your password.").max(200),
   next: z.string().optional(),
 });
-
-function safeNext(next: string | undefined): string {
-  // Only same-site paths: an open redirect after sign-in is a phishing aid.
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const parsed = signInForm.safeParse({
@@ -34,7 +30,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     await signIn("credentials", {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: safeNext(parsed.data.next),
+      redirectTo: safeNextPath(parsed.data.next),
     });
     return { ok: true };
   } catch (error) {

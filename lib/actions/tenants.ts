@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { requireSessionActor } from "@/lib/auth/session";
-import { formStateFromError } from "@/lib/forms/form-errors";
+import { formStateFromError, submittedValues } from "@/lib/forms/form-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { createTenant, updateTenant } from "@/lib/services/tenants";
 
@@ -13,7 +13,7 @@ export async function createTenantAction(_prev: FormState, formData: FormData): 
     revalidatePath("/tenants");
     return { ok: true, message: `Tenant “${tenant.name}” created.` };
   } catch (error) {
-    return formStateFromError(error);
+    return { ...formStateFromError(error), values: submittedValues(formData, ["name", "slug"]) };
   }
 }
 
@@ -24,7 +24,7 @@ export async function renameTenantAction(tenantId: string, _prev: FormState, for
     revalidatePath(`/tenants/${tenantId}`);
     return { ok: true, message: `Renamed to “${tenant.name}”.` };
   } catch (error) {
-    return formStateFromError(error);
+    return { ...formStateFromError(error), values: submittedValues(formData, ["name"]) };
   }
 }
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { requireSessionActor } from "@/lib/auth/session";
-import { formStateFromError } from "@/lib/forms/form-errors";
+import { formStateFromError, submittedValues } from "@/lib/forms/form-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { createTokenForSelf, revokeToken } from "@/lib/services/tokens";
 
@@ -17,7 +17,7 @@ export async function createTokenAction(_prev: FormState, formData: FormData): P
     // Returned to this one render only; it is not stored anywhere in readable form.
     return { ok: true, message: `Token “${created.name}” created. Copy it now: it will not be shown again.`, secret: created.token };
   } catch (error) {
-    return formStateFromError(error);
+    return { ...formStateFromError(error), values: submittedValues(formData, ["name", "expiresInDays"]) };
   }
 }
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { requireSessionActor } from "@/lib/auth/session";
-import { formStateFromError } from "@/lib/forms/form-errors";
+import { formStateFromError, submittedValues } from "@/lib/forms/form-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { createUser, updateUser } from "@/lib/services/users";
 
@@ -27,7 +27,8 @@ export async function createUserAction(_prev: FormState, formData: FormData): Pr
     revalidatePath("/users");
     return { ok: true, message: `User ${user.email} created.` };
   } catch (error) {
-    return formStateFromError(error);
+    // The password is not sent back: it is typed again.
+    return { ...formStateFromError(error), values: submittedValues(formData, ["email", "role", "membership:*"]) };
   }
 }
 
@@ -43,6 +44,6 @@ export async function updateUserAction(userId: string, _prev: FormState, formDat
     revalidatePath(`/users/${userId}`);
     return { ok: true, message: `Saved ${user.email}.` };
   } catch (error) {
-    return formStateFromError(error);
+    return { ...formStateFromError(error), values: submittedValues(formData, ["role", "disabled", "membership:*"]) };
   }
 }

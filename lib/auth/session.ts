@@ -1,7 +1,7 @@
 import "server-only";
 import { cache } from "react";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { redirect, unauthorized } from "next/navigation";
 import type { Actor } from "@/lib/auth/actor";
 import { clientInfoFrom } from "@/lib/auth/client-info";
 import { loadActor } from "@/lib/auth/load-actor";
@@ -18,9 +18,18 @@ export const getSessionActor = cache(async (): Promise<Actor | null> => {
   return loadActor(userId, clientInfoFrom(await headers()));
 });
 
-/** For pages and actions: the Actor, or a redirect to sign-in. */
+/**
+ * For pages and actions: the Actor, or off to sign in. A page renders app/unauthorized.tsx,
+ * which sends the browser to /signin with the page it asked for as `next` (only the browser
+ * side knows that path here), so a shared link opened while signed out still lands where it
+ * pointed. A Server Action (its request names the action, or posts a form) redirects.
+ */
 export async function requireSessionActor(): Promise<Actor> {
   const actor = await getSessionActor();
-  if (!actor) redirect("/signin");
-  return actor;
+  if (actor) return actor;
+  const request = await headers();
+  if (request.has("next-action") || /^(multipart\/form-data|application\/x-www-form-urlencoded)/.test(request.get("content-type") ?? "")) {
+    redirect("/signin");
+  }
+  unauthorized();
 }

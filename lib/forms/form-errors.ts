@@ -19,3 +19,17 @@ export function formStateFromError(error: unknown): FormState {
   }
   throw error;
 }
+
+/**
+ * The named fields as the person typed them, for a form to show again with its errors
+ * (FormState.values). Only the fields named are kept, so a password or token a form also
+ * sends never comes back; a name ending in `*` keeps every field starting with the rest.
+ */
+export function submittedValues(formData: FormData, names: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value !== "string") continue;
+    if (names.some((name) => (name.endsWith("*") ? key.startsWith(name.slice(0, -1)) : key === name))) values[key] = value;
+  }
+  return values;
+}

@@ -11,6 +11,7 @@ import { releaseLease, tryLease } from "@/lib/reconciler/lease";
 export interface ReconcilerStatus {
   holder: string;
   leading: boolean;
+  /** Following the engine's event stream (a failed event or pass does not change this). */
   connected: boolean;
   lastReport: ReconcileReport | null;
   lastError: string | null;
@@ -22,15 +23,18 @@ const LEASE_RENEW_MS = 10_000;
 const MAX_BACKOFF_MS = 30_000;
 const CREATING_RETRIES = 60;
 const CREATING_RETRY_MS = 500;
+// A full pass this often while events flow: it corrects anything an event missed and keeps
+// the health page's count and orphan report current, not frozen at start-up.
+const RESYNC_MS = 5 * 60_000;
 
 function leaseName(): string {
   return `reconciler:${process.env.DOCKER_HOST || "unix:///var/run/docker.sock"}`;
 }
 
 /**
- * Keeps Berth's view true to the engine: a full pass when it starts leading and after
- * every reconnect, then the engine's event stream, one container refresh per event. Only
- * the holder of the database lease for this daemon runs; others stand by.
+ * Keeps Berth's view true to the engine: a full pass when it starts leading, after every
+ * reconnect and every few minutes, then the engine's event stream, one container refresh
+ * per event. Only the holder of the database lease for this daemon runs; others stand by.
  */
 export class Reconciler {
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -38,22 +42,30 @@ export class Reconciler {
   private stopController = new AbortController();
   private leaseTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
-  // Events are handled one at a time, in order, after the full pass they follow.
+  // Events and full passes are handled one at a time, in order.
   private queue: Promise<void> = Promise.resolve();
+  // A pass waiting in the queue, shared by whoever asks for one before it starts.
+  private passWaiting: Promise<boolean> | null = null;
+  // A failed event or pass leaves some rows stale until a full pass has succeeded after it.
+  private rowsStale = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryBackoff: number;
 
-  constructor(private readonly options: { staleCreatingMs?: number; initialBackoffMs?: number } = {}) {}
+  constructor(private readonly options: { staleCreatingMs?: number; initialBackoffMs?: number; resyncMs?: number } = {}) {
+    this.retryBackoff = options.initialBackoffMs ?? 500;
+  }
 
   snapshot(): ReconcilerStatus {
     return { ...this.status };
   }
 
   /**
-   * True while this process leads, follows the event stream and has finished a full pass:
-   * the Container rows are then as fresh as the engine's events, so lists can be served
-   * from the database instead of asking the engine on every request.
+   * True while this process leads, follows the event stream and every row is as fresh as
+   * the events: the lists can then be served from the database instead of asking the
+   * engine on every request.
    */
   rowsAreLive(): boolean {
-    return this.status.leading && this.status.connected && this.status.lastReport !== null && this.status.lastError === null;
+    return this.status.leading && this.status.connected && this.status.lastReport !== null && !this.rowsStale;
   }
 
   start(): void {
@@ -73,6 +85,7 @@ export class Reconciler {
 
   async stop(): Promise<void> {
     clearInterval(this.leaseTimer);
+    clearTimeout(this.retryTimer);
     this.stopController.abort();
     await this.running;
     await this.queue;
@@ -100,26 +113,21 @@ export class Reconciler {
     const signal = this.stopController.signal;
     let backoff = this.options.initialBackoffMs ?? 500;
     while (!signal.aborted && this.status.leading) {
+      let resync: NodeJS.Timeout | undefined;
       try {
-        // Subscribe first, then re-read everything: nothing that happens in between is lost,
-        // and events queue up behind the full pass.
-        // The pass never rejects (its failure is recorded), so nothing waits on it unhandled.
-        const pass = reconcileAll({ staleCreatingMs: this.options.staleCreatingMs }).then(
-          (report) => {
-            this.status.lastReport = report;
-            this.status.lastError = null;
-            backoff = this.options.initialBackoffMs ?? 500;
-          },
-          (error: unknown) => this.fail(error),
-        );
-        this.queue = this.queue.then(() => pass);
+        // Subscribe, then re-read everything: events queue up behind the full pass.
+        const pass = this.requestPass();
         this.status.connected = true;
-        const following = followWorkloadEvents((event) => this.enqueue(event), signal).catch((error: unknown) => this.fail(error));
-        await pass;
+        const following = followWorkloadEvents((event) => this.enqueue(event), signal).catch((error: unknown) => this.recordError(error));
+        resync = setInterval(() => void this.requestPass(), this.options.resyncMs ?? RESYNC_MS);
+        resync.unref();
+        if (await pass) backoff = this.options.initialBackoffMs ?? 500;
         await following;
-        this.status.connected = false;
       } catch (error) {
-        this.fail(error);
+        this.recordError(error);
+      } finally {
+        clearInterval(resync);
+        this.status.connected = false;
       }
       if (signal.aborted) break;
       // The stream ended or the engine is down: try again, waiting longer each time.
@@ -129,9 +137,50 @@ export class Reconciler {
     this.status.connected = false;
   }
 
-  private fail(error: unknown): void {
-    this.status.connected = false;
+  /**
+   * Queues a full pass behind everything received so far; resolves whether it succeeded.
+   * A failed pass is tried again after a growing wait; a pass never rejects.
+   */
+  private requestPass(): Promise<boolean> {
+    if (this.passWaiting) return this.passWaiting;
+    const pass = this.queue.then(async () => {
+      // From here on, whatever fails needs a pass after this one.
+      this.passWaiting = null;
+      try {
+        this.status.lastReport = await reconcileAll({ staleCreatingMs: this.options.staleCreatingMs });
+        this.status.lastError = null;
+        this.rowsStale = false;
+        this.retryBackoff = this.options.initialBackoffMs ?? 500;
+        return true;
+      } catch (error) {
+        this.recordError(error);
+        this.retryPassLater();
+        return false;
+      }
+    });
+    this.passWaiting = pass;
+    this.queue = pass.then(() => undefined);
+    return pass;
+  }
+
+  /**
+   * One event or pass went wrong (a row deleted under it, the database busy): its rows may be
+   * stale, so the lists ask the engine again until a later pass succeeds. The event stream
+   * itself is still followed; only its end or failure makes the reconciler reconnect.
+   */
+  private recordError(error: unknown): void {
+    this.rowsStale = true;
     this.status.lastError = error instanceof Error ? error.message : String(error);
+  }
+
+  private retryPassLater(): void {
+    if (this.retryTimer || this.stopController.signal.aborted) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.status.leading && !this.stopController.signal.aborted) void this.requestPass();
+    }, this.retryBackoff);
+    this.retryTimer.unref();
+    this.retryBackoff = Math.min(this.retryBackoff * 2, MAX_BACKOFF_MS);
   }
 
   private enqueue(event: WorkloadEvent, attempt = 0): void {
@@ -152,9 +201,11 @@ export class Reconciler {
         const info = event.action === "destroy" || !row.dockerId ? null : await inspectWorkload(row.tenantId, row.dockerId);
         await refreshContainer(row, info);
         this.status.eventsHandled++;
-        this.status.lastError = null;
       })
-      .catch((error: unknown) => this.fail(error));
+      .catch((error: unknown) => {
+        this.recordError(error);
+        this.retryPassLater();
+      });
   }
 }
 

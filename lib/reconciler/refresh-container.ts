@@ -17,20 +17,51 @@ function isoOrNull(value: string | undefined): string | null {
   return value && value !== ZERO_TIME ? new Date(value).toISOString() : null;
 }
 
+/** An engine timestamp as the row stores it (`stateChangedAt`), or null for "never". */
+export function engineTime(value: string | undefined): Date | null {
+  const iso = isoOrNull(value);
+  return iso ? new Date(iso) : null;
+}
+
+/**
+ * A stop or restart Berth asked for. The services mark the row before they ask the engine
+ * (lib/services/containers.ts): `stopped` for a stop, `restarting` for a restart, with the
+ * engine's start time of the run being stopped as its `stateChangedAt`. Until that run has
+ * stopped, events about it (the kill before the die) leave the mark alone; its stop is not
+ * the container dying by itself.
+ *
+ * The engine also puts an on-failure container into `restarting` by itself after a crash,
+ * which the reconciler records as the row's status; its restart count is then at least 1,
+ * while a container Berth restarts has a count of 0 (a start asked for resets it). An
+ * on-failure container that the engine has restarted before and that Berth restarts is
+ * therefore still recorded as having died: telling the two apart there needs a mark of its
+ * own on the row.
+ */
+function markedStop(status: Container["status"], restartCount: number): boolean {
+  return status === "stopped" || (status === "restarting" && restartCount === 0);
+}
+
 /**
  * Brings one container's row in line with the engine and records what changed, once.
  * Idempotent: the engine's own timestamps (FinishedAt, StartedAt) are stored, so an event
  * seen twice, or a full re-read after a reconnect, finds nothing new to record.
  */
 export async function refreshContainer(row: TrackedContainer, info: WorkloadInspect | null): Promise<void> {
-  if (row.status === "creating" || row.status === "quarantined") return;
+  // A missing row is final: the engine's ids are never reused. Berth's own removal marks the
+  // row missing before it removes the container (lib/services/containers.ts), so the kill,
+  // die and destroy that follow are not read as the container dying or vanishing by itself.
+  if (row.status === "creating" || row.status === "quarantined" || row.status === "missing") return;
   const target = `container:${row.name}`;
   const base = { tenantId: row.tenantId, target };
 
   if (!info) {
-    if (row.status === "missing") return;
     await db.$transaction(async (tx) => {
-      await tx.container.update({ where: { id: row.id }, data: { status: "missing", stateChangedAt: new Date() } });
+      // Only if the row is still as read: a removal that marked or deleted it meanwhile wins.
+      const { count } = await tx.container.updateMany({
+        where: { id: row.id, status: row.status },
+        data: { status: "missing", stateChangedAt: new Date() },
+      });
+      if (count === 0) return;
       // Its ports are free again; a missing container holds nothing on the host.
       await tx.portAllocation.deleteMany({ where: { containerId: row.id } });
       await recordActivity(
@@ -78,14 +109,19 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
   const stopped = state.Status === "exited" || state.Status === "dead";
   const changedAt = stopped ? finishedAt : startedAt;
   const known = row.stateChangedAt?.toISOString() ?? null;
+  const restartCount = (info as WorkloadInspect & { RestartCount?: number }).RestartCount ?? 0;
+  const requested = markedStop(row.status, restartCount);
   let status = row.status;
-  if (state.Status === "running" || state.Status === "paused") status = "running";
+  // The run Berth asked to stop is still up (the kill comes before the die): keep the mark.
+  if (state.Status === "running" || state.Status === "paused") status = requested && startedAt === known ? row.status : "running";
   else if (state.Status === "restarting") status = "restarting";
   else if (state.Status === "created") status = "stopped";
-  else if (stopped) status = row.status === "stopped" ? "stopped" : state.Status === "dead" ? "dead" : "exited";
+  // A stop or restart Berth asked for keeps its mark once stopped (the restart's start, or the
+  // person's next start, brings it back to running); a restarting row keeps holding its quota.
+  else if (stopped) status = requested ? row.status : state.Status === "dead" ? "dead" : "exited";
 
   const events: { action: ActionName; outcome: "allowed" | "failed"; reason?: string; details: Record<string, unknown> }[] = [];
-  if (stopped && changedAt && changedAt !== known && row.status !== "stopped") {
+  if (stopped && changedAt && changedAt !== known && !requested) {
     events.push(
       state.OOMKilled
         ? {
@@ -102,7 +138,6 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
           },
     );
   }
-  const restartCount = (info as WorkloadInspect & { RestartCount?: number }).RestartCount ?? 0;
   if (!stopped && changedAt && changedAt !== known && restartCount > 0 && (row.status === "exited" || row.status === "restarting")) {
     events.push({
       action: "container.restarted",

@@ -10,6 +10,7 @@ import { ServiceError, forbidden, notFound } from "@/lib/errors";
 import { recordedState, toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
 import { currentReconciler } from "@/lib/reconciler/reconciler";
+import { engineTime } from "@/lib/reconciler/refresh-container";
 import { command, type Command } from "@/lib/services/command";
 import { stringsOf } from "@/lib/services/json-columns";
 import { recordRouteChanges } from "@/lib/services/route-allocation";
@@ -160,11 +161,17 @@ export const changeContainerState = command<[containerId: string, change: Lifecy
         });
         reservedFrom = row.status;
       }
-      if (change === "stop") {
-        // Marked before the engine stops it, so the reconciler reads the "die" that follows
-        // as a requested stop, not as the container dying by itself.
-        await db.container.update({ where: { id: row.id }, data: { status: "stopped" } });
-        reservedFrom = row.status;
+      if (change !== "start") {
+        // Marked before the engine stops it, with the start time of the run being stopped, so
+        // the reconciler reads the kill and die that follow as a stop Berth asked for, not as
+        // the container dying by itself (lib/reconciler/refresh-container.ts). A restarting
+        // container still holds its quota.
+        const startedAt = engineTime((await workloadState(row.tenantId, row.dockerId))?.startedAt);
+        await db.container.update({
+          where: { id: row.id },
+          data: { status: change === "stop" ? "stopped" : "restarting", ...(startedAt ? { stateChangedAt: startedAt } : {}) },
+        });
+        reservedFrom ??= row.status;
       }
       if (change === "start") await startWorkload(row.tenantId, row.dockerId);
       else if (change === "stop") await stopWorkload(row.tenantId, row.dockerId);
@@ -186,7 +193,17 @@ export const removeContainer = command(
   "container.remove",
   async (cmd, containerId: string): Promise<void> => {
     const row = await actionableContainer(cmd, containerId);
-    if (row.dockerId) await removeWorkload(row.tenantId, row.dockerId);
+    if (row.dockerId) {
+      // Marked gone before the engine removes it, so the reconciler reads the kill, die and
+      // destroy that follow as this removal, not as a death or a removal outside Berth.
+      await db.container.update({ where: { id: row.id }, data: { status: "missing" } });
+      try {
+        await removeWorkload(row.tenantId, row.dockerId);
+      } catch (error) {
+        await db.container.update({ where: { id: row.id }, data: { status: row.status } }).catch(() => undefined);
+        throw error;
+      }
+    }
     await cmd.commit(async (tx) => {
       await recordRouteChanges(cmd.actor, "ingress.route.remove", row, tx);
       return tx.container.delete({ where: { id: row.id } });

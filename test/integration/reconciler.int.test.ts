@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { docker } from "@/lib/docker/client";
 import { LABEL, testLabels } from "@/lib/docker/labels";
@@ -8,7 +8,7 @@ import { Reconciler } from "@/lib/reconciler/reconciler";
 import { reconcileAll } from "@/lib/reconciler/reconcile-all";
 import { tryLease } from "@/lib/reconciler/lease";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
-import { getContainer, listContainers } from "@/lib/services/containers";
+import { changeContainerState, getContainer, listContainers, removeContainer } from "@/lib/services/containers";
 import { launchContainer } from "@/lib/services/launch-container";
 import { eventually } from "./fixtures";
 import { cleanUpTenant, tenantWithOwner, type TestTenant } from "./tenancy";
@@ -120,6 +120,106 @@ describe("the reconciler follows the engine (real daemon, event stream)", () => 
     await reconciler.settle();
     expect(await eventsOf(hog.id, "container.oom")).toHaveLength(1);
     expect((await getContainer(tenant.owner, hog.id)).oomKilled).toBe(true);
+  });
+});
+
+describe("changes Berth asked for (real daemon, event stream)", () => {
+  const tenantEvents = (containerId: string) =>
+    db.activityEvent.findMany({ where: { details: { contains: containerId } }, orderBy: { seq: "asc" }, select: { action: true, outcome: true } });
+
+  it("a restart is recorded as the restart, never as the container dying, and it ends running", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "bounce", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    await reconciler.settle();
+    for (let i = 0; i < 3; i++) await changeContainerState(tenant.owner, c.id, "restart");
+    // The engine's kill, die, start and restart events have arrived and been handled.
+    await new Promise((r) => setTimeout(r, 1000));
+    await reconciler.settle();
+    await reconcileAll();
+    expect(await eventsOf(c.id, "container.died")).toHaveLength(0);
+    expect((await tenantEvents(c.id)).map((e) => `${e.action} ${e.outcome}`)).toEqual([
+      "container.launch allowed",
+      "container.restart allowed",
+      "container.restart allowed",
+      "container.restart allowed",
+    ]);
+    expect(await db.container.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "running" });
+  });
+
+  it("a stop is recorded as the stop; a start after it is no restart by policy", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "pause", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    await changeContainerState(tenant.owner, c.id, "stop");
+    await new Promise((r) => setTimeout(r, 500));
+    await reconciler.settle();
+    expect(await db.container.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "stopped" });
+    await changeContainerState(tenant.owner, c.id, "start");
+    await new Promise((r) => setTimeout(r, 500));
+    await reconciler.settle();
+    expect((await tenantEvents(c.id)).map((e) => e.action)).toEqual(["container.launch", "container.stop", "container.start"]);
+  });
+
+  it("a removal is recorded as the removal, not as the container going missing, and the reconciler keeps following", async () => {
+    for (const name of ["rm-a", "rm-b", "rm-c"]) {
+      const c = await launchContainer(tenant.owner, tenant.id, { name, image: SHELL, memoryMb: 32, cpuMillis: 100 });
+      await reconciler.settle();
+      await removeContainer(tenant.owner, c.id);
+      await new Promise((r) => setTimeout(r, 300));
+      await reconciler.settle();
+      expect((await tenantEvents(c.id)).map((e) => e.action)).toEqual(["container.launch", "container.remove"]);
+    }
+    expect(reconciler.snapshot()).toMatchObject({ connected: true, lastError: null });
+    expect(reconciler.rowsAreLive()).toBe(true);
+  });
+});
+
+describe("the reconciler's own state", () => {
+  it("one event that fails leaves it following events; a pass after it makes the rows live again", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, { name: "hiccup", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    await reconciler.settle();
+    // The database refuses the event's write once (as a busy database or a row deleted under it would).
+    const refused = vi.spyOn(db, "$transaction").mockRejectedValueOnce(new Error("database is busy"));
+    try {
+      execFileSync("docker", ["kill", await dockerIdOf(c.id)]);
+      await eventually(
+        async () => refused.mock.calls.length,
+        (calls) => calls > 0,
+      );
+      await reconciler.settle();
+      expect(reconciler.snapshot()).toMatchObject({ connected: true, lastError: "database is busy" });
+    } finally {
+      refused.mockRestore();
+    }
+    // The pass that follows a failed event brings the row in line and clears the error.
+    const row = await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.status === "exited",
+    );
+    expect(row.exitCode).toBe(137);
+    await eventually(
+      async () => reconciler.rowsAreLive(),
+      (live) => live,
+    );
+    expect(reconciler.snapshot()).toMatchObject({ connected: true, lastError: null });
+    expect(await eventsOf(c.id, "container.died")).toHaveLength(1);
+  });
+
+  it("passes again while it follows events, so the count and the orphans it reports are current", async () => {
+    const frequent = new Reconciler({ resyncMs: 300 });
+    // Leading needs the lease: borrow it from the file's reconciler for a moment.
+    await reconciler.stop();
+    try {
+      frequent.start();
+      const first = await frequent.waitForPass(0);
+      await launchContainer(tenant.owner, tenant.id, { name: "counted", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+      const later = await frequent.waitForPass(Date.now(), 5_000);
+      expect(later.checked).toBe(first.checked + 1);
+      expect(later.checked).toBe(await db.container.count());
+      expect(frequent.snapshot()).toMatchObject({ connected: true });
+    } finally {
+      await frequent.stop();
+      reconciler = new Reconciler({ staleCreatingMs: 60_000 });
+      reconciler.start();
+      await reconciler.waitForPass(0);
+    }
   });
 });
 

@@ -9,6 +9,8 @@ import { RelativeTime } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Health" };
 
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 export default async function HealthPage() {
   const actor = await requireSessionActor();
   if (actor.role !== "admin") forbidden();
@@ -39,7 +41,11 @@ export default async function HealthPage() {
             )}
           </div>
           <div className="muted">
-            {reconciler?.leading ? `${reconciler.eventsHandled} events handled` : lease ? `led by ${lease.holder}` : "no reconciler holds the lease"}
+            {reconciler?.leading
+              ? count(reconciler.eventsHandled, "event") + " handled"
+              : lease
+                ? `led by ${lease.holder}`
+                : "no reconciler holds the lease"}
             {reconciler?.lastError && <> · last error: {reconciler.lastError}</>}
           </div>
         </div>
@@ -72,7 +78,9 @@ export default async function HealthPage() {
           <div className="label">Last full pass</div>
           <div className="value">{report ? <RelativeTime iso={report.at} /> : "—"}</div>
           <div className="muted">
-            {report ? `${report.checked} containers checked, ${report.cleanedUp} interrupted launches cleaned up` : "not in this process"}
+            {report
+              ? `${count(report.checked, "container")} checked, ${count(report.cleanedUp, "interrupted launch", "interrupted launches")} cleaned up`
+              : "not in this process"}
           </div>
         </div>
       </div>

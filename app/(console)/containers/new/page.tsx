@@ -12,6 +12,15 @@ export const metadata: Metadata = { title: "Launch a container" };
 export default async function LaunchPage() {
   const actor = await requireSessionActor();
   const tenantId = await currentTenantId(actor);
+  if (actor.role === "operator") {
+    // Operators review what tenants do; a membership would not let them launch either (lib/authz).
+    return (
+      <EmptyState title="Operators review containers; they do not launch them">
+        You can see every tenant&apos;s containers and what happened to them: open <Link href="/activity">Activity</Link> to review events, or{" "}
+        <Link href="/tenants">Tenants</Link> to see each tenant&apos;s containers and usage.
+      </EmptyState>
+    );
+  }
   if (!tenantId) {
     return (
       <EmptyState title="You are not in any tenant yet">Containers are launched inside a tenant; ask an administrator to add you to one.</EmptyState>
