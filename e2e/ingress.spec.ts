@@ -121,6 +121,14 @@ test("a member launches the static web server and opens its https:// URL from th
     const link = page.getByRole("link", { name: appUrl });
     await expect(link).toBeVisible();
 
+    // The console through the edge: wss:// on the portal's origin, the session's __Host- cookie.
+    await page.getByRole("navigation", { name: "Container sections" }).getByRole("link", { name: "Console" }).click();
+    await expect(page.locator(".console-bar [role=status]")).toHaveText("Connected");
+    await page.keyboard.type("echo edge-$((6*7))");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await page.locator(".console-host .xterm-rows > div").allTextContents()).join("\n")).toContain("edge-42");
+    await page.getByRole("navigation", { name: "Container sections" }).getByRole("link", { name: "Overview" }).click();
+
     const [app] = await Promise.all([context.waitForEvent("page"), link.click()]);
     await openWhenRouted(app, appUrl, "Hello from Berth");
     await expect(app.getByRole("heading", { name: "Hello from Berth" })).toBeVisible();
