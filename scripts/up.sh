@@ -22,7 +22,9 @@ PORT="${PORT:-3000}"
 LISTEN="${BERTH_LISTEN_ADDRESS:-127.0.0.1}"
 say "Berth is starting on http://$LISTEN:$PORT (Ctrl-C stops it)"
 if [ "${BERTH_EDGE:-on}" != off ]; then
-  say "through its edge at ${BERTH_PORTAL_URL:-https://portal.localhost} (apps under ${BERTH_APPS_DOMAIN:-apps.localhost});"
+  https_port="${BERTH_HTTPS_PORT:-443}"
+  default_url="https://portal.localhost$([ "$https_port" = 443 ] || echo ":$https_port")"
+  say "through its edge at ${BERTH_PORTAL_URL:-$default_url} (apps under ${BERTH_APPS_DOMAIN:-apps.localhost});"
   say "with the internal CA, trust ${BERTH_EDGE_DIR:-data/edge}/data/caddy/pki/authorities/local/root.crt in your browser (also at /api/v1/ingress/ca.crt)"
 fi
 # portal-server.cjs serves the production build in place of `next start`: on $LISTEN:$PORT and,

@@ -16,6 +16,7 @@ export interface EdgeRoute {
 export const routeId = (hostName: string) => `berth-route-${hostName}`;
 export const PORTAL_ROUTE_ID = "berth-portal";
 export const SERVER_NAME = "berth";
+const REDIRECT_SERVER = "berth-http";
 
 // One year, the usual HSTS lifetime; no includeSubDomains: the portal's host may have
 // siblings Berth does not serve.
@@ -57,6 +58,8 @@ export function caddyConfig(settings: IngressSettings, routes: readonly EdgeRout
             listen: [`:${settings.httpsPort}`],
             // HTTP/1.1 and 2 over TCP: the edge publishes no UDP port for HTTP/3.
             protocols: ["h1", "h2"],
+            // Caddy's own redirect drops a non-standard HTTPS port; SERVER_HTTP redirects instead.
+            automatic_https: { disable_redirects: true },
             routes: [
               {
                 "@id": PORTAL_ROUTE_ID,
@@ -92,6 +95,24 @@ export function caddyConfig(settings: IngressSettings, routes: readonly EdgeRout
                 { handle: [{ handler: "static_response", status_code: "{http.error.status_code}", headers: html, body: NOT_FOUND_PAGE }] },
               ],
             },
+          },
+          [REDIRECT_SERVER]: {
+            listen: [`:${settings.httpPort}`],
+            // Plain HTTP only says where the HTTPS address is (ACME's HTTP challenges are
+            // answered on this port by Caddy before any route).
+            routes: [
+              {
+                handle: [
+                  {
+                    handler: "static_response",
+                    status_code: 308,
+                    headers: {
+                      Location: [`https://{http.request.host}${settings.httpsPort === 443 ? "" : `:${settings.httpsPort}`}{http.request.uri}`],
+                    },
+                  },
+                ],
+              },
+            ],
           },
         },
       },

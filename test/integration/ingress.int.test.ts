@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import https from "node:https";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +88,13 @@ describe("the edge serves tenant apps by host name over HTTPS (real Caddy)", () 
     // Caddy holds exactly what Berth loaded: a pass with nothing changed finds no drift.
     await sync.sync();
     expect(await db.activityEvent.count({ where: { action: "ingress.drift" } })).toBe(0);
+    // Plain HTTP only redirects, to the HTTPS port the edge really serves.
+    const redirect = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get({ host: "127.0.0.1", port: settings.httpPort, path: "/x?y=1", headers: { host } }, resolve).on("error", reject),
+    );
+    redirect.resume();
+    expect(redirect.statusCode).toBe(308);
+    expect(redirect.headers.location).toBe(`https://${host}:${settings.httpsPort}/x?y=1`);
     const served = await answerOf(host, (r) => r.status === 200);
     expect(served.status).toBe(200);
     expect(served.body).toContain("Hello from Berth");
