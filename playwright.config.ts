@@ -32,7 +32,10 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }],
   webServer: {
     // As `npm run up` starts it: portal-server.cjs (which stamps each request's peer address).
-    command: `BERTH_LISTEN_ADDRESS=127.0.0.1 PORT=${port} node scripts/portal-server.cjs`,
+    // exec: the shell becomes the server, so Playwright's SIGTERM reaches it and it stops its
+    // edge sync before scripts/test.sh sweeps the run's containers (the edge included).
+    command: `BERTH_LISTEN_ADDRESS=127.0.0.1 PORT=${port} exec node scripts/portal-server.cjs`,
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     url: `${baseURL}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 60_000,
