@@ -10,7 +10,8 @@ interface Sample extends StatsDto {
 }
 
 const INTERVAL_MS = 2000;
-const WINDOW = (5 * 60 * 1000) / INTERVAL_MS;
+const WINDOW_MS = 5 * 60 * 1000;
+const WINDOW = WINDOW_MS / INTERVAL_MS;
 
 /** The smallest 1, 2 or 5 × 10ⁿ at or above `value`: round numbers on an axis. */
 export function niceCeil(value: number): number {
@@ -20,21 +21,17 @@ export function niceCeil(value: number): number {
   return step * power;
 }
 
-/** "5 min ago" for the oldest sample shown: the x axis's left end. */
-function ageLabel(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  return seconds >= 60 ? `${Math.round(seconds / 60)} min ago` : `${seconds} s ago`;
-}
-
 interface Series {
   name: string;
-  values: number[];
+  /** Values with the time (ms) each was read. */
+  points: { at: number; value: number }[];
   dashed?: boolean;
 }
 
 /**
  * A small line chart with labelled axes: the y axis from 0 to `max` in the chart's unit
- * (three ticks), the x axis from the oldest sample shown to now. Axis text is HTML beside
+ * (three ticks), the x axis the last 5 minutes up to the newest sample: points sit at
+ * their time, so a fresh chart fills in from the right instead of stretching. Axis text is HTML beside
  * the SVG, so it stays readable when the plot stretches to the card's width (390 px too).
  */
 function LineChart({
@@ -42,20 +39,21 @@ function LineChart({
   series,
   max,
   format,
-  spanMs,
+  now,
 }: {
   title: string;
   series: Series[];
   max: number;
   format: (v: number) => string;
-  spanMs: number;
+  /** When the newest sample was read: the right end of the time axis. */
+  now: number;
 }) {
   const top = Math.max(max, 1e-9);
-  const line = (values: number[]) =>
-    values.map((v, i) => `${(i / Math.max(values.length - 1, 1)) * 100},${60 - (Math.min(Math.max(v, 0), top) / top) * 60}`).join(" ");
+  const line = (points: Series["points"]) =>
+    points.map(({ at, value }) => `${100 - ((now - at) / WINDOW_MS) * 100},${60 - (Math.min(Math.max(value, 0), top) / top) * 60}`).join(" ");
   const ticks = [top, top / 2, 0];
   return (
-    <figure className="line-chart" aria-label={`${title} over the last ${ageLabel(spanMs).replace(" ago", "")}`}>
+    <figure className="line-chart" aria-label={`${title} over the last 5 minutes`}>
       <figcaption className="axis-title">{title}</figcaption>
       <div className="y-axis" role="group" aria-label={`${title} axis`}>
         {ticks.map((t) => (
@@ -66,7 +64,7 @@ function LineChart({
         viewBox="0 0 100 60"
         preserveAspectRatio="none"
         role="img"
-        aria-label={`${title}: ${series.map((s) => `${s.name} ${format(s.values.at(-1) ?? 0)}`).join(", ")}`}
+        aria-label={`${title}: ${series.map((s) => `${s.name} ${format(s.points.at(-1)?.value ?? 0)}`).join(", ")}`}
       >
         <rect x="0" y="0" width="100" height="60" fill="var(--chart-bg)" />
         {[0, 30, 60].map((y) => (
@@ -74,10 +72,10 @@ function LineChart({
         ))}
         {series.map(
           (s) =>
-            s.values.length > 1 && (
+            s.points.length > 1 && (
               <polyline
                 key={s.name}
-                points={line(s.values)}
+                points={line(s.points)}
                 fill="none"
                 stroke="var(--chart-line)"
                 strokeWidth="1.5"
@@ -88,7 +86,7 @@ function LineChart({
         )}
       </svg>
       <div className="x-axis" role="group" aria-label="Time axis">
-        <span>{ageLabel(spanMs)}</span>
+        <span>5 min ago</span>
         <span>now</span>
       </div>
     </figure>
@@ -131,11 +129,12 @@ export function StatsPanel({ containerId }: { containerId: string }) {
   const last = samples.at(-1);
   // Network counters are totals since start: chart the rate between samples.
   const rates = samples.slice(1).map((s, i) => ({
+    at: s.at,
     rx: Math.max(0, s.netRxBytes - samples[i].netRxBytes) / ((s.at - samples[i].at) / 1000),
     tx: Math.max(0, s.netTxBytes - samples[i].netTxBytes) / ((s.at - samples[i].at) / 1000),
   }));
   const lastRate = rates.at(-1);
-  const spanMs = samples.length > 1 ? samples[samples.length - 1].at - samples[0].at : 0;
+  const now = samples.at(-1)?.at ?? 0;
 
   return (
     <section aria-labelledby="stats-head">
@@ -159,10 +158,10 @@ export function StatsPanel({ containerId }: { containerId: string }) {
             <div className="value tabular">{last.cpuPercent.toFixed(1)} %</div>
             <LineChart
               title="CPU, %"
-              series={[{ name: "CPU", values: samples.map((s) => s.cpuPercent) }]}
+              series={[{ name: "CPU", points: samples.map((s) => ({ at: s.at, value: s.cpuPercent })) }]}
               max={niceCeil(Math.max(100, ...samples.map((s) => s.cpuPercent)))}
               format={percent}
-              spanMs={spanMs}
+              now={now}
             />
           </div>
           <div className="card chart">
@@ -175,10 +174,10 @@ export function StatsPanel({ containerId }: { containerId: string }) {
             </div>
             <LineChart
               title="Memory, MB (up to the limit)"
-              series={[{ name: "Memory", values: samples.map((s) => s.memoryBytes) }]}
+              series={[{ name: "Memory", points: samples.map((s) => ({ at: s.at, value: s.memoryBytes })) }]}
               max={last.memoryLimitBytes}
               format={megabytes}
-              spanMs={spanMs}
+              now={now}
             />
           </div>
           <div className="card chart">
@@ -189,12 +188,12 @@ export function StatsPanel({ containerId }: { containerId: string }) {
             <LineChart
               title="Network, bytes/s (in solid, out dashed)"
               series={[
-                { name: "In", values: rates.map((r) => r.rx) },
-                { name: "Out", values: rates.map((r) => r.tx), dashed: true },
+                { name: "In", points: rates.map((r) => ({ at: r.at, value: r.rx })) },
+                { name: "Out", points: rates.map((r) => ({ at: r.at, value: r.tx })), dashed: true },
               ]}
               max={niceCeil(Math.max(1000, ...rates.flatMap((r) => [r.rx, r.tx])))}
               format={bytesPerSecond}
-              spanMs={spanMs}
+              now={now}
             />
           </div>
           <div className="card chart">
@@ -202,10 +201,10 @@ export function StatsPanel({ containerId }: { containerId: string }) {
             <div className="value tabular">{last.pids}</div>
             <LineChart
               title="Processes"
-              series={[{ name: "Processes", values: samples.map((s) => s.pids) }]}
+              series={[{ name: "Processes", points: samples.map((s) => ({ at: s.at, value: s.pids })) }]}
               max={niceCeil(Math.max(8, ...samples.map((s) => s.pids)))}
               format={count}
-              spanMs={spanMs}
+              now={now}
             />
           </div>
         </div>

@@ -30,6 +30,13 @@ export interface HelperRun {
 }
 
 const MAX_OUTPUT_BYTES = 1 << 20;
+/**
+ * Helpers running at once per tenant (per portal process). A listing is a read, so it has
+ * no write limit; without this cap, a member reloading the files page in a loop could
+ * start containers as fast as the engine takes them.
+ */
+const MAX_HELPERS_PER_TENANT = 4;
+const running = new Map<string, number>();
 const HELPER_ROLE = "volume-files";
 
 async function assertTenantVolume(tenant: Tenant, dockerName: string): Promise<void> {
@@ -57,6 +64,21 @@ function collect(stream: NodeJS.ReadableStream, limit: number): () => string {
  * it is removed afterwards whatever happened.
  */
 export async function runVolumeHelper(tenant: Tenant, dockerName: string, cmd: string[], stdin?: Buffer, timeoutMs = 60_000): Promise<HelperRun> {
+  const count = running.get(tenant.id) ?? 0;
+  if (count >= MAX_HELPERS_PER_TENANT) {
+    throw new ServiceError("rate_limited", "Too many file operations of this tenant at once; try again in a few seconds.", undefined, 5);
+  }
+  running.set(tenant.id, count + 1);
+  try {
+    return await runHelper(tenant, dockerName, cmd, stdin, timeoutMs);
+  } finally {
+    const left = (running.get(tenant.id) ?? 1) - 1;
+    if (left > 0) running.set(tenant.id, left);
+    else running.delete(tenant.id);
+  }
+}
+
+async function runHelper(tenant: Tenant, dockerName: string, cmd: string[], stdin: Buffer | undefined, timeoutMs: number): Promise<HelperRun> {
   await assertTenantVolume(tenant, dockerName);
   const ctx = {
     tenantId: tenant.id,
