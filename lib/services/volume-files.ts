@@ -122,7 +122,9 @@ export const uploadVolumeFiles = command(
         { path: "files", message: "size mismatch" },
       ]);
     const written = await writeVolumeFiles(tenant, volume.dockerName, data).catch((error: unknown) => {
-      throw error instanceof ServiceError && error.code === "conflict" ? error : cmd.failure(error);
+      // A path through a link or a folder, or too many helpers at once: the request is
+      // refused. Anything else is the work failing.
+      throw error instanceof ServiceError && (error.code === "conflict" || error.code === "rate_limited") ? error : cmd.failure(error);
     });
     await cmd.recordAlone({ details: { volumeId, files: data.map((d) => ({ path: d.path, size: d.data.byteLength })) } });
     return { items: written.entries.map(toDto) };

@@ -4,7 +4,6 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { runVolumeHelper } from "@/lib/docker/volume-files";
 import { inspectWorkload } from "@/lib/docker/workloads";
-import { buildHelperOptions, verifyHelperInspect } from "@/lib/policy";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { launchContainer } from "@/lib/services/launch-container";
 import { listVolumeFiles, uploadVolumeFiles } from "@/lib/services/volume-files";
@@ -100,7 +99,7 @@ describe("files in a tenant volume (real daemon)", () => {
     ]);
   });
 
-  it("the helper runs as the tenant's uid without capabilities, network or a writable root, and is checked before it starts", async () => {
+  it("the helper runs as the tenant's uid without capabilities, network or a writable root, checked before it starts (lib/policy/helper-options.test.ts covers the checks)", async () => {
     const run = await runVolumeHelper({ id: a.id, uid: a.uid }, dockerName, [
       "sh",
       "-c",
@@ -112,23 +111,6 @@ describe("files in a tenant volume (real daemon)", () => {
     expect(run.stdout).not.toMatch(/eth0/);
     expect(run.stdout).toMatch(/Read-only file system/);
     expect(dockerObjectsOfRun().containers.filter((id) => id.startsWith(run.containerId.slice(0, 12)))).toEqual([]);
-
-    // The verifier catches a helper that would be built otherwise.
-    const ctx = { tenantId: a.id, uid: a.uid, gid: a.uid, image: config().helperImage, volumeName: dockerName, role: "volume-files", cmd: ["true"] };
-    const built = buildHelperOptions({ ...ctx, stdin: false });
-    const asInspect = (hc: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-      Config: { User: built.User, Image: built.Image, Labels: built.Labels, Cmd: built.Cmd },
-      HostConfig: { ...built.HostConfig, MaskedPaths: ["/proc/kcore"], ReadonlyPaths: ["/proc/sys"], ...hc },
-      Mounts: [{ Type: "volume", Name: dockerName, Destination: "/volume", Driver: "local", RW: false }],
-      NetworkSettings: { Networks: { none: {} } },
-      ...extra,
-    });
-    expect(verifyHelperInspect(asInspect({}), ctx)).toEqual([]);
-    expect(verifyHelperInspect(asInspect({ CapAdd: ["CHOWN"] }), ctx).map((v) => v.control)).toContain("U3");
-    expect(verifyHelperInspect(asInspect({ NetworkMode: "bridge" }), ctx).map((v) => v.control)).toContain("N1");
-    expect(verifyHelperInspect(asInspect({ ReadonlyRootfs: false }), ctx).map((v) => v.control)).toContain("R7");
-    expect(verifyHelperInspect(asInspect({ Binds: ["/:/host"] }), ctx).map((v) => v.control)).toContain("H1");
-    expect(verifyHelperInspect(asInspect({}, { Config: { ...built, User: "0:0" } }), ctx).map((v) => v.control)).toContain("U1");
   });
 
   it("refuses a path out of the volume, an oversized file and another tenant's volume, and records each", async () => {
