@@ -111,6 +111,8 @@ export const uploadVolumeFiles = command(
     const volume = await volumeInScope(cmd.actor, volumeId);
     cmd.about({ tenantId: volume.tenantId, target: `volume:${volume.name}` });
     const tenant = await cmd.actingTenant(volume.tenantId, "owner");
+    // Like a launch or a start: a suspended tenant runs nothing, the helper included.
+    if (tenant.suspended) throw new ServiceError("conflict", "This tenant is suspended; files cannot be uploaded until an administrator resumes it.");
     if (input.invalid) throw input.invalid;
     const { files } = checkUpload(input);
     cmd.about({ details: { files: files.map(({ path, file }) => ({ path, size: file.size })) } });

@@ -133,6 +133,14 @@ describe("files in a tenant volume (real daemon)", () => {
     const member = await makeActor("member", [{ tenantId: a.id, role: "member" }]);
     expect((await listVolumeFiles(member, volumeId)).items.map((f) => f.path)).toContain("index.html");
     expect(await codeOf(uploadVolumeFiles(member, volumeId, { files: [file("index.html", "x")] }))).toBe("forbidden");
+
+    // A suspended tenant runs nothing, the helper included.
+    await db.tenant.update({ where: { id: a.id }, data: { suspended: true } });
+    try {
+      expect(await codeOf(uploadVolumeFiles(a.owner, volumeId, { files: [file("index.html", "x")] }))).toBe("conflict");
+    } finally {
+      await db.tenant.update({ where: { id: a.id }, data: { suspended: false } });
+    }
     expect(helpersLeft()).toBe("");
   });
 
