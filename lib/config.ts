@@ -20,6 +20,9 @@ export interface BerthConfig {
   maxCpuMillis: number;
   /** Berth's own utility image (volume ownership set-up), one of the starter images. */
   helperImage: string;
+  /** Uploads into a volume: the largest file, and all files of one upload together. */
+  uploadMaxFileBytes: number;
+  uploadMaxTotalBytes: number;
 }
 
 function intFrom(name: string, fallback: number): number {
@@ -41,6 +44,12 @@ function rangeFrom(name: string, fallback: string): { from: number; to: number }
   return { from, to };
 }
 
+function positiveMb(name: string, fallback: number): number {
+  const mb = intFrom(name, fallback);
+  if (mb < 1) throw new Error(`${name} must be at least 1 (MiB), got ${mb}`);
+  return mb * 2 ** 20;
+}
+
 let cached: BerthConfig | undefined;
 
 export function config(): BerthConfig {
@@ -54,6 +63,8 @@ export function config(): BerthConfig {
     maxMemoryMb: intFrom("BERTH_MAX_CONTAINER_MEMORY_MB", 1024),
     maxCpuMillis: intFrom("BERTH_MAX_CONTAINER_CPU_MILLIS", 2000),
     helperImage: process.env.BERTH_HELPER_IMAGE || "berth/shell:1",
+    uploadMaxFileBytes: positiveMb("BERTH_UPLOAD_MAX_FILE_MB", 10),
+    uploadMaxTotalBytes: positiveMb("BERTH_UPLOAD_MAX_TOTAL_MB", 25),
   };
   return cached;
 }

@@ -39,6 +39,7 @@ export const KNOWN_ACTIONS = [
   "ingress.drift",
   "volume.create",
   "volume.remove",
+  "volume.upload",
   "activity.read",
   "activity.verify",
   "activity.archive",

@@ -5,6 +5,7 @@ import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { ingressSchema } from "@/lib/schemas/ingress";
 import { consoleRequestSchema, consoleSessionSchema } from "@/lib/schemas/console";
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
+import { uploadFormSchema, uploadResultSchema, volumeFilesSchema } from "@/lib/schemas/volume-files";
 import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
 import { createdTokenSchema, createTokenSchema, tokenSchema } from "@/lib/schemas/token";
@@ -23,6 +24,8 @@ export interface Operation {
   summary: string;
   auth?: false;
   body?: z.ZodType;
+  /** The body's media type when it is not JSON (an upload's multipart form). */
+  bodyContentType?: string;
   response?: { status: number; schema?: z.ZodType; contentType?: string };
 }
 
@@ -143,6 +146,21 @@ export const operations: Operation[] = [
     response: { status: 201, schema: volumeSchema },
   },
   { method: "delete", path: "/volumes/{volumeId}", summary: "Delete a volume and its data (409 while mounted; owners)", response: { status: 204 } },
+  {
+    method: "get",
+    path: "/volumes/{volumeId}/files",
+    summary: "The files in a volume: path, type, size, modified (anyone who can see the tenant; up to 1000 entries, 8 levels deep)",
+    response: { status: 200, schema: volumeFilesSchema },
+  },
+  {
+    method: "post",
+    path: "/volumes/{volumeId}/files",
+    summary:
+      "Upload files into a volume as the tenant's user (owners). multipart/form-data: 'file' parts, optional 'folder'. Relative paths only; each file ≤ BERTH_UPLOAD_MAX_FILE_MB (10 MiB), the upload ≤ BERTH_UPLOAD_MAX_TOTAL_MB (25 MiB); 409 when a path crosses a symbolic link or a folder",
+    body: uploadFormSchema,
+    bodyContentType: "multipart/form-data",
+    response: { status: 201, schema: uploadResultSchema },
+  },
   { method: "get", path: "/openapi.json", summary: "This document", auth: false, response: { status: 200 } },
   {
     method: "get",
@@ -273,7 +291,11 @@ export function openApiDocument() {
       summary: op.summary,
       ...(params.length ? { parameters: params } : {}),
       ...(op.auth === false ? { security: [] } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body, "input", schemas) } } } } : {}),
+      ...(op.body
+        ? {
+            requestBody: { required: true, content: { [op.bodyContentType ?? "application/json"]: { schema: schemaOf(op.body, "input", schemas) } } },
+          }
+        : {}),
       responses,
     };
   }

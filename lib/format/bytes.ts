@@ -13,3 +13,8 @@ export function formatMemory(bytes: number): string {
   const mib = Math.max(0, bytes) / 2 ** 20;
   return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GB` : `${mib < 10 ? mib.toFixed(1) : Math.round(mib)} MB`;
 }
+
+/** "10 MiB": upload caps are configured in MiB, so they are stated in MiB. */
+export function formatMiB(bytes: number): string {
+  return `${Number((bytes / 2 ** 20).toFixed(1))} MiB`;
+}

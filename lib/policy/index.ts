@@ -15,3 +15,11 @@ export { assertCreateOptions } from "./assert-create-options";
 export { verifyInspect } from "./verify-inspect";
 export { LABEL_ALLOWLIST } from "./check-exposure";
 export { assertExecOptions, buildExecOptions, verifyExecInspect } from "./exec-options";
+export {
+  buildHelperOptions,
+  verifyHelperInspect,
+  HELPER_LIMITS,
+  HELPER_VOLUME_PATH,
+  type HelperContext,
+  type HelperCreateOptions,
+} from "./helper-options";

@@ -7,8 +7,8 @@ import { pruneHits, takeHit, type RateRule } from "@/lib/rate-limit/limiter";
 /**
  * Per-actor limits on the writes that cost the host something (an engine call, a pull, a
  * row that lives on): one user, through the browser or any number of tokens, cannot flood
- * the engine or the log. BERTH_WRITES_PER_MINUTE (default 30) sets launches and volume
- * creations; token creations and image adds get a third of it.
+ * the engine or the log. BERTH_WRITES_PER_MINUTE (default 30) sets launches, volume
+ * creations and uploads; token creations and image adds get a third of it.
  */
 function limits(): Partial<Record<ActionName, RateRule>> {
   const perMinute = Math.max(1, Number(process.env.BERTH_WRITES_PER_MINUTE) || 30);
@@ -16,6 +16,8 @@ function limits(): Partial<Record<ActionName, RateRule>> {
   return {
     "container.launch": { limit: perMinute, windowMs: 60_000 },
     "volume.create": { limit: perMinute, windowMs: 60_000 },
+    // Each upload starts a helper container and writes up to BERTH_UPLOAD_MAX_TOTAL_MB.
+    "volume.upload": { limit: perMinute, windowMs: 60_000 },
     "auth.token.create": { limit: rare, windowMs: 60_000 },
     "image.add": { limit: rare, windowMs: 60_000 },
   };
@@ -24,6 +26,7 @@ function limits(): Partial<Record<ActionName, RateRule>> {
 const NAMES: Partial<Record<ActionName, string>> = {
   "container.launch": "launches",
   "volume.create": "new volumes",
+  "volume.upload": "uploads",
   "auth.token.create": "new API tokens",
   "image.add": "image adds",
 };

@@ -94,6 +94,7 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
   updateUser: { action: "user.update", call: (fn, a) => fn(a, randomId(), { role: "admin" }) },
   createVolume: { action: "volume.create", call: (fn, a) => fn(a, tenantId, { name: "data" }) },
   deleteVolume: { action: "volume.remove", call: (fn, a) => fn(a, randomId()) },
+  uploadVolumeFiles: { action: "volume.upload", call: (fn, a) => fn(a, randomId(), { files: [new File(["x"], "index.html")] }) },
   archiveActivity: { action: "activity.archive", call: (fn, a) => fn(a, { before: "2026-01-01" }) },
   openConsole: { action: "console.open", call: (fn, a) => fn(a, randomId(), {}, "ws://127.0.0.1") },
 };
@@ -148,6 +149,7 @@ const NOT_COMMANDS: Record<string, string> = {
       "getUser",
       "listVolumeDetails",
       "listVolumes",
+      "listVolumeFiles",
       "volumeDockerName",
       "volumeNameTaken",
       "memberTenant",
@@ -249,6 +251,7 @@ const ROUTE_ACTIONS: Record<string, string> = {
   "PATCH /app/api/v1/users/[userId]": "user.update",
   "POST /app/api/v1/users": "user.create",
   "DELETE /app/api/v1/volumes/[volumeId]": "volume.remove",
+  "POST /app/api/v1/volumes/[volumeId]/files": "volume.upload",
   "POST /app/api/v1/activity/archive": "activity.archive",
   "POST /app/api/v1/containers/[containerId]/console": "console.open",
 };
@@ -337,6 +340,7 @@ const ACTION_CASES: Record<string, { action: string; call: (fn: (...args: unknow
   updateUserAction: { action: "user.update", call: (fn) => fn(randomId(), {}, form({ role: "admin" })) },
   createVolumeAction: { action: "volume.create", call: (fn) => fn(tenantId, {}, form({ name: "data" })) },
   deleteVolumeAction: { action: "volume.remove", call: (fn) => fn(randomId()) },
+  uploadVolumeFilesAction: { action: "volume.upload", call: (fn) => fn(randomId(), {}, form({ folder: "" })) },
   archiveActivityAction: { action: "activity.archive", call: (fn) => fn({}, form({ before: "2026-01-01" })) },
   startConsole: { action: "console.open", call: (fn) => fn(randomId(), 80, 24) },
 };

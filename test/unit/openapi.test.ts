@@ -52,7 +52,7 @@ describe("OpenAPI document", () => {
     const doc = openApiDocument();
     for (const op of operations.filter((o) => o.body)) {
       const method = (doc.paths[op.path] as Record<string, { requestBody: { content: Record<string, { schema: { $ref?: string } }> } }>)[op.method];
-      const schema = method.requestBody.content["application/json"].schema;
+      const schema = method.requestBody.content[op.bodyContentType ?? "application/json"].schema;
       const resolved = schema.$ref
         ? (doc.components.schemas[schema.$ref.split("/").pop() ?? ""] as Record<string, unknown>)
         : (schema as Record<string, unknown>);

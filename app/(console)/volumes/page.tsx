@@ -10,10 +10,17 @@ import { ConfirmActionButton } from "@/components/confirm-action-button";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { CreateVolumeForm } from "@/components/volume-forms";
+import { UploadFilesForm } from "@/components/volume-files";
+import { config } from "@/lib/config";
+import { ServiceError } from "@/lib/errors";
+import { formatBytes } from "@/lib/format/bytes";
+import { listVolumeFiles } from "@/lib/services/volume-files";
+import type { VolumeFilesDto } from "@/lib/schemas/volume-files";
 
 export const metadata: Metadata = { title: "Volumes" };
 
-export default async function VolumesPage() {
+export default async function VolumesPage({ searchParams }: { searchParams: Promise<{ volume?: string | string[] }> }) {
+  const { volume: selectedParam } = await searchParams;
   const actor = await requireSessionActor();
   const tenantId = await currentTenantId(actor);
   if (!tenantId) {
@@ -21,6 +28,7 @@ export default async function VolumesPage() {
   }
   const volumes = await listVolumeDetails(actor, tenantId);
   const isOwner = membershipRole(actor, tenantId) === "owner";
+  const selected = volumes.find((v) => v.id === selectedParam);
   return (
     <>
       <PageHeader title="Volumes" />
@@ -55,7 +63,15 @@ export default async function VolumesPage() {
             <tbody>
               {volumes.map((v) => (
                 <tr key={v.id}>
-                  <td>{v.name}</td>
+                  <td>
+                    <Link
+                      href={`/volumes?volume=${v.id}`}
+                      aria-current={v.id === selected?.id ? "true" : undefined}
+                      aria-label={`Files in ${v.name}`}
+                    >
+                      {v.name}
+                    </Link>
+                  </td>
                   <td>
                     {v.users.length ? (
                       v.users.map((c, i) => (
@@ -88,6 +104,70 @@ export default async function VolumesPage() {
           </table>
         </div>
       )}
+      {volumes.length > 0 && !selected && <p className="muted">Choose a volume to see its files{isOwner ? " and upload into it" : ""}.</p>}
+      {selected && <VolumeFilesSection volume={selected} isOwner={isOwner} />}
     </>
+  );
+}
+
+async function VolumeFilesSection({ volume, isOwner }: { volume: { id: string; name: string }; isOwner: boolean }) {
+  const actor = await requireSessionActor();
+  let files: VolumeFilesDto | null = null;
+  let failure = "";
+  try {
+    files = await listVolumeFiles(actor, volume.id);
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    failure = error.message;
+  }
+  const { uploadMaxFileBytes, uploadMaxTotalBytes } = config();
+  return (
+    <section className="panel" aria-labelledby="volume-files">
+      <h2 id="volume-files">Files in “{volume.name}”</h2>
+      {isOwner && (
+        <UploadFilesForm volumeId={volume.id} volumeName={volume.name} maxFileBytes={uploadMaxFileBytes} maxTotalBytes={uploadMaxTotalBytes} />
+      )}
+      {failure ? (
+        <p role="alert" className="form-message error">
+          Could not list the files: {failure}
+        </p>
+      ) : files && files.items.length === 0 ? (
+        <EmptyState title="No files yet">
+          {isOwner
+            ? "Upload an index.html above, then mount this volume at /www of a static web server."
+            : "An owner of this tenant can upload files."}
+        </EmptyState>
+      ) : (
+        files && (
+          <div className="table-wrap">
+            <table aria-label={`Files in ${volume.name}`}>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th className="num">Size</th>
+                  <th>Modified</th>
+                </tr>
+              </thead>
+              <tbody>
+                {files.items.map((f) => (
+                  <tr key={f.path}>
+                    <td className="file-path">
+                      {f.path}
+                      {f.type === "directory" ? "/" : ""}
+                      {f.type === "symlink" && <span className="muted"> (link)</span>}
+                    </td>
+                    <td className="num tabular">{f.type === "file" ? formatBytes(f.size) : "—"}</td>
+                    <td>
+                      <RelativeTime iso={f.modifiedAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {files.truncated && <p className="muted">Only the first 1000 entries are listed.</p>}
+          </div>
+        )
+      )}
+    </section>
   );
 }
