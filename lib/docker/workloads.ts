@@ -146,6 +146,18 @@ export async function restartWorkload(tenantId: string, dockerId: string, timeou
   });
 }
 
+/**
+ * Gives a container another engine name. An edit moves the container it replaces aside this
+ * way: the new one takes the name (the edge dials containers by it), and on failure the old
+ * one gets it back. `name` is built by Berth (containerDockerName), never by a tenant.
+ */
+export async function renameWorkload(tenantId: string, dockerId: string, name: string): Promise<void> {
+  const container = await scoped(tenantId, dockerId);
+  await container.rename({ name }).catch((error: unknown) => {
+    throw toServiceError(error, "Renaming the container");
+  });
+}
+
 /** Removes the container and its anonymous volumes (`v`: named volumes are never touched). A container already gone is fine. */
 export async function removeWorkload(tenantId: string, dockerId: string): Promise<void> {
   const info = await inspectWorkload(tenantId, dockerId);
