@@ -126,6 +126,7 @@ const NOT_COMMANDS: Record<string, string> = {
       "contextFor",
       "prepareLaunch",
       "getLaunchOptions",
+      "getContainerForm",
       "quotaDefaultColumns",
       "getQuotaDefaults",
       "getTenantPolicy",
