@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { execInWorkload } from "@/lib/docker/exec";
 import { inspectWorkload } from "@/lib/docker/workloads";
+import { Reconciler } from "@/lib/reconciler/reconciler";
+import { reconcileAll } from "@/lib/reconciler/reconcile-all";
 import { ServiceError } from "@/lib/errors";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { changeContainerState } from "@/lib/services/containers";
@@ -228,5 +230,36 @@ describe("editing a container (real daemon)", () => {
     expect(unknownField.code).toBe("validation_failed");
     expect(await snapshot(c.id)).toEqual(held);
     await expectHardened(c.id);
+  });
+});
+
+describe("editing while the reconciler follows the engine", () => {
+  let reconciler: Reconciler;
+  beforeAll(async () => {
+    reconciler = new Reconciler({ staleCreatingMs: 60_000 });
+    reconciler.start();
+    await reconciler.waitForPass(0);
+  });
+  afterAll(async () => {
+    await reconciler.stop();
+  });
+
+  it("reads neither the replaced container's stop and removal nor a restored one's as a death or a removal", async () => {
+    const c = await launchContainer(a.owner, a.id, { name: "followed", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    await updateContainer(a.owner, c.id, { image: SHELL, memoryMb: 48, cpuMillis: 100 });
+    const absent = await db.catalogImage.create({ data: { ref: `berth/absent-${uniq("img")}:1`, name: "Absent" } });
+    try {
+      await refusal(updateContainer(a.owner, c.id, { imageId: absent.id, memoryMb: 64, cpuMillis: 100 }));
+    } finally {
+      await db.catalogImage.delete({ where: { id: absent.id } });
+    }
+    await reconciler.settle();
+    await reconcileAll();
+    await reconciler.settle();
+    const row = await db.container.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row).toMatchObject({ status: "running", memoryMb: 48 });
+    await expectHardened(c.id);
+    const system = await db.activityEvent.findMany({ where: { actorType: "system", details: { contains: c.id } } });
+    expect(system.map((e) => e.action)).toEqual([]);
   });
 });
