@@ -133,6 +133,45 @@ describe("editing a container (real daemon)", () => {
     expect((await getTenantUsage(a.owner, a.id)).used).toMatchObject({ containers: 1, memoryMb: 64, cpuMillis: 200 });
   });
 
+  it("keeps the host names of HTTPS ports it keeps, names added ones by their port, and releases dropped ones, each recorded", async () => {
+    const c = await launchContainer(a.owner, a.id, {
+      name: "routes",
+      image: SHELL,
+      ports: [{ container: 8080, expose: "https" }],
+      memoryMb: 32,
+      cpuMillis: 100,
+    });
+    const request = { image: SHELL, memoryMb: 32, cpuMillis: 100 };
+    const hostsOf = async () =>
+      (await db.ingressRoute.findMany({ where: { containerId: c.id }, orderBy: { containerPort: "asc" } })).map((r) => [
+        r.containerPort,
+        r.hostName.split(".")[0],
+      ]);
+    await updateContainer(a.owner, c.id, {
+      ...request,
+      ports: [
+        { container: 3000, expose: "https" },
+        { container: 8080, expose: "https" },
+      ],
+    });
+    expect(await hostsOf()).toEqual([
+      [3000, `3000--routes--${a.slug}`],
+      [8080, `routes--${a.slug}`],
+    ]);
+    await updateContainer(a.owner, c.id, { ...request, ports: [{ container: 3000, expose: "https" }] });
+    expect(await hostsOf()).toEqual([[3000, `3000--routes--${a.slug}`]]);
+    const routeEvents = await db.activityEvent.findMany({
+      where: { tenantId: a.id, action: { startsWith: "ingress.route" }, details: { contains: c.id } },
+      orderBy: { seq: "asc" },
+    });
+    expect(routeEvents.map((e) => `${e.action} ${e.target?.split(".")[0]}`)).toEqual([
+      `ingress.route.add route:routes--${a.slug}`,
+      `ingress.route.add route:3000--routes--${a.slug}`,
+      `ingress.route.remove route:routes--${a.slug}`,
+    ]);
+    await expectHardened(c.id);
+  });
+
   it("counts only the difference against the quota, and an edit over quota is refused with nothing changed", async () => {
     const t = await tenantWithOwner("eq");
     try {
