@@ -67,11 +67,33 @@ test("a member edits a container's memory and command in the browser and sees th
     await expect(page.getByRole("heading", { name: /worker/ })).toContainText("running");
     await expect(page.getByText("96 MB memory")).toBeVisible();
     await expect(page.getByText("sh -c echo edited; sleep 3600")).toBeVisible();
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/container-1280.png` });
     // The kept value reached the new container without passing through the browser.
     expect(engineEnv(a.tenant.id, "worker")).toContain("GREETING=kept-secret-value");
     const read = (await (await request.get(`/api/v1/containers/${id}`, { headers: auth(a.token) })).json()) as { memoryMb: number; status: string };
     expect(read).toMatchObject({ memoryMb: 96, status: "running" });
     expectHardened([id]);
+
+    // The same edit through the API: PUT takes a launch request without name; null keeps a value.
+    const put = (data: unknown, token = a.token) => request.put(`/api/v1/containers/${id}`, { headers: auth(token), data });
+    const renamed = await put({ name: "other", image: "berth/shell:1", memoryMb: 96, cpuMillis: 100 });
+    expect(renamed.status()).toBe(400);
+    expect(await renamed.json()).toMatchObject({ error: { code: "validation_failed", fields: [{ path: "name" }] } });
+    const other = await tenantWithOwner(request, "edit-other");
+    expect((await put({ image: "berth/shell:1", memoryMb: 96, cpuMillis: 100 }, other.token)).status()).toBe(404);
+    const viaApi = await put({
+      image: "berth/shell:1",
+      command: ["sh", "-c", "echo edited; sleep 3600"],
+      env: { GREETING: null },
+      memoryMb: 96,
+      cpuMillis: 150,
+    });
+    expect(viaApi.status()).toBe(200);
+    expect(await viaApi.json()).toMatchObject({ id, name: "worker", status: "running", cpuMillis: 150 });
+    expect(engineEnv(a.tenant.id, "worker")).toContain("GREETING=kept-secret-value");
+    const openapi = (await (await request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(openapi.paths["/containers/{containerId}"]).toHaveProperty("put");
+    await page.reload();
 
     // Duplicate: the launch form with this container's settings, a new name, env keys without values.
     await page.getByRole("link", { name: "Duplicate" }).click();
