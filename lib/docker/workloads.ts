@@ -175,15 +175,17 @@ export async function removeWorkload(tenantId: string, dockerId: string): Promis
  * Removes containers labelled with this Berth id, started or not: what a launch that
  * crashed between create and the database update left behind.
  */
-export async function removeWorkloadsOf(tenantId: string, berthId: string): Promise<number> {
+export async function removeWorkloadsOf(tenantId: string, berthId: string, options: { except?: string } = {}): Promise<number> {
   let list: Dockerode.ContainerInfo[];
   try {
     list = await docker().listContainers({ all: true, filters: { label: [...tenantFilter(tenantId).label, `${LABEL.id}=${berthId}`] } });
   } catch (error) {
     throw toServiceError(error, "Listing containers");
   }
-  for (const c of list) await removeWorkload(tenantId, c.Id);
-  return list.length;
+  // `except`: the container the row names, kept when an edit clears what an interrupted edit left.
+  const strays = list.filter((c) => c.Id !== options.except);
+  for (const c of strays) await removeWorkload(tenantId, c.Id);
+  return strays.length;
 }
 
 /** Every Berth-managed tenant container on the engine, with its labels (for full re-reads). */

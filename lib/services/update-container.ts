@@ -3,7 +3,15 @@ import { randomBytes } from "node:crypto";
 import { requestSummary } from "@/lib/activity/request-summary";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { inspectWorkload, removeWorkload, renameWorkload, startWorkload, stopWorkload, type WorkloadInspect } from "@/lib/docker/workloads";
+import {
+  inspectWorkload,
+  removeWorkload,
+  removeWorkloadsOf,
+  renameWorkload,
+  startWorkload,
+  stopWorkload,
+  type WorkloadInspect,
+} from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
 import { Prisma, type Container, type IngressRoute, type PortAllocation } from "@/lib/generated/prisma/client";
 import { kickEdge } from "@/lib/ingress/edge-sync";
@@ -222,6 +230,9 @@ async function replaceWorkload(cmd: Command, row: EditedRow, old: WorkloadInspec
     const options = launchOptionsFor(launch, reserved);
     await renameWorkload(tenant.id, oldId, asideName(tenant.slug, row.name));
     renamed = true;
+    // What an interrupted edit (or a removal refused after one) left under this Berth id goes
+    // first: the row names one container, and only that one may carry its id.
+    await removeWorkloadsOf(tenant.id, row.id, { except: oldId });
     if (wasRunning) {
       await stopWorkload(tenant.id, oldId);
       stopped = true;
@@ -310,6 +321,9 @@ export const updateContainer = command(
     if (!row.dockerId || row.status === "creating")
       throw new ServiceError("conflict", "This container is still being created; edit it once it runs.");
     if (row.status === "quarantined") throw new ServiceError("conflict", "This container is quarantined; an administrator must review it first.");
+    // Berth's own restart or another edit in flight (which marks the row `restarting` until it
+    // commits): one change at a time. The reservation re-checks the state it read.
+    if (row.status === "restarting") throw new ServiceError("conflict", "This container is restarting or being redeployed; try again in a moment.");
     if (row.status === "missing") throw new ServiceError("conflict", "This container is gone from the engine; remove it and launch a new one.");
     const tenant = await cmd.actingTenant(row.tenantId);
     const old = await inspectWorkload(row.tenantId, row.dockerId);

@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { execInWorkload } from "@/lib/docker/exec";
+import { LABEL, testLabels } from "@/lib/docker/labels";
 import { inspectWorkload } from "@/lib/docker/workloads";
 import { Reconciler } from "@/lib/reconciler/reconciler";
 import { reconcileAll } from "@/lib/reconciler/reconcile-all";
@@ -250,6 +252,24 @@ describe("editing a container (real daemon)", () => {
     await changeContainerState(a.owner, c.id, "stop");
     const edited = await updateContainer(a.owner, c.id, { image: SHELL, memoryMb: 48, cpuMillis: 100 });
     expect(edited).toMatchObject({ status: "running", memoryMb: 48 });
+    await expectHardened(c.id);
+  });
+
+  it("one change at a time: refused while the row is restarting; what an interrupted edit left under the Berth id is removed", async () => {
+    const c = await launchContainer(a.owner, a.id, { name: "healed", image: SHELL, memoryMb: 32, cpuMillis: 100 });
+    const request = { image: SHELL, memoryMb: 48, cpuMillis: 100 };
+    await db.container.update({ where: { id: c.id }, data: { status: "restarting" } });
+    expect((await refusal(updateContainer(a.owner, c.id, request))).code).toBe("conflict");
+    await db.container.update({ where: { id: c.id }, data: { status: "running" } });
+    // A container an interrupted edit created: Berth's labels, this row's id, not the row's container.
+    const labels = Object.entries({ ...testLabels(), [LABEL.managed]: "true", [LABEL.tenant]: a.id, [LABEL.id]: c.id }).flatMap(([k, v]) => [
+      "--label",
+      `${k}=${v}`,
+    ]);
+    const stray = execFileSync("docker", ["create", ...labels, "--name", `berth-${a.slug}_healed-stray`, SHELL, "true"], { encoding: "utf8" }).trim();
+    await updateContainer(a.owner, c.id, request);
+    expect(await inspectWorkload(a.id, stray)).toBeNull();
+    expect(await engineNamesOf(a)).toContain(`/berth-${a.slug}_healed`);
     await expectHardened(c.id);
   });
 
