@@ -28,7 +28,7 @@ export default async function EditContainerPage({ params }: { params: Promise<{ 
       <PageHeader title={`Edit ${values.name}`} parent={<Link href={`/containers/${values.id}`}>{values.name}</Link>} />
       <p className="muted" style={{ marginTop: 0 }}>
         Saving replaces the container with a new one built from these settings, under the same name, with the same volumes and address. If the new one
-        cannot start, the current one keeps running.
+        cannot start, the current one is kept as it was (running if it ran).
       </p>
       {options.tenant.suspended ? (
         <EmptyState tone="error" title="This tenant is suspended">
