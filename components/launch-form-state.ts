@@ -10,6 +10,11 @@ export interface EnvRow {
   value: string;
   /** Values are masked once the person moves on from them. */
   masked: boolean;
+  /**
+   * Edit only: the container has a value for this key, which Berth never sends to the browser.
+   * Left blank, the row keeps it (sent as `null`; the server carries it from the engine).
+   */
+  keep?: boolean;
 }
 
 export interface VolumeRow {
@@ -82,6 +87,45 @@ export function initialLaunchFormState(image: ImageDefaults, memoryMb: number, c
   };
 }
 
+/** The starting values of an edit or a duplicate, as the server gives them (lib/services/launch-options.ts). */
+export interface ContainerValues {
+  name: string;
+  imageId: string | null;
+  command: string[] | null;
+  envKeys: string[];
+  ports: { container: number; protocol: "tcp" | "udp"; expose: "https" | "port" }[];
+  volumes: { volume: string; path: string; readOnly: boolean }[];
+  memoryMb: number;
+  cpuMillis: number;
+  readOnlyRootfs: boolean;
+  restart: RestartChoice;
+}
+
+/** The inverse of parsePorts. */
+export function portsTextOf(ports: ContainerValues["ports"]): string {
+  return ports.map((p) => (p.expose === "https" ? String(p.container) : `${p.container}/${p.protocol}`)).join(", ");
+}
+
+/**
+ * The form filled from an existing container. An edit keeps each env value unless a new one
+ * is typed; a duplicate is a new container, so its values are asked for again (they are never
+ * shown). A duplicate gets a name of its own to start from.
+ */
+export function formStateFromContainer(values: ContainerValues, fallbackImage: ImageDefaults, purpose: "edit" | "duplicate"): LaunchFormState {
+  return {
+    imageId: values.imageId ?? fallbackImage.id,
+    name: purpose === "edit" ? values.name : `${values.name.slice(0, 36)}-copy`,
+    command: values.command ? joinCommand(values.command) : "",
+    env: values.envKeys.map((key) => ({ key, value: "", masked: false, ...(purpose === "edit" ? { keep: true } : {}) })),
+    ports: portsTextOf(values.ports),
+    volumes: values.volumes.map((v) => ({ volume: v.volume, newName: "", path: v.path, readOnly: v.readOnly })),
+    memoryMb: values.memoryMb,
+    cpuMillis: values.cpuMillis,
+    readOnlyRootfs: values.readOnlyRootfs,
+    restart: values.restart,
+  };
+}
+
 function edit<T>(rows: T[], index: number, change: Partial<T>): T[] {
   return rows.map((row, i) => (i === index ? { ...row, ...change } : row));
 }
@@ -100,7 +144,8 @@ export function launchFormReducer(state: LaunchFormState, action: LaunchFormActi
     case "addEnv":
       return { ...state, env: [...state.env, { key: "", value: "", masked: false }] };
     case "editEnv":
-      return { ...state, env: edit(state.env, action.index, action.change) };
+      // A renamed variable is a new one: there is no current value to keep under its new name.
+      return { ...state, env: edit(state.env, action.index, "key" in action.change ? { ...action.change, keep: false } : action.change) };
     case "removeEnv":
       return { ...state, env: state.env.filter((_, i) => i !== action.index) };
     case "addVolume":
@@ -158,5 +203,18 @@ export function toLaunchRequest(state: LaunchFormState, commandArgs: string[] | 
     cpuMillis: state.cpuMillis,
     readOnlyRootfs: state.readOnlyRootfs,
     restart: state.restart,
+  };
+}
+
+/**
+ * The edit request (PUT /api/v1/containers/{id}): the launch request without `name` and
+ * `volumes` (an edit keeps both). A kept env row left blank is sent as `null`: keep its value.
+ */
+export function toEditRequest(state: LaunchFormState, commandArgs: string[] | undefined) {
+  const { name: _name, volumes: _volumes, env: _env, ...rest } = toLaunchRequest(state, commandArgs);
+  const rows = state.env.filter((r) => r.key || r.value);
+  return {
+    ...rest,
+    ...(state.env.length ? { env: Object.fromEntries(rows.map((r) => [r.key, r.keep && r.value === "" ? null : r.value])) } : {}),
   };
 }

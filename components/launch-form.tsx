@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useMemo, useReducer, useTransition } from "react";
-import { launchAction } from "@/lib/actions/containers";
+import { launchAction, updateContainerAction } from "@/lib/actions/containers";
 import { emptyFormState } from "@/lib/forms/form-state";
 import { splitCommand } from "@/lib/forms/split-command";
 // The specific policy files, not the index: only these constants reach the browser bundle.
@@ -11,7 +11,14 @@ import { formatCpu } from "@/lib/quota/format";
 import type { LaunchOptions } from "@/lib/services/launch-options";
 import { Field } from "@/components/field";
 import { FieldError, FormMessage } from "@/components/form-bits";
-import { initialLaunchFormState, launchFormReducer, toLaunchRequest, type RestartChoice } from "@/components/launch-form-state";
+import {
+  initialLaunchFormState,
+  launchFormReducer,
+  toEditRequest,
+  toLaunchRequest,
+  type LaunchFormState,
+  type RestartChoice,
+} from "@/components/launch-form-state";
 
 /** Errors keyed by the top-level field they belong to, with the rest of the path kept in the message. */
 function groupErrors(errors: Record<string, string[]> | undefined) {
@@ -32,17 +39,27 @@ function sliderMax(perContainer: number, left: number, smallest: number): number
   return Math.max(smallest, Math.min(perContainer, left));
 }
 
-export function LaunchForm({ options }: { options: LaunchOptions }) {
+/**
+ * The launch form; with `edit`, the same form edits and redeploys that container (its name and
+ * volumes stay, env values left blank keep the current ones). `initial` pre-fills it (an edit,
+ * or a duplicate of another container).
+ */
+export function LaunchForm({ options, initial, edit }: { options: LaunchOptions; initial?: LaunchFormState; edit?: { containerId: string } }) {
   const first = options.images[0];
   const { quota, left } = options;
   const memoryMax = sliderMax(options.maxMemoryMb, left.memoryMb, 16);
   const cpuMax = sliderMax(options.maxCpuMillis, left.cpuMillis, 50);
-  const [form, dispatch] = useReducer(launchFormReducer, undefined, () =>
-    initialLaunchFormState(first, Math.min(128, memoryMax), Math.min(500, cpuMax)),
+  const [form, dispatch] = useReducer(
+    launchFormReducer,
+    undefined,
+    () => initial ?? initialLaunchFormState(first, Math.min(128, memoryMax), Math.min(500, cpuMax)),
   );
   const { name, command, env, ports, volumes, memoryMb, cpuMillis, readOnlyRootfs, restart } = form;
   const image = options.images.find((i) => i.id === form.imageId) ?? first;
-  const [state, action, pending] = useActionState(launchAction.bind(null, options.tenant.id), emptyFormState);
+  const [state, action, pending] = useActionState(
+    edit ? updateContainerAction.bind(null, edit.containerId) : launchAction.bind(null, options.tenant.id),
+    emptyFormState,
+  );
   const [, startTransition] = useTransition();
   const errors = groupErrors(state.errors);
   const split = useMemo(() => splitCommand(command), [command]);
@@ -56,7 +73,8 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
     // Submitted by hand (not <form action>) so React does not reset the form after an error.
     event.preventDefault();
     const data = new FormData();
-    data.set("request", JSON.stringify(toLaunchRequest(form, command.trim() && split.ok ? split.args : undefined)));
+    const args = command.trim() && split.ok ? split.args : undefined;
+    data.set("request", JSON.stringify(edit ? toEditRequest(form, args) : toLaunchRequest(form, args)));
     startTransition(() => action(data));
   };
 
@@ -71,7 +89,7 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
   ];
 
   return (
-    <form onSubmit={submit} className="launch" noValidate aria-label="Launch a container">
+    <form onSubmit={submit} className="launch" noValidate aria-label={edit ? `Edit ${name}` : "Launch a container"}>
       <div style={{ display: "grid", gap: 18 }}>
         <fieldset>
           <legend>Image</legend>
@@ -100,13 +118,18 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
         <Field
           id="launch-name"
           label="Name"
-          hint="Lowercase letters, digits and dashes. Other containers of this tenant reach it by this name."
+          hint={
+            edit
+              ? "An edit keeps the name (and the app's address); duplicate the container to run it under another name."
+              : "Lowercase letters, digits and dashes. Other containers of this tenant reach it by this name."
+          }
           errors={errors.name}
         >
           {(control) => (
             <input
               {...control}
               type="text"
+              readOnly={!!edit}
               value={name}
               onChange={(e) => dispatch({ type: "setName", name: e.target.value })}
               placeholder="web"
@@ -141,7 +164,7 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
                 <input
                   type={row.masked ? "password" : "text"}
                   aria-label={`Variable ${i + 1} value`}
-                  placeholder="value"
+                  placeholder={row.keep ? "unchanged (type to replace)" : "value"}
                   value={row.value}
                   autoComplete="off"
                   onFocus={() => dispatch({ type: "editEnv", index: i, change: { masked: false } })}
@@ -159,6 +182,11 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
               </button>
             </div>
           </div>
+          {edit && env.some((r) => r.keep) && (
+            <p className="muted" style={{ margin: "6px 0 0", fontSize: 12 }}>
+              Values are never shown again. Leave one blank to keep the value the container has now.
+            </p>
+          )}
           <FieldError id="env-error" errors={errors.env} />
         </fieldset>
 
@@ -181,62 +209,73 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
 
         <fieldset>
           <legend>Volumes</legend>
-          <div className="rows">
-            {volumes.map((row, i) => (
-              <div className="row" key={i}>
-                <select
-                  aria-label={`Volume ${i + 1}`}
-                  value={row.volume}
-                  onChange={(e) => dispatch({ type: "editVolume", index: i, change: { volume: e.target.value } })}
-                >
-                  {options.volumes.map((v) => (
-                    <option key={v} value={v}>
-                      {v}
-                    </option>
-                  ))}
-                  {options.canCreateVolumes && <option value="">new volume…</option>}
-                </select>
-                {!row.volume && (
+          {edit ? (
+            <p style={{ margin: 0 }}>
+              {volumes.length ? (
+                volumes.map((v) => `${v.volume} → ${v.path}${v.readOnly ? " (read-only)" : ""}`).join(", ")
+              ) : (
+                <span className="muted">none</span>
+              )}{" "}
+              <span className="muted">(an edit keeps the volumes and their data)</span>
+            </p>
+          ) : (
+            <div className="rows">
+              {volumes.map((row, i) => (
+                <div className="row" key={i}>
+                  <select
+                    aria-label={`Volume ${i + 1}`}
+                    value={row.volume}
+                    onChange={(e) => dispatch({ type: "editVolume", index: i, change: { volume: e.target.value } })}
+                  >
+                    {options.volumes.map((v) => (
+                      <option key={v} value={v}>
+                        {v}
+                      </option>
+                    ))}
+                    {options.canCreateVolumes && <option value="">new volume…</option>}
+                  </select>
+                  {!row.volume && (
+                    <input
+                      type="text"
+                      aria-label={`New volume ${i + 1} name`}
+                      placeholder="data"
+                      value={row.newName}
+                      onChange={(e) => dispatch({ type: "editVolume", index: i, change: { newName: e.target.value } })}
+                    />
+                  )}
                   <input
                     type="text"
-                    aria-label={`New volume ${i + 1} name`}
-                    placeholder="data"
-                    value={row.newName}
-                    onChange={(e) => dispatch({ type: "editVolume", index: i, change: { newName: e.target.value } })}
+                    aria-label={`Volume ${i + 1} mount path`}
+                    placeholder="/data"
+                    value={row.path}
+                    onChange={(e) => dispatch({ type: "editVolume", index: i, change: { path: e.target.value } })}
                   />
-                )}
-                <input
-                  type="text"
-                  aria-label={`Volume ${i + 1} mount path`}
-                  placeholder="/data"
-                  value={row.path}
-                  onChange={(e) => dispatch({ type: "editVolume", index: i, change: { path: e.target.value } })}
-                />
-                <label className="checkbox">
-                  <input
-                    type="checkbox"
-                    checked={row.readOnly}
-                    onChange={(e) => dispatch({ type: "editVolume", index: i, change: { readOnly: e.target.checked } })}
-                  />
-                  read-only
-                </label>
-                <button type="button" onClick={() => dispatch({ type: "removeVolume", index: i })} aria-label={`Remove volume ${i + 1}`}>
-                  Remove
-                </button>
-              </div>
-            ))}
-            {options.volumes.length === 0 && !options.canCreateVolumes ? (
-              <p className="muted" style={{ margin: 0 }}>
-                This tenant has no volumes; an owner can create them.
-              </p>
-            ) : (
-              <div>
-                <button type="button" onClick={() => dispatch({ type: "addVolume", volume: options.volumes[0] ?? "" })}>
-                  Add volume
-                </button>
-              </div>
-            )}
-          </div>
+                  <label className="checkbox">
+                    <input
+                      type="checkbox"
+                      checked={row.readOnly}
+                      onChange={(e) => dispatch({ type: "editVolume", index: i, change: { readOnly: e.target.checked } })}
+                    />
+                    read-only
+                  </label>
+                  <button type="button" onClick={() => dispatch({ type: "removeVolume", index: i })} aria-label={`Remove volume ${i + 1}`}>
+                    Remove
+                  </button>
+                </div>
+              ))}
+              {options.volumes.length === 0 && !options.canCreateVolumes ? (
+                <p className="muted" style={{ margin: 0 }}>
+                  This tenant has no volumes; an owner can create them.
+                </p>
+              ) : (
+                <div>
+                  <button type="button" onClick={() => dispatch({ type: "addVolume", volume: options.volumes[0] ?? "" })}>
+                    Add volume
+                  </button>
+                </div>
+              )}
+            </div>
+          )}
           <FieldError id="volumes-error" errors={errors.volumes} />
         </fieldset>
 
@@ -321,21 +360,25 @@ export function LaunchForm({ options }: { options: LaunchOptions }) {
         </Field>
 
         <p className="launch-quota hint" aria-label="Quota left">
-          <span className={left.containers === 0 ? "over" : undefined}>
-            {left.containers} of {quota.maxContainers} containers left
-          </span>
+          {!edit && (
+            <span className={left.containers === 0 ? "over" : undefined}>
+              {left.containers} of {quota.maxContainers} containers left
+            </span>
+          )}
           <span className={left.memoryMb < memoryMb ? "over" : undefined}>
             {left.memoryMb} of {quota.maxMemoryMb} MB left
           </span>
           <span className={left.cpuMillis < cpuMillis ? "over" : undefined}>
             {formatCpu(left.cpuMillis)} of {formatCpu(quota.maxCpuMillis)} CPU left
           </span>
+          {/* An edit needs only the difference: what the container holds now counts as left (lib/services/launch-options.ts). */}
+          {edit && <span>(counting what this container holds now)</span>}
         </p>
         <FormMessage state={state} />
         <FieldError id="form-error" errors={errors._form} />
         <div>
           <button type="submit" className="primary" disabled={pending || !split.ok}>
-            {pending ? "Launching…" : "Launch"}
+            {edit ? (pending ? "Redeploying…" : "Save and redeploy") : pending ? "Launching…" : "Launch"}
           </button>
         </div>
       </div>

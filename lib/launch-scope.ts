@@ -14,7 +14,16 @@ export function allowedCapabilities(tenant: Pick<Tenant, "allowNetBindService">)
  * checks create bodies against it and the verifier checks live containers. It is built
  * from the database, never from the object being checked.
  */
-export async function expectedScopeFor(tenant: Tenant, container?: { id: string; imageRef: string }): Promise<ExpectedScope> {
+export async function expectedScopeFor(
+  tenant: Tenant,
+  container?: { id: string; imageRef: string },
+  /**
+   * `asLaunch`: the assertion of a create for this container (a launch, or the new container
+   * of an edit), held to today's tenant policy like a new launch rather than to what the
+   * container it replaces was launched with.
+   */
+  options: { asLaunch?: boolean } = {},
+): Promise<ExpectedScope> {
   const cfg = config();
   const [volumes, images, recorded] = await Promise.all([
     db.volume.findMany({ where: { tenantId: tenant.id }, select: { dockerName: true } }),
@@ -37,8 +46,9 @@ export async function expectedScopeFor(tenant: Tenant, container?: { id: string;
   // or operator settings: tightening a policy applies to launches from now on and must not
   // turn running containers into "drift". Its hardening controls never loosen this way.
   // While the row is still `creating` this is the launch's own assertion: today's policy.
-  const launched = recorded && recorded.status !== "creating" ? recorded : null;
-  const ports = launched?.ports ?? [];
+  const launched = recorded && recorded.status !== "creating" && !options.asLaunch ? recorded : null;
+  // An edit keeps the host ports its container already holds, even where the range was narrowed since.
+  const ports = (options.asLaunch ? recorded?.ports : launched?.ports) ?? [];
   const portRange = {
     from: Math.min(cfg.portRange.from, ...ports.map((p) => p.hostPort)),
     to: Math.max(cfg.portRange.to, ...ports.map((p) => p.hostPort)),
@@ -53,7 +63,7 @@ export async function expectedScopeFor(tenant: Tenant, container?: { id: string;
     allowedCapabilities: launched ? (launched.ports.some((p) => p.containerPort < 1024) ? ["NET_BIND_SERVICE"] : []) : allowedCapabilities(tenant),
     allowedImageRefs: images.map((i) => i.ref),
     ownedVolumeNames: volumes.map((v) => v.dockerName),
-    hostIp: ports[0]?.hostIp ?? cfg.publishAddress,
+    hostIp: options.asLaunch ? cfg.publishAddress : (ports[0]?.hostIp ?? cfg.publishAddress),
     allowPublicBind: cfg.allowPublicBind,
     portRange,
     allowWritableRootfs: launched ? !launched.readOnlyRootfs : tenant.allowWritableRootfs,

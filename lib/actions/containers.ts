@@ -9,6 +9,7 @@ import { formStateFromError } from "@/lib/forms/form-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { changeContainerState, removeContainer } from "@/lib/services/containers";
 import { launchContainer } from "@/lib/services/launch-container";
+import { updateContainer } from "@/lib/services/update-container";
 
 /**
  * The launch form sends the LaunchRequest as JSON, the same shape the API takes (volumes to
@@ -23,6 +24,22 @@ export async function launchAction(tenantId: string, _prev: FormState, formData:
   } catch (error) {
     return formStateFromError(error);
   }
+  revalidatePath("/dashboard");
+  redirect(`/containers/${containerId}`);
+}
+
+/**
+ * The edit form sends the same request without `name`; env rows left blank are sent as
+ * `null`, which keeps the value the container has (the service carries it from the engine).
+ */
+export async function updateContainerAction(containerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    await updateContainer(actor, containerId, parseJsonField(formData.get("request")));
+  } catch (error) {
+    return formStateFromError(error);
+  }
+  revalidatePath(`/containers/${containerId}`);
   revalidatePath("/dashboard");
   redirect(`/containers/${containerId}`);
 }

@@ -22,6 +22,7 @@ export const KNOWN_ACTIONS = [
   "image.add",
   "image.remove",
   "container.launch",
+  "container.update",
   "container.start",
   "container.stop",
   "container.restart",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { activityPageSchema, archiveInputSchema, archiveResultSchema, chainVerificationSchema } from "@/lib/schemas/activity";
-import { containerSchema, launchRequestApiSchema, statsSchema } from "@/lib/schemas/container";
+import { containerSchema, launchRequestApiSchema, statsSchema, updateRequestApiSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { ingressSchema } from "@/lib/schemas/ingress";
 import { consoleRequestSchema, consoleSessionSchema } from "@/lib/schemas/console";
@@ -110,6 +110,14 @@ export const operations: Operation[] = [
     response: { status: 201, schema: containerSchema },
   },
   { method: "get", path: "/containers/{containerId}", summary: "Read a container", response: { status: 200, schema: containerSchema } },
+  {
+    method: "put",
+    path: "/containers/{containerId}",
+    summary:
+      "Edit and redeploy a container: a LaunchRequest without name, checked by the same policy and quota as a launch (the quota counts only the difference). The container is recreated under the same name, with the same volumes and HTTPS host names, and runs afterwards. An env value of null keeps the current value; a variable left out is removed. All or nothing: if the new container cannot run, the old one keeps running",
+    body: updateRequestApiSchema,
+    response: { status: 200, schema: containerSchema },
+  },
   { method: "delete", path: "/containers/{containerId}", summary: "Remove a container (its named volumes stay)", response: { status: 204 } },
   {
     method: "post",

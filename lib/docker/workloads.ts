@@ -146,6 +146,18 @@ export async function restartWorkload(tenantId: string, dockerId: string, timeou
   });
 }
 
+/**
+ * Gives a container another engine name. An edit moves the container it replaces aside this
+ * way: the new one takes the name (the edge dials containers by it), and on failure the old
+ * one gets it back. `name` is built by Berth (containerDockerName), never by a tenant.
+ */
+export async function renameWorkload(tenantId: string, dockerId: string, name: string): Promise<void> {
+  const container = await scoped(tenantId, dockerId);
+  await container.rename({ name }).catch((error: unknown) => {
+    throw toServiceError(error, "Renaming the container");
+  });
+}
+
 /** Removes the container and its anonymous volumes (`v`: named volumes are never touched). A container already gone is fine. */
 export async function removeWorkload(tenantId: string, dockerId: string): Promise<void> {
   const info = await inspectWorkload(tenantId, dockerId);
@@ -163,15 +175,17 @@ export async function removeWorkload(tenantId: string, dockerId: string): Promis
  * Removes containers labelled with this Berth id, started or not: what a launch that
  * crashed between create and the database update left behind.
  */
-export async function removeWorkloadsOf(tenantId: string, berthId: string): Promise<number> {
+export async function removeWorkloadsOf(tenantId: string, berthId: string, options: { except?: string } = {}): Promise<number> {
   let list: Dockerode.ContainerInfo[];
   try {
     list = await docker().listContainers({ all: true, filters: { label: [...tenantFilter(tenantId).label, `${LABEL.id}=${berthId}`] } });
   } catch (error) {
     throw toServiceError(error, "Listing containers");
   }
-  for (const c of list) await removeWorkload(tenantId, c.Id);
-  return list.length;
+  // `except`: the container the row names, kept when an edit clears what an interrupted edit left.
+  const strays = list.filter((c) => c.Id !== options.except);
+  for (const c of strays) await removeWorkload(tenantId, c.Id);
+  return strays.length;
 }
 
 /** Every Berth-managed tenant container on the engine, with its labels (for full re-reads). */

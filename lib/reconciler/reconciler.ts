@@ -198,6 +198,10 @@ export class Reconciler {
           }
           return;
         }
+        // An edit replaces the engine container behind a row (lib/services/update-container.ts):
+        // events of the one it replaced (its stop and destroy) or of the new one before the
+        // edit commits say nothing about the row; the row follows the container it names.
+        if (row.dockerId && event.dockerId && event.dockerId !== row.dockerId) return;
         const info = event.action === "destroy" || !row.dockerId ? null : await inspectWorkload(row.tenantId, row.dockerId);
         await refreshContainer(row, info);
         this.status.eventsHandled++;

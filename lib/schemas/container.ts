@@ -69,3 +69,19 @@ export const logsQuerySchema = z
     path: ["raw"],
     message: "raw=true applies to the download only; leave it out with follow=true",
   });
+
+/**
+ * The body of PUT /containers/{id} (an edit): a LaunchRequest without `name`. An env value of
+ * `null` keeps the variable's current value (Berth never stores values, so it carries them
+ * from the running container); a variable left out is removed. `volumes`, if given, must be
+ * the container's own, unchanged: an edit keeps its volumes. The service checks the result
+ * with the launch's own schema; this describes the body for the published document.
+ */
+const { name: _name, env: _env, ...editableFields } = launchRequestSchema.shape;
+export const updateRequestApiSchema = z
+  .object({
+    ...editableFields,
+    env: z.record(z.string(), z.string().nullable()).optional(),
+  })
+  .strict()
+  .meta({ id: "UpdateRequest" });

@@ -50,8 +50,8 @@ async function visibleContainer(actor: Actor, containerId: string) {
   return row;
 }
 
-/** The same, for changing it: only members of the container's tenant. Names it in the command's events. */
-async function actionableContainer(cmd: Command, containerId: string) {
+/** The same, for changing it: only members of the container's tenant. Names it in the command's events. A step of the container commands: takes their Command. */
+export async function actionableContainer(cmd: Command, containerId: string) {
   const row = await visibleContainer(cmd.actor, containerId);
   cmd.about({ tenantId: row.tenantId, target: `container:${row.name}` });
   if (!membershipRole(cmd.actor, row.tenantId)) {

@@ -9,7 +9,15 @@ import { ensureTenantNetwork, tenantNetworkName } from "@/lib/docker/networks";
 import { removeTenantVolume } from "@/lib/docker/volumes";
 import { launchWorkload, removeWorkload } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
-import { buildCreateOptions, checkContainerMaxima, parseLaunchRequest, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
+import {
+  buildCreateOptions,
+  checkContainerMaxima,
+  parseLaunchRequest,
+  type DockerCreateOptions,
+  type LaunchRequest,
+  type TenantContext,
+  type Violation,
+} from "@/lib/policy";
 import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
@@ -199,6 +207,47 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
 }
 
 /**
+ * The create options of a launch (or of an edit's new container), built by the policy from
+ * the request and what the reservation holds. A refusal here has touched nothing on the engine.
+ */
+export function launchOptionsFor(
+  launch: PreparedLaunch,
+  reserved: Pick<LaunchReservation, "containerId" | "tenant" | "hostPorts" | "newVolumes">,
+): DockerCreateOptions {
+  const volumes = Object.fromEntries([...launch.existingVolumes].map(([name, v]) => [name, v.dockerName]));
+  for (const v of reserved.newVolumes) volumes[v.name] = v.dockerName;
+  const built = buildCreateOptions(
+    launch.req,
+    contextFor({
+      tenant: reserved.tenant,
+      req: launch.req,
+      image: launch.image,
+      containerId: reserved.containerId,
+      hostPorts: reserved.hostPorts,
+      volumes,
+    }),
+  );
+  if (!built.ok) throw violationError(built.violations);
+  return built.options;
+}
+
+/**
+ * The engine side of a launch (or of an edit's new container): the tenant network, then
+ * create and start, asserted against the scope of a launch (today's tenant policy, the
+ * image asked for). Returns the engine's id; touches no rows.
+ */
+export async function sendToEngine(
+  reserved: Pick<LaunchReservation, "containerId" | "tenant">,
+  image: CatalogImage,
+  options: DockerCreateOptions,
+  network: { mayRecreateNetwork: boolean },
+): Promise<string> {
+  await ensureTenantNetwork(reserved.tenant, reserved.tenant.allowOutbound, { mayRecreate: network.mayRecreateNetwork });
+  const scope = await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: image.ref }, { asLaunch: true });
+  return (await launchWorkload(options, scope)).dockerId;
+}
+
+/**
  * Step 3: the engine. New volumes, the tenant network, the create options built and
  * asserted, create and start; then the row goes live with its success record in one
  * transaction. On any failure the engine is cleaned and the reservation deleted, so no
@@ -211,17 +260,9 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
   try {
     await createEngineVolumes(tenant, reserved.newVolumes);
     volumesMade = true;
-    const volumes = Object.fromEntries([...launch.existingVolumes].map(([name, v]) => [name, v.dockerName]));
-    for (const v of reserved.newVolumes) volumes[v.name] = v.dockerName;
-    const built = buildCreateOptions(
-      req,
-      contextFor({ tenant: reserved.tenant, req, image, containerId: reserved.containerId, hostPorts: reserved.hostPorts, volumes }),
-    );
-    if (!built.ok) throw violationError(built.violations);
+    const options = launchOptionsFor(launch, reserved);
     const others = await db.container.count({ where: { tenantId: tenant.id, id: { not: reserved.containerId }, status: { not: "missing" } } });
-    await ensureTenantNetwork(tenant, tenant.allowOutbound, { mayRecreate: others === 0 });
-    const scope = await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: image.ref });
-    dockerId = (await launchWorkload(built.options, scope)).dockerId;
+    dockerId = await sendToEngine(reserved, image, options, { mayRecreateNetwork: others === 0 });
     const launched = dockerId;
     const row = await cmd.commit(
       async (tx) => {

@@ -17,6 +17,11 @@ export async function allocateRoutes(
   app: { name: string; tenantSlug: string },
   requested: readonly { container: number; expose: "https" | "port" }[],
   appsDomain: string,
+  /**
+   * Name every port with its number (`9000--web--acme`), never the bare app name: an edit that
+   * adds HTTPS ports to a container keeps its existing routes, one of which holds the bare name.
+   */
+  options: { qualifyAll?: boolean } = {},
 ): Promise<{ containerPort: number; hostName: string }[]> {
   const https = requested
     .filter((p) => p.expose === "https")
@@ -25,7 +30,7 @@ export async function allocateRoutes(
   if (https.length === 0) return [];
   const routes = https.map((port, index) => ({
     containerPort: port,
-    hostName: appHostName(appLabel(app.name, app.tenantSlug, port, index), appsDomain),
+    hostName: appHostName(appLabel(app.name, app.tenantSlug, port, options.qualifyAll ? index + 1 : index), appsDomain),
   }));
   try {
     await tx.ingressRoute.createMany({ data: routes.map((r) => ({ ...r, containerId })) });

@@ -98,6 +98,12 @@ export default async function ContainerPage({
         <div className="cards" style={{ gridTemplateColumns: "repeat(auto-fill, minmax(340px, 1fr))" }}>
           <section className="panel" aria-labelledby="about">
             <h2 id="about">Container</h2>
+            {detail.canAct && (
+              <p className="panel-links">
+                <Link href={`/containers/${c.id}/edit`}>Edit and redeploy</Link>
+                <Link href={`/containers/new?from=${encodeURIComponent(c.id)}`}>Duplicate</Link>
+              </p>
+            )}
             <dl className="facts">
               <dt>Image</dt>
               <dd>
