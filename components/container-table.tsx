@@ -1,15 +1,18 @@
 import Link from "next/link";
 import { formatCpu } from "@/lib/quota/format";
-import type { ContainerDto } from "@/lib/schemas/container";
+import { containerStateOf, type ContainerDto } from "@/lib/schemas/container";
 import { ContainerStatus } from "@/components/container-status";
+import { LiveContainers } from "@/components/live-containers";
 import { RelativeTime } from "@/components/relative-time";
 
 /**
  * A tenant's containers. On a narrow screen the name, status and URLs stay; image, limits and
- * creation are on each container's page.
+ * creation are on each container's page. The statuses follow the tenant's live stream (one
+ * for the whole table, not one per row); the times keep themselves current.
  */
 export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
-  return (
+  const tenantId = containers[0]?.tenantId;
+  const table = (
     <div className="table-wrap">
       <table>
         <thead>
@@ -63,5 +66,12 @@ export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
         </tbody>
       </table>
     </div>
+  );
+  return tenantId ? (
+    <LiveContainers tenantId={tenantId} initial={containers.map(containerStateOf)}>
+      {table}
+    </LiveContainers>
+  ) : (
+    table
   );
 }

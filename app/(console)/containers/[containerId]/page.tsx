@@ -8,10 +8,12 @@ import { getContainerDetail } from "@/lib/services/containers";
 import { appAddressNotes } from "@/lib/services/ingress";
 import { ON_FAILURE_MAX_RETRIES } from "@/lib/policy/build-create-options";
 import { formatCpu } from "@/lib/quota/format";
+import { containerStateOf } from "@/lib/schemas/container";
 import { ActivityList } from "@/components/activity-list";
 import { ContainerActions } from "@/components/container-actions";
 import { ContainerStatus } from "@/components/container-status";
 import { PageHeader } from "@/components/page-header";
+import { LiveContainers } from "@/components/live-containers";
 import { LogViewer } from "@/components/log-viewer";
 import { RelativeTime } from "@/components/relative-time";
 import { StatsPanel } from "@/components/stats-panel";
@@ -42,8 +44,9 @@ export default async function ContainerPage({
   const active = tabs.some((t) => t.id === tab) ? tab : "overview";
   const showActivity = canSeeTenantActivity(actor, c.tenantId);
   const notes = appAddressNotes();
+  // One live stream for the page: the header's status and actions and the log viewer follow it.
   return (
-    <>
+    <LiveContainers tenantId={c.tenantId} containerId={c.id} initial={[containerStateOf(c)]}>
       <PageHeader
         title={
           <>
@@ -170,7 +173,7 @@ export default async function ContainerPage({
           </section>
         </div>
       )}
-      {active === "logs" && <LogViewer containerId={c.id} />}
+      {active === "logs" && <LogViewer containerId={c.id} status={c.status} />}
       {active === "stats" && <StatsPanel containerId={c.id} />}
       {active === "activity" && showActivity && (
         <ActivityList
@@ -178,6 +181,6 @@ export default async function ContainerPage({
           empty="No events for this container yet."
         />
       )}
-    </>
+    </LiveContainers>
   );
 }
