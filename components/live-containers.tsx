@@ -14,6 +14,7 @@ const LiveContext = createContext<Live | null>(null);
 
 const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 30_000;
+const REFRESH_DEBOUNCE_MS = 400;
 
 /**
  * One live stream per page (GET /api/v1/tenants/{id}/containers/states, with the session
@@ -41,10 +42,13 @@ export function LiveContainers({
   // Each unknown id refreshes the page once: a container the server does not list (another
   // tenant's view of it, a race) must not refresh it over and over.
   const refreshedFor = useRef(new Set<string>());
+  // The states as last shown, to tell a change from the snapshot the stream opens with.
+  const shown = useRef(byId(initial));
 
   useEffect(() => {
     const fresh: ContainerState[] = JSON.parse(initialKey);
     listed.current = new Set(fresh.map((s) => s.id));
+    shown.current = { ...shown.current, ...byId(fresh) };
     setLive((prev) => ({ ...prev, states: { ...prev.states, ...byId(fresh) } }));
   }, [initialKey]);
 
@@ -53,6 +57,12 @@ export function LiveContainers({
     let retry: ReturnType<typeof setTimeout> | undefined;
     let delay = FIRST_RETRY_MS;
     let stopped = false;
+    let refresh: ReturnType<typeof setTimeout> | undefined;
+    // Changes that come together (a restart's stop and start, several containers) re-render once.
+    const refreshSoon = () => {
+      clearTimeout(refresh);
+      refresh = setTimeout(() => router.refresh(), REFRESH_DEBOUNCE_MS);
+    };
     const url = `/api/v1/tenants/${encodeURIComponent(tenantId)}/containers/states${containerId ? `?containerId=${encodeURIComponent(containerId)}` : ""}`;
     const connect = () => {
       const es = new EventSource(url);
@@ -63,15 +73,23 @@ export function LiveContainers({
       };
       es.addEventListener("state", (event) => {
         const state = JSON.parse(event.data) as ContainerState;
+        const before = shown.current[state.id];
+        shown.current = { ...shown.current, [state.id]: state };
         setLive((prev) => ({ ...prev, states: { ...prev.states, [state.id]: state } }));
-        if (!listed.current.has(state.id) && !refreshedFor.current.has(state.id)) {
-          refreshedFor.current.add(state.id);
-          router.refresh();
+        if (!listed.current.has(state.id)) {
+          if (!refreshedFor.current.has(state.id)) {
+            refreshedFor.current.add(state.id);
+            refreshSoon();
+          }
+        } else if (before && JSON.stringify(before) !== JSON.stringify(state)) {
+          // What the server renders around the statuses follows them: usage (a stopped
+          // container holds no memory or CPU), the activity list, the overview's settings.
+          refreshSoon();
         }
       });
       es.addEventListener("removed", (event) => {
         const { id } = JSON.parse(event.data) as { id: string };
-        if (listed.current.has(id)) router.refresh();
+        if (listed.current.has(id)) refreshSoon();
       });
       es.addEventListener("end", (event) => {
         es.close();
@@ -89,6 +107,7 @@ export function LiveContainers({
     return () => {
       stopped = true;
       clearTimeout(retry);
+      clearTimeout(refresh);
       source?.close();
     };
   }, [tenantId, containerId, router]);

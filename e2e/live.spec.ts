@@ -93,6 +93,8 @@ test.describe("pages stay true without a reload", () => {
       await expect(row("bravo")).toContainText("running", { timeout: 15_000 });
       await change(request, t.token, a, "start");
       await expect(row("alpha")).toContainText("running", { timeout: 15_000 });
+      // What the server renders around the statuses follows them: both hold their 32 MB again.
+      await expect(page.getByText(/^64 of \d+ MB$/)).toBeVisible({ timeout: 10_000 });
       // "now" / "5 seconds ago" moves on by itself.
       await expect(row("alpha").locator("time")).not.toHaveText(created ?? "", { timeout: 15_000 });
       await expectNotReloaded(page);
