@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as statesRoute } from "@/app/api/v1/tenants/[tenantId]/containers/states/route";
 import type { Actor } from "@/lib/auth/actor";
+import { db } from "@/lib/db";
+import { Reconciler } from "@/lib/reconciler/reconciler";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { CONTAINER_REMOVED_REASON, STATES_POLL_MS, TENANT_ACCESS_ENDED_REASON } from "@/lib/services/container-states";
 import { changeContainerState, removeContainer } from "@/lib/services/containers";
@@ -131,6 +133,19 @@ describe("the live states stream", () => {
     await removeContainer(t.owner, c.id);
   });
 
+  it("sends the health as the engine's probe changes it: starting, then the probe's answer", { timeout: 90_000 }, async () => {
+    // The static web server's catalog entry has a healthcheck (every 10 s).
+    const web = await launchContainer(t.owner, t.id, { name: "live-web", image: "berth/static-web:1", memoryMb: 32, cpuMillis: 100 });
+    const s = await open(await tokenOf(t.owner), t.id, `?containerId=${web.id}`);
+    await s.waitFor(() => s.states(web.id).length === 1);
+    expect(s.states(web.id)[0]).toEqual({ id: web.id, status: "running", health: "starting" });
+    await s.waitFor(() => ["healthy", "unhealthy"].includes(s.states(web.id).at(-1)?.health), 60_000);
+    expect(s.states(web.id).at(-1)).toMatchObject({ status: "running", health: "healthy" });
+    s.close();
+    await s.done;
+    await removeContainer(t.owner, web.id);
+  });
+
   it("narrowed to one container, it ends when that container is removed, saying so", async () => {
     const a = await launchSleeper(t, "live-one");
     const b = await launchSleeper(t, "live-two");
@@ -183,6 +198,42 @@ describe("the live states stream", () => {
     expect(third.res.status).toBe(200);
     third.close();
     await third.done;
+  });
+});
+
+describe("while the reconciler follows the engine", () => {
+  it("the stream is derived from the rows it keeps: a container that exits by itself is reported with its code", { timeout: 90_000 }, async () => {
+    const globals = globalThis as unknown as { berthReconciler?: Reconciler };
+    const reconciler = new Reconciler({ staleCreatingMs: 60_000 });
+    reconciler.start();
+    await reconciler.waitForPass(0);
+    globals.berthReconciler = reconciler;
+    try {
+      expect(reconciler.rowsAreLive()).toBe(true);
+      const c = await launchContainer(t.owner, t.id, {
+        name: "live-quits",
+        image: SHELL,
+        command: ["sh", "-c", "sleep 4; exit 3"],
+        memoryMb: 32,
+        cpuMillis: 100,
+      });
+      const s = await open(await tokenOf(t.owner), t.id, `?containerId=${c.id}`);
+      await s.waitFor(() => s.states(c.id).length === 1);
+      expect(s.states(c.id)[0]).toEqual({ id: c.id, status: "running" });
+      await s.waitFor(() => s.states(c.id).at(-1)?.status === "exited", 30_000);
+      expect(s.states(c.id).at(-1)).toEqual({ id: c.id, status: "exited", exitCode: 3 });
+      expect((await db.container.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("exited");
+      // A row state the engine would contradict shows the source: the rows, not an engine call per poll.
+      await reconciler.settle();
+      await db.container.update({ where: { id: c.id }, data: { status: "dead" } });
+      await s.waitFor(() => s.states(c.id).at(-1)?.status === "dead");
+      s.close();
+      await s.done;
+      await removeContainer(t.owner, c.id);
+    } finally {
+      globals.berthReconciler = undefined;
+      await reconciler.stop();
+    }
   });
 });
 
