@@ -2,12 +2,16 @@
 
 import { useState, useTransition } from "react";
 import { containerAction } from "@/lib/actions/containers";
+import type { ContainerDto } from "@/lib/schemas/container";
 import { emptyFormState, type FormState } from "@/lib/forms/form-state";
 import { ActionMessage } from "@/components/form-bits";
+import { useLiveContainer } from "@/components/live-containers";
 
 type Change = "start" | "stop" | "restart" | "remove";
 
-export function ContainerActions({ containerId, name, status }: { containerId: string; name: string; status: string }) {
+export function ContainerActions({ containerId, name, status: rendered }: { containerId: string; name: string; status: ContainerDto["status"] }) {
+  // Start or Stop follows the live status: a container stopped from elsewhere offers Start.
+  const { status } = useLiveContainer({ id: containerId, status: rendered });
   const [state, setState] = useState<FormState>(emptyFormState);
   const [pending, startTransition] = useTransition();
   const [busy, setBusy] = useState<Change | null>(null);

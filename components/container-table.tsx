@@ -1,67 +1,79 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { formatCpu } from "@/lib/quota/format";
-import type { ContainerDto } from "@/lib/schemas/container";
+import { containerStateOf, type ContainerDto } from "@/lib/schemas/container";
 import { ContainerStatus } from "@/components/container-status";
+import { LiveContainers } from "@/components/live-containers";
 import { RelativeTime } from "@/components/relative-time";
 
 /**
  * A tenant's containers. On a narrow screen the name, status and URLs stay; image, limits and
- * creation are on each container's page.
+ * creation are on each container's page. The statuses follow the tenant's live stream (one
+ * for the whole table, not one per row); the times keep themselves current.
  */
-export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
-  return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th className="hide-narrow">Image</th>
-            <th>Status</th>
-            <th>URLs</th>
-            <th className="num hide-narrow">Memory</th>
-            <th className="num hide-narrow">CPU</th>
-            <th className="hide-narrow">Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          {containers.map((c) => (
-            <tr key={c.id}>
-              <td>
-                <Link href={`/containers/${c.id}`}>{c.name}</Link>
-              </td>
-              <td className="hide-narrow">
-                <code>{c.image}</code>
-              </td>
-              <td>
-                <ContainerStatus container={c} />
-              </td>
-              <td>
-                {c.ports.length === 0 ? (
-                  <span className="muted">none</span>
-                ) : (
-                  <span className="url-list">
-                    {c.ports.map((p) =>
-                      p.protocol === "tcp" ? (
-                        <a key={`${p.container}/${p.protocol}`} href={p.url} target="_blank" rel="noreferrer">
-                          {p.url}
-                        </a>
-                      ) : (
-                        <span key={`${p.container}/${p.protocol}`}>{p.url}</span>
-                      ),
-                    )}
-                  </span>
-                )}
-              </td>
-              <td className="num hide-narrow">{c.memoryMb} MB</td>
-              <td className="num hide-narrow">{formatCpu(c.cpuMillis)}</td>
-              <td className="hide-narrow">
-                <RelativeTime iso={c.createdAt} />
-                {c.createdBy && <span className="muted"> by {c.createdBy}</span>}
-              </td>
+export function ContainerTable({ tenantId, containers, empty }: { tenantId: string; containers: ContainerDto[]; empty: ReactNode }) {
+  // With no containers yet the stream still runs: one launched elsewhere appears without a reload.
+  const table =
+    containers.length === 0 ? (
+      empty
+    ) : (
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th className="hide-narrow">Image</th>
+              <th>Status</th>
+              <th>URLs</th>
+              <th className="num hide-narrow">Memory</th>
+              <th className="num hide-narrow">CPU</th>
+              <th className="hide-narrow">Created</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {containers.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <Link href={`/containers/${c.id}`}>{c.name}</Link>
+                </td>
+                <td className="hide-narrow">
+                  <code>{c.image}</code>
+                </td>
+                <td>
+                  <ContainerStatus container={c} />
+                </td>
+                <td>
+                  {c.ports.length === 0 ? (
+                    <span className="muted">none</span>
+                  ) : (
+                    <span className="url-list">
+                      {c.ports.map((p) =>
+                        p.protocol === "tcp" ? (
+                          <a key={`${p.container}/${p.protocol}`} href={p.url} target="_blank" rel="noreferrer">
+                            {p.url}
+                          </a>
+                        ) : (
+                          <span key={`${p.container}/${p.protocol}`}>{p.url}</span>
+                        ),
+                      )}
+                    </span>
+                  )}
+                </td>
+                <td className="num hide-narrow">{c.memoryMb} MB</td>
+                <td className="num hide-narrow">{formatCpu(c.cpuMillis)}</td>
+                <td className="hide-narrow">
+                  <RelativeTime iso={c.createdAt} />
+                  {c.createdBy && <span className="muted"> by {c.createdBy}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  return (
+    <LiveContainers tenantId={tenantId} initial={containers.map(containerStateOf)}>
+      {table}
+    </LiveContainers>
   );
 }

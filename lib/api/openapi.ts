@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { activityPageSchema, archiveInputSchema, archiveResultSchema, chainVerificationSchema } from "@/lib/schemas/activity";
-import { containerSchema, launchRequestApiSchema, statsSchema, updateRequestApiSchema } from "@/lib/schemas/container";
+import { containerSchema, containerStateSchema, launchRequestApiSchema, statsSchema, updateRequestApiSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { ingressSchema } from "@/lib/schemas/ingress";
 import { consoleRequestSchema, consoleSessionSchema } from "@/lib/schemas/console";
@@ -101,6 +101,13 @@ export const operations: Operation[] = [
     path: "/tenants/{tenantId}/containers",
     summary: "List a tenant's containers with their live status",
     response: { status: 200, schema: items(containerSchema) },
+  },
+  {
+    method: "get",
+    path: "/tenants/{tenantId}/containers/states",
+    summary:
+      "Live states of the tenant's containers as a text/event-stream (query: containerId narrows it to one): `event: state` with a ContainerState for each container at once and on every change of status, exit code, OOM flag or health; `event: removed` with { id }; `event: end` with why it ended (access ended, the one container removed). Holds one open-stream slot (429 past the limit); access is re-checked like a followed log",
+    response: { status: 200, schema: containerStateSchema, contentType: "text/event-stream" },
   },
   {
     method: "post",

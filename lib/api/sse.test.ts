@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { logLinesAsEvents, SSE_BUFFER_BYTES } from "./sse";
+import { framedEventsAsEvents, logLinesAsEvents, SSE_BUFFER_BYTES } from "./sse";
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
@@ -41,5 +41,19 @@ describe("logLinesAsEvents", () => {
     await reader.read();
     await reader.cancel();
     expect(source.destroyed).toBe(true);
+  });
+});
+
+describe("framedEventsAsEvents", () => {
+  it("relays whole events as written, UTF-8 split across chunks intact, then the end with the source's reason", async () => {
+    const source = new PassThrough() as PassThrough & { endReason?: string };
+    const events = framedEventsAsEvents(source, new AbortController().signal);
+    const bytes = Buffer.from('event: state\ndata: {"id":"ä","status":"running"}\n\n', "utf8");
+    for (const b of bytes) source.write(Buffer.from([b]));
+    source.endReason = "The container was removed.";
+    source.end();
+    expect(await readAll(events)).toBe(
+      'retry: 3000\n\nevent: state\ndata: {"id":"ä","status":"running"}\n\nevent: end\ndata: The container was removed.\n\n',
+    );
   });
 });

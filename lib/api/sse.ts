@@ -4,7 +4,7 @@ import { StringDecoder } from "node:string_decoder";
 import { LineSplitter } from "@/lib/streams/line-splitter";
 import type { EndingStream } from "@/lib/streams/guarded-stream";
 
-const encoder = new TextEncoder();
+const utf8 = new TextEncoder();
 
 /**
  * How much encoded output may wait for a slow client before the source is paused. The
@@ -21,6 +21,12 @@ function fieldValue(text: string): string {
   return text.replace(/[\r\n]+/g, " ");
 }
 
+/** How a relay turns the source's chunks into SSE text, and what it sends once the source ends. */
+interface EventEncoder {
+  push(chunk: Buffer): string;
+  end(): string;
+}
+
 /**
  * Turns a text stream into Server-Sent Events, one `data:` event per line (lines are cut
  * at the splitter's cap, in time linear in the input), with a comment every 15 s so proxies
@@ -30,6 +36,30 @@ function fieldValue(text: string): string {
 export function logLinesAsEvents(source: Readable, signal: AbortSignal): ReadableStream<Uint8Array> {
   const decoder = new StringDecoder("utf8");
   const splitter = new LineSplitter();
+  // A CR inside a line would end the `data:` field and let the container's output write SSE
+  // fields of its own (an `event: end` in its viewers' streams).
+  const events = (lines: string[]) => lines.map((line) => `data: ${fieldValue(line)}\n\n`).join("");
+  return relayAsEvents(source, signal, {
+    push: (chunk) => events(splitter.push(decoder.write(chunk))),
+    end: () => {
+      const rest = splitter.push(decoder.end());
+      const last = splitter.end();
+      return events(last === null ? rest : [...rest, last]);
+    },
+  });
+}
+
+/**
+ * The same relay for a source that writes whole SSE events itself (Berth's own code framing
+ * JSON it built, never a container's output): relayed as they are, with the keep-alive,
+ * backpressure and the closing `event: end` of the log stream.
+ */
+export function framedEventsAsEvents(source: Readable, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const decoder = new StringDecoder("utf8");
+  return relayAsEvents(source, signal, { push: (chunk) => decoder.write(chunk), end: () => decoder.end() });
+}
+
+function relayAsEvents(source: Readable, signal: AbortSignal, encoder: EventEncoder): ReadableStream<Uint8Array> {
   let keepAlive: NodeJS.Timeout | undefined;
   let closed = false;
   return new ReadableStream<Uint8Array>(
@@ -38,12 +68,9 @@ export function logLinesAsEvents(source: Readable, signal: AbortSignal): Readabl
         // The engine can still deliver a chunk after the client left: drop it, never throw.
         const send = (text: string) => {
           if (closed || !text) return;
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(utf8.encode(text));
           if ((controller.desiredSize ?? 1) <= 0) source.pause();
         };
-        // A CR inside a line would end the `data:` field and let the container's output
-        // write SSE fields of its own (an `event: end` in its viewers' streams).
-        const events = (lines: string[]) => lines.map((line) => `data: ${fieldValue(line)}\n\n`).join("");
         const close = () => {
           if (closed) return;
           closed = true;
@@ -51,17 +78,15 @@ export function logLinesAsEvents(source: Readable, signal: AbortSignal): Readabl
           controller.close();
         };
         const finish = (reason: string) => {
-          const rest = splitter.push(decoder.end());
-          const last = splitter.end();
-          send(events(last === null ? rest : [...rest, last]));
+          send(encoder.end());
           send(`event: end\ndata: ${fieldValue(reason)}\n\n`);
           close();
         };
         keepAlive = setInterval(() => send(": keep-alive\n\n"), KEEP_ALIVE_MS);
         send("retry: 3000\n\n");
-        source.on("data", (chunk: Buffer) => send(events(splitter.push(decoder.write(chunk)))));
+        source.on("data", (chunk: Buffer) => send(encoder.push(chunk)));
         source.on("end", () => finish((source as EndingStream).endReason ?? DEFAULT_END_REASON));
-        source.on("error", () => finish("The log stream broke off; reconnect to continue."));
+        source.on("error", () => finish("The stream broke off; reconnect to continue."));
         signal.addEventListener("abort", () => {
           source.destroy();
           close();

@@ -37,6 +37,30 @@ export const containerSchema = z
 
 export type ContainerDto = z.infer<typeof containerSchema>;
 
+/**
+ * What GET /tenants/{tenantId}/containers/states sends for a container (`event: state`): the
+ * parts of a Container that change while it lives, as Container has them.
+ */
+export const containerStateSchema = containerSchema
+  .pick({ id: true, status: true, exitCode: true, oomKilled: true, health: true })
+  .meta({ id: "ContainerState" });
+
+export type ContainerState = z.infer<typeof containerStateSchema>;
+
+/** A Container's live part (the stream's payload, and what a page starts from before the stream's first event). */
+export function containerStateOf(c: Pick<ContainerDto, "id" | "status" | "exitCode" | "oomKilled" | "health">): ContainerState {
+  return {
+    id: c.id,
+    status: c.status,
+    ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+    ...(c.oomKilled ? { oomKilled: true } : {}),
+    ...(c.health ? { health: c.health } : {}),
+  };
+}
+
+/** `GET …/containers/states?containerId=` narrows the stream to one container (the container page). */
+export const containerStatesQuerySchema = z.object({ containerId: z.string().min(1).max(64).optional() }).strict();
+
 export const statsSchema = z
   .object({
     cpuPercent: z.number(),

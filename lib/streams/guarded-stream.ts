@@ -32,8 +32,8 @@ export interface GuardOptions {
   lease: StreamLease;
   /** null while the caller may still read; otherwise why the access ended (shown to them). */
   recheck: () => Promise<string | null>;
-  /** Why the stream ended when the source simply ran out (the container stopped). */
-  sourceEndReason: string;
+  /** Why the stream ended when the source simply ran out (the container stopped); read when it does. */
+  sourceEndReason: string | (() => string);
   signal?: AbortSignal;
   intervalMs?: number;
 }
@@ -93,7 +93,7 @@ export function guardStream(source: Readable, options: GuardOptions): EndingStre
   source.once("end", () => {
     if (finished) return;
     finished = true;
-    out.endReason = options.sourceEndReason;
+    out.endReason = typeof options.sourceEndReason === "function" ? options.sourceEndReason() : options.sourceEndReason;
     clearInterval(timer);
   });
   source.once("error", () => finish(SOURCE_FAILED_REASON));

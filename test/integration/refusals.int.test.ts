@@ -189,6 +189,7 @@ const NOT_COMMANDS: Record<string, string> = {
   createTokenWithPassword: "records every attempt itself (there is no actor yet); tested below",
   ensureFirstAdmin: "runs once at start as the system, recorded",
   seedStarterCatalog: "runs at start as the system, recorded",
+  followContainerStates: "a read: the live states stream changes nothing (guarded like a followed log)",
 };
 
 describe("every service mutation records its refusal", () => {

@@ -64,18 +64,22 @@ export default async function DashboardPage() {
         <EmptyState tone="error" title="Container states cannot be shown">
           {containers.message}
         </EmptyState>
-      ) : containers.length === 0 ? (
-        <EmptyState title="No containers yet">
-          {tenant.suspended ? (
-            "Launching is paused while the tenant is suspended."
-          ) : (
-            <>
-              Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.
-            </>
-          )}
-        </EmptyState>
       ) : (
-        <ContainerTable containers={containers} />
+        <ContainerTable
+          tenantId={tenantId}
+          containers={containers}
+          empty={
+            <EmptyState title="No containers yet">
+              {tenant.suspended ? (
+                "Launching is paused while the tenant is suspended."
+              ) : (
+                <>
+                  Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.
+                </>
+              )}
+            </EmptyState>
+          }
+        />
       )}
       {activity && (
         <>

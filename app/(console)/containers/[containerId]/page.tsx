@@ -8,12 +8,14 @@ import { getContainerDetail } from "@/lib/services/containers";
 import { appAddressNotes } from "@/lib/services/ingress";
 import { ON_FAILURE_MAX_RETRIES } from "@/lib/policy/build-create-options";
 import { formatCpu } from "@/lib/quota/format";
+import { containerStateOf } from "@/lib/schemas/container";
 import { ActivityList } from "@/components/activity-list";
 import { ContainerActions } from "@/components/container-actions";
 import { ConsoleTerminal } from "@/components/console-terminal";
 import { ContainerStatus } from "@/components/container-status";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
+import { LiveContainers } from "@/components/live-containers";
 import { LogViewer } from "@/components/log-viewer";
 import { RelativeTime } from "@/components/relative-time";
 import { StatsPanel } from "@/components/stats-panel";
@@ -47,8 +49,9 @@ export default async function ContainerPage({
   // A console is an action inside the tenant: its members only, never an operator (the service refuses the rest too).
   const showConsole = detail.canAct && actor.role !== "operator";
   const notes = appAddressNotes();
+  // One live stream for the page: the header's status and actions and the log viewer follow it.
   return (
-    <>
+    <LiveContainers tenantId={c.tenantId} containerId={c.id} initial={[containerStateOf(c)]}>
       <PageHeader
         title={
           <>
@@ -181,7 +184,7 @@ export default async function ContainerPage({
           </section>
         </div>
       )}
-      {active === "logs" && <LogViewer containerId={c.id} />}
+      {active === "logs" && <LogViewer containerId={c.id} status={c.status} />}
       {active === "stats" && <StatsPanel containerId={c.id} />}
       {active === "console" &&
         showConsole &&
@@ -196,6 +199,6 @@ export default async function ContainerPage({
           empty="No events for this container yet."
         />
       )}
-    </>
+    </LiveContainers>
   );
 }

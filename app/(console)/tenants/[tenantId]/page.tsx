@@ -69,10 +69,12 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
         <EmptyState tone="error" title="Container states cannot be shown">
           {containers.message}
         </EmptyState>
-      ) : containers.length === 0 ? (
-        <EmptyState title="No containers">This tenant&apos;s members have not launched anything yet.</EmptyState>
       ) : (
-        <ContainerTable containers={containers} />
+        <ContainerTable
+          tenantId={tenant.id}
+          containers={containers}
+          empty={<EmptyState title="No containers">This tenant&apos;s members have not launched anything yet.</EmptyState>}
+        />
       )}
       <h2>Members</h2>
       {tenant.members.length === 0 ? (
