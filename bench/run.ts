@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (via scripts/bench.sh, which builds and starts the portal and sets the
  * environment): the five figures of the benchmark issue, each next to its raw-daemon
- * baseline measured in the same run. Writes $BENCH_RESULTS_DIR/latest.json and prints
+ * baseline measured in the same run, and the console's load check (6), next to the same
+ * portal with no load. Writes $BENCH_RESULTS_DIR/latest.json and prints
  * the table. Everything it creates on the engine carries `berth.test=$BERTH_TEST_RUN_ID`
  * and is removed at the end, whatever happened.
  */
@@ -12,6 +13,7 @@ import { db } from "@/lib/db";
 import { docker } from "@/lib/docker/client";
 import { exportCsv, queryActivity } from "./activity";
 import { seedActivity } from "./activity-seed";
+import { consoleCap, consoleLoad } from "./console";
 import { adminApi, createOperator, createTenant, GENEROUS, PASSWORD, type BenchTenant } from "./fixtures";
 import { sessionCookie } from "./http";
 import { concurrentLaunches, launchOverhead } from "./launch";
@@ -41,8 +43,12 @@ const sizes = {
   recorderMaxSeconds: int("BENCH_RECORDER_MAX_SECONDS", 600),
   eventBatch: int("BENCH_EVENT_BATCH", 1000),
   queryRuns: int("BENCH_QUERY_RUNS", 30),
+  consoles: int("BENCH_CONSOLES", 20),
+  consoleTurns: int("BENCH_CONSOLE_TURNS", 1),
+  consoleKeys: int("BENCH_CONSOLE_KEYS", 20),
+  consoleMaxSeconds: int("BENCH_CONSOLE_MAX_SECONDS", 300),
 };
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5").split(",").map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6").split(",").map((s) => s.trim()));
 const distDir = process.env.BENCH_DIST_DIR ?? path.join(process.cwd(), ".next");
 const serverPid = int("BENCH_SERVER_PID", 0);
 const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(process.cwd(), "bench", "results");
@@ -212,6 +218,74 @@ async function main() {
           ),
         );
       }
+    }
+
+    if (only.has("6")) {
+      // The portal's default per-tenant cap stays as it is: the consoles are spread over as
+      // many tenants as the cap needs (5 each by default), not the cap raised for the bench.
+      const perTenant = consoleCap();
+      const n = Math.ceil(sizes.consoles / perTenant);
+      log(`6. console load: ${sizes.consoles} consoles in ${n} tenants (${perTenant} each, the per-tenant cap)`);
+      const tenants: BenchTenant[] = [];
+      for (let i = 0; i < n; i++) tenants.push(await createTenant(admin, `k${i}`, GENEROUS));
+      const r = await consoleLoad(
+        tenants,
+        {
+          consoles: sizes.consoles,
+          perTenant,
+          turns: sizes.consoleTurns,
+          keys: sizes.consoleKeys,
+          maxSeconds: sizes.consoleMaxSeconds,
+          idleKeys: 100,
+          healthSamples: 200,
+        },
+        serverPid,
+        log,
+      );
+      results.console = r;
+      const ms = (s: { median: number; p95: number }) => `${s.median.toFixed(1)} / ${s.p95.toFixed(1)} ms`;
+      rows.push({
+        ...valueRow(
+          "6",
+          `keystroke round trip at an idle prompt, ${r.busyAtKeystroke.mean} of ${r.consoles - 1} other consoles mid-echo (${r.loadedKeystrokeMs.n} keys; vs 1 console, all idle)`,
+          `${ms(r.loadedKeystrokeMs)} (idle: ${ms(r.idleKeystrokeMs)})`,
+          "— (reported)",
+          null,
+        ),
+        ratio: `${r.keystrokeRatio.median.toFixed(2)} / ${r.keystrokeRatio.p95.toFixed(2)} (loaded ÷ idle, p50 / p95)`,
+      });
+      // The raw side of health is the engine call it waits for (`version`), timed from the bench beside it.
+      rows.push({
+        ...valueRow(
+          "6",
+          `GET /api/v1/health during the load (${r.healthLoadedMs.n} samples, ${r.healthFailures.loaded} not "ok"; vs no console open)`,
+          `${ms(r.healthLoadedMs)} (no consoles: ${ms(r.healthIdleMs)})`,
+          "— (reported)",
+          null,
+          `engine version ${ms(r.engineLoadedMs)} (no consoles: ${ms(r.engineIdleMs)})`,
+        ),
+        ratio: `${r.healthRatio.median.toFixed(2)} / ${r.healthRatio.p95.toFixed(2)} (loaded ÷ none, p50 / p95)`,
+      });
+      rows.push(
+        valueRow(
+          "6",
+          `echo: ${r.consoles} consoles × 1 MiB at once; then sustained (${r.sustained.mib} MiB in ${r.sustained.seconds} s)`,
+          `${r.firstRound.mibPerSecond} MiB/s (${r.firstRound.mib} MiB in ${r.firstRound.seconds} s); sustained ${r.sustained.mibPerSecond} MiB/s; 1 MiB in ${ms(r.perMiBMs)}`,
+          "every byte back",
+          true,
+        ),
+      );
+      rows.push(valueRow("6", "console open (POST …/console, upgrade, first prompt)", ms(r.openMs), "—", null));
+      rows.push(
+        valueRow(
+          "6",
+          `cap: console ${perTenant + 1} in a tenant with ${perTenant} open; console.close records`,
+          `HTTP ${r.overCapStatus ?? "—"}; ${r.closes.bytesMatch}/${r.consoles} closes with the client's exact byte counts`,
+          "429; all exact",
+          r.overCapStatus === 429 && r.closes.bytesMatch === r.consoles,
+        ),
+      );
+      if (r.cutShort) log(`   the load stopped at BENCH_CONSOLE_MAX_SECONDS=${sizes.consoleMaxSeconds} before every console had its turns`);
     }
   } finally {
     log("cleaning up engine objects of this run");
