@@ -37,7 +37,9 @@ const SHELL = ["/bin/sh"];
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 
-const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+// A paste arrives as one message: 8 MiB covers any sane paste; past it the session ends (1009).
+const MAX_MESSAGE = 8 * 1024 * 1024;
+const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
 const openByTenant = new Map<string, number>();
 
 function headersOf(req: IncomingMessage): Headers {
@@ -163,11 +165,16 @@ function runSession(ws: WebSocket, exec: ConsoleExec, session: RedeemedTicket): 
   exec.stream.on("error", shellEnded);
 
   ws.on("message", (data: RawData, isBinary: boolean) => {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (isBinary) {
       bytesIn += bytes.length;
       lastInput = Date.now();
-      exec.stream.write(bytes);
+      // A shell that does not read (a paste into `sleep`) must not make the portal buffer it:
+      // stop reading the browser until the engine's connection drains.
+      if (!exec.stream.write(bytes)) {
+        ws.pause();
+        exec.stream.once("drain", () => ws.resume());
+      }
       return;
     }
     // The one text message: {"type":"resize","cols":N,"rows":N}; anything else is ignored.
@@ -182,7 +189,11 @@ function runSession(ws: WebSocket, exec: ConsoleExec, session: RedeemedTicket): 
     }
   });
   ws.on("close", () => end(CONSOLE_CLOSE.shellExited, "The browser closed the console."));
-  ws.on("error", () => end(CONSOLE_CLOSE.shellExited, "The connection failed."));
+  ws.on("error", (error: Error & { code?: string }) =>
+    error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
+      ? end(1009, `A message was larger than ${MAX_MESSAGE / 1024 / 1024} MiB (a paste that large is refused).`)
+      : end(CONSOLE_CLOSE.shellExited, "The connection failed."),
+  );
 
   const ticker = setInterval(
     () => {

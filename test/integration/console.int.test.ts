@@ -177,6 +177,19 @@ describe("a console in a running container (real daemon, real WebSocket)", () =>
     }
   }, 60_000);
 
+  it("stops reading the browser while the shell does not read (no unbounded buffering of a paste)", async () => {
+    const session = await connect(await ticketFor(a.owner));
+    // Raw mode: a full terminal holds input back (canonical mode would drop what overflows a line).
+    session.type("stty raw -echo; sleep 30\n");
+    await new Promise((r) => setTimeout(r, 300));
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    for (let i = 0; i < 320; i++) session.ws.send(chunk, { binary: true }); // 20 MiB
+    await new Promise((r) => setTimeout(r, 2000));
+    // The portal took no more than the terminal and the sockets hold: the rest waits on this side.
+    expect(session.ws.bufferedAmount).toBeGreaterThan(10 * 1024 * 1024);
+    session.ws.terminate();
+  }, 60_000);
+
   it("closes with 4001 within the re-check when the caller's token is revoked", async () => {
     const issued = await createTokenForSelf(a.owner, { name: "console", expiresInDays: 1 });
     const tokenActor = await actorFromBearer(new Headers({ authorization: `Bearer ${issued.token}` }));
