@@ -8,7 +8,15 @@ import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
 import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
 import { createdTokenSchema, createTokenSchema, tokenSchema } from "@/lib/schemas/token";
-import { createUserSchema, updateUserSchema, userSchema } from "@/lib/schemas/user";
+import {
+  addMemberSchema,
+  changePasswordSchema,
+  createUserSchema,
+  resetPasswordSchema,
+  tenantMemberSchema,
+  updateUserSchema,
+  userSchema,
+} from "@/lib/schemas/user";
 import { quotaDefaultsInputSchema, quotaInputSchema, quotaSchema, usageSchema } from "@/lib/schemas/quota";
 import { tenantPolicyInputSchema, tenantPolicySchema } from "@/lib/schemas/tenant-policy";
 
@@ -92,6 +100,41 @@ export const operations: Operation[] = [
     summary: "Change a user's role, memberships or disabled flag (admin)",
     body: updateUserSchema,
     response: { status: 200, schema: userSchema },
+  },
+  {
+    method: "post",
+    path: "/users/{userId}/password",
+    summary:
+      "Reset another user's password (admin; your own is POST /account/password): every session of that user is signed out and every API token of theirs revoked",
+    body: resetPasswordSchema,
+    response: { status: 204 },
+  },
+  {
+    method: "post",
+    path: "/account/password",
+    summary:
+      "Change your own password, proven by the current one (at most 5 tries in 15 minutes): every session of yours is signed out and every API token revoked, the one making this call included",
+    body: changePasswordSchema,
+    response: { status: 204 },
+  },
+  {
+    method: "get",
+    path: "/tenants/{tenantId}/members",
+    summary: "A tenant's members with their tenant role (admin, operator)",
+    response: { status: 200, schema: items(tenantMemberSchema) },
+  },
+  {
+    method: "post",
+    path: "/tenants/{tenantId}/members",
+    summary: "Add a user to a tenant as owner or member, named by userId or email (admin; 409 when already a member)",
+    body: addMemberSchema,
+    response: { status: 201, schema: tenantMemberSchema },
+  },
+  {
+    method: "delete",
+    path: "/tenants/{tenantId}/members/{userId}",
+    summary: "Remove a member from a tenant; their access ends on their next request (admin)",
+    response: { status: 204 },
   },
   {
     method: "get",

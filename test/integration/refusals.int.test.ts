@@ -88,6 +88,13 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
   createVolume: { action: "volume.create", call: (fn, a) => fn(a, tenantId, { name: "data" }) },
   deleteVolume: { action: "volume.remove", call: (fn, a) => fn(a, randomId()) },
   archiveActivity: { action: "activity.archive", call: (fn, a) => fn(a, { before: "2026-01-01" }) },
+  changeOwnPassword: {
+    action: "user.password.change",
+    call: (fn, a) => fn(a, { currentPassword: "not the current password", newPassword: "a brand new password" }),
+  },
+  resetUserPassword: { action: "user.password.reset", call: (fn, a) => fn(a, randomId(), { password: "long enough password" }) },
+  addTenantMember: { action: "tenant.member.add", call: (fn, a) => fn(a, tenantId, { email: `${uniq("m")}@test.berth`, role: "member" }) },
+  removeTenantMember: { action: "tenant.member.remove", call: (fn, a) => fn(a, tenantId, randomId()) },
 };
 
 /**
@@ -134,6 +141,7 @@ const NOT_COMMANDS: Record<string, string> = {
       "listTenants",
       "getTenant",
       "getTenantWithMembers",
+      "listTenantMembers",
       "listTokens",
       "toUserDto",
       "listUsers",
@@ -237,6 +245,10 @@ const ROUTE_ACTIONS: Record<string, string> = {
   "POST /app/api/v1/users": "user.create",
   "DELETE /app/api/v1/volumes/[volumeId]": "volume.remove",
   "POST /app/api/v1/activity/archive": "activity.archive",
+  "POST /app/api/v1/account/password": "user.password.change",
+  "POST /app/api/v1/users/[userId]/password": "user.password.reset",
+  "POST /app/api/v1/tenants/[tenantId]/members": "tenant.member.add",
+  "DELETE /app/api/v1/tenants/[tenantId]/members/[userId]": "tenant.member.remove",
 };
 
 describe("every write route records its refusal", () => {
@@ -324,6 +336,13 @@ const ACTION_CASES: Record<string, { action: string; call: (fn: (...args: unknow
   createVolumeAction: { action: "volume.create", call: (fn) => fn(tenantId, {}, form({ name: "data" })) },
   deleteVolumeAction: { action: "volume.remove", call: (fn) => fn(randomId()) },
   archiveActivityAction: { action: "activity.archive", call: (fn) => fn({}, form({ before: "2026-01-01" })) },
+  changePasswordAction: {
+    action: "user.password.change",
+    call: (fn) => fn({}, form({ currentPassword: "not the current password", newPassword: "a brand new password" })),
+  },
+  resetPasswordAction: { action: "user.password.reset", call: (fn) => fn(randomId(), {}, form({ password: "long enough password" })) },
+  addMemberAction: { action: "tenant.member.add", call: (fn) => fn(tenantId, {}, form({ email: `${uniq("m")}@test.berth`, role: "member" })) },
+  removeMemberAction: { action: "tenant.member.remove", call: (fn) => fn(tenantId, randomId()) },
 };
 /** Server Actions that change nothing of Berth's, with why. */
 const NOT_CHANGES: Record<string, string> = {

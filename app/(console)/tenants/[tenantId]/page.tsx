@@ -5,6 +5,10 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
 import { listContainers } from "@/lib/services/containers";
 import { getTenantWithMembers } from "@/lib/services/tenants";
+import { removeMemberAction } from "@/lib/actions/tenants";
+import { listUsers } from "@/lib/services/users";
+import { ConfirmActionButton } from "@/components/confirm-action-button";
+import { AddMemberForm } from "@/components/member-forms";
 import { ContainerTable } from "@/components/container-table";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
@@ -23,6 +27,9 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
     throw error;
   });
   const isAdmin = actor.role === "admin";
+  const memberIds = new Set(tenant.members.map((m) => m.id));
+  // Offered while typing an email: users who are not members yet.
+  const memberSuggestions = isAdmin ? (await listUsers(actor)).filter((u) => !memberIds.has(u.id)).map((u) => u.email) : [];
   const containers = await listContainers(actor, tenantId).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error)));
   return (
     <>
@@ -74,12 +81,17 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
       ) : (
         <ContainerTable containers={containers} />
       )}
-      <h2>Members</h2>
+      <h2 id="members-head">Members</h2>
+      {isAdmin && (
+        <section className="panel" aria-labelledby="members-head">
+          <AddMemberForm tenantId={tenant.id} suggestions={memberSuggestions} />
+        </section>
+      )}
       {tenant.members.length === 0 ? (
         <EmptyState title="No members yet">
           {isAdmin ? (
             <>
-              Add people to this tenant from the <Link href="/users">Users</Link> page.
+              Add someone above by email; new people get an account on the <Link href="/users">Users</Link> page first.
             </>
           ) : (
             "An administrator has not added anyone to this tenant."
@@ -94,6 +106,11 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
                 <th>Tenant role</th>
                 <th>Portal role</th>
                 <th>Status</th>
+                {isAdmin && (
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -103,6 +120,17 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
                   <td>{m.membershipRole}</td>
                   <td>{m.role}</td>
                   <td>{m.disabled ? <span className="badge danger">disabled</span> : <span className="badge ok">active</span>}</td>
+                  {isAdmin && (
+                    <td style={{ textAlign: "right" }}>
+                      <ConfirmActionButton
+                        action={removeMemberAction.bind(null, tenant.id, m.id)}
+                        question={`Remove ${m.email} from “${tenant.name}”? They lose access to its containers and volumes at once.`}
+                        label="Remove"
+                        pendingLabel="Removing…"
+                        ariaLabel={`Remove member ${m.email}`}
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireSessionActor } from "@/lib/auth/session";
+import { PageHeader } from "@/components/page-header";
+import { ChangePasswordForm } from "@/components/password-forms";
+
+export const metadata: Metadata = { title: "Account" };
+
+export default async function AccountPage() {
+  const actor = await requireSessionActor();
+  return (
+    <>
+      <PageHeader title="Account" description={`Signed in as ${actor.email}`} />
+      <section className="panel" aria-labelledby="password-head">
+        <h2 id="password-head">Change password</h2>
+        <p className="muted" style={{ marginTop: 0 }}>
+          This browser stays signed in. Every other session is signed out and every <Link href="/settings/tokens">API token</Link> of yours is
+          revoked.
+        </p>
+        <ChangePasswordForm />
+      </section>
+    </>
+  );
+}
