@@ -1,4 +1,8 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
+import type { ListParams } from "@/lib/forms/list-params";
+import type { Order } from "@/lib/schemas/list-query";
+import { SortHeader } from "@/components/list-controls";
 import { formatCpu } from "@/lib/quota/format";
 import type { ContainerDto } from "@/lib/schemas/container";
 import { ContainerStatus } from "@/components/container-status";
@@ -8,19 +12,34 @@ import { RelativeTime } from "@/components/relative-time";
  * A tenant's containers. On a narrow screen the name, status and URLs stay; image, limits and
  * creation are on each container's page.
  */
-export function ContainerTable({ containers }: { containers: ContainerDto[] }) {
+export function ContainerTable({
+  containers,
+  sorting,
+}: {
+  containers: ContainerDto[];
+  /** With it, the headers sort the list (by links: lib/services/containers.ts queryContainers sorts). */
+  sorting?: { path: string; params: ListParams; current: { sort: string; order: Order } };
+}) {
+  const th = (column: string, label: ReactNode, className?: string) =>
+    sorting ? (
+      <SortHeader {...sorting} column={column} className={className}>
+        {label}
+      </SortHeader>
+    ) : (
+      <th className={className}>{label}</th>
+    );
   return (
     <div className="table-wrap">
       <table>
         <thead>
           <tr>
-            <th>Name</th>
-            <th className="hide-narrow">Image</th>
-            <th>Status</th>
+            {th("name", "Name")}
+            {th("image", "Image", "hide-narrow")}
+            {th("status", "Status")}
             <th>URLs</th>
-            <th className="num hide-narrow">Memory</th>
-            <th className="num hide-narrow">CPU</th>
-            <th className="hide-narrow">Created</th>
+            {th("memory", "Memory", "num hide-narrow")}
+            {th("cpu", "CPU", "num hide-narrow")}
+            {th("created", "Created", "hide-narrow")}
           </tr>
         </thead>
         <tbody>

@@ -1,11 +1,19 @@
 import { z } from "zod";
-import { activityPageSchema, archiveInputSchema, archiveResultSchema, chainVerificationSchema } from "@/lib/schemas/activity";
+import {
+  activityExportQuerySchema,
+  activityPageSchema,
+  activityQuerySchema,
+  archiveInputSchema,
+  archiveResultSchema,
+  chainVerificationSchema,
+} from "@/lib/schemas/activity";
 import { containerSchema, launchRequestApiSchema, statsSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { ingressSchema } from "@/lib/schemas/ingress";
 import { consoleRequestSchema, consoleSessionSchema } from "@/lib/schemas/console";
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
 import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
+import { containerListQuerySchema, pageOf, tenantListQuerySchema, userListQuerySchema } from "@/lib/schemas/list-query";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
 import { createdTokenSchema, createTokenSchema, tokenSchema } from "@/lib/schemas/token";
 import {
@@ -31,6 +39,8 @@ export interface Operation {
   summary: string;
   auth?: false;
   body?: z.ZodType;
+  /** The query parameters, as the zod object that validates them (unknown ones are refused). */
+  query?: z.ZodObject;
   response?: { status: number; schema?: z.ZodType; contentType?: string };
 }
 
@@ -48,7 +58,14 @@ export const operations: Operation[] = [
   },
   { method: "get", path: "/tokens", summary: "List your API tokens", response: { status: 200, schema: items(tokenSchema) } },
   { method: "delete", path: "/tokens/{tokenId}", summary: "Revoke one of your API tokens", response: { status: 204 } },
-  { method: "get", path: "/tenants", summary: "List the tenants you can see", response: { status: 200, schema: items(tenantSchema) } },
+  {
+    method: "get",
+    path: "/tenants",
+    summary:
+      "The tenants you can see, a page at a time: q searches name and slug; sort by pressure (quota use, the default, most pressed first), name, slug or created; order asc|desc; page from 1; pageSize 1..200 (50)",
+    query: tenantListQuerySchema,
+    response: { status: 200, schema: pageOf(tenantSchema) },
+  },
   { method: "post", path: "/tenants", summary: "Create a tenant (admin)", body: createTenantSchema, response: { status: 201, schema: tenantSchema } },
   { method: "get", path: "/tenants/{tenantId}", summary: "Read a tenant", response: { status: 200, schema: tenantSchema } },
   {
@@ -91,7 +108,14 @@ export const operations: Operation[] = [
     body: quotaDefaultsInputSchema,
     response: { status: 200, schema: quotaSchema },
   },
-  { method: "get", path: "/users", summary: "List users (admin)", response: { status: 200, schema: items(userSchema) } },
+  {
+    method: "get",
+    path: "/users",
+    summary:
+      "Users, a page at a time (admin): q searches the email; sort by email (default), role, created or lastSignIn; order; page; pageSize 1..200 (50)",
+    query: userListQuerySchema,
+    response: { status: 200, schema: pageOf(userSchema) },
+  },
   { method: "post", path: "/users", summary: "Create a user (admin)", body: createUserSchema, response: { status: 201, schema: userSchema } },
   { method: "get", path: "/users/{userId}", summary: "Read a user (admin)", response: { status: 200, schema: userSchema } },
   {
@@ -139,8 +163,10 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/tenants/{tenantId}/containers",
-    summary: "List a tenant's containers with their live status",
-    response: { status: 200, schema: items(containerSchema) },
+    summary:
+      "A tenant's containers with their live status, a page at a time: q searches name and image; sort by created (default, newest first), name, status, image, memory or cpu; order; page; pageSize 1..200 (50)",
+    query: containerListQuerySchema,
+    response: { status: 200, schema: pageOf(containerSchema) },
   },
   {
     method: "post",
@@ -211,12 +237,14 @@ export const operations: Operation[] = [
     path: "/activity",
     summary:
       "Activity events, newest first, keyset-paged (query: tenantId, actorId, actorEmail, action, outcome, from, to, cursor, after, limit ≤ 500; admin, operator, tenant owners)",
+    query: activityQuerySchema,
     response: { status: 200, schema: activityPageSchema },
   },
   {
     method: "get",
     path: "/activity/export",
     summary: "The filtered activity as a streamed file (query: format=csv|jsonl and the list's filters)",
+    query: activityExportQuerySchema,
     response: { status: 200, contentType: "text/csv" },
   },
   {
@@ -298,7 +326,19 @@ export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, JsonSchema> = {};
   for (const op of operations) {
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const params: Record<string, unknown>[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    if (op.query) {
+      const { properties = {}, required = [] } = schemaOf(op.query, "input", schemas) as {
+        properties?: Record<string, JsonSchema>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(properties)) params.push({ name, in: "query", required: required.includes(name), schema });
+    }
     const responses: Record<string, unknown> = {};
     if (op.response) {
       responses[String(op.response.status)] = op.response.schema

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
-import { listContainers } from "@/lib/services/containers";
+import { queryContainers } from "@/lib/services/containers";
+import { currentSort, listParamsOf } from "@/lib/forms/list-params";
+import { BadListParams, ListSearch, NoRowsHere, Pager } from "@/components/list-controls";
 import { getTenantWithMembers } from "@/lib/services/tenants";
 import { removeMemberAction } from "@/lib/actions/tenants";
 import { listUsers } from "@/lib/services/users";
@@ -18,7 +20,13 @@ import { TenantQuotaSection } from "@/components/tenant-quota-section";
 
 export const metadata: Metadata = { title: "Tenant" };
 
-export default async function TenantPage({ params }: { params: Promise<{ tenantId: string }> }) {
+export default async function TenantPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireSessionActor();
   if (actor.role !== "admin" && actor.role !== "operator") forbidden();
   const { tenantId } = await params;
@@ -30,7 +38,11 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
   const memberIds = new Set(tenant.members.map((m) => m.id));
   // Offered while typing an email: users who are not members yet.
   const memberSuggestions = isAdmin ? (await listUsers(actor)).filter((u) => !memberIds.has(u.id)).map((u) => u.email) : [];
-  const containers = await listContainers(actor, tenantId).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error)));
+  const list = listParamsOf(await searchParams);
+  const path = `/tenants/${tenantId}`;
+  const containers = await queryContainers(actor, tenantId, list).catch((error: unknown) =>
+    error instanceof ServiceError ? error : Promise.reject(error),
+  );
   return (
     <>
       <PageHeader
@@ -72,14 +84,26 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
       )}
       <TenantQuotaSection actor={actor} tenantId={tenant.id} />
       <h2>Containers</h2>
+      {!(containers instanceof ServiceError) && (containers.total > 0 || list.q) && (
+        <ListSearch path={path} params={list} label="Search containers" placeholder="Search by name or image" />
+      )}
       {containers instanceof ServiceError ? (
-        <EmptyState tone="error" title="Container states cannot be shown">
-          {containers.message}
-        </EmptyState>
-      ) : containers.length === 0 ? (
+        containers.code === "validation_failed" ? (
+          <BadListParams path={path} message={containers.message} />
+        ) : (
+          <EmptyState tone="error" title="Container states cannot be shown">
+            {containers.message}
+          </EmptyState>
+        )
+      ) : containers.items.length === 0 && (list.q || containers.page > 1) ? (
+        <NoRowsHere path={path} params={list} page={containers.page} noun="containers" />
+      ) : containers.items.length === 0 ? (
         <EmptyState title="No containers">This tenant&apos;s members have not launched anything yet.</EmptyState>
       ) : (
-        <ContainerTable containers={containers} />
+        <>
+          <ContainerTable containers={containers.items} sorting={{ path, params: list, current: currentSort(list, "created") }} />
+          <Pager path={path} params={list} page={containers.page} pageSize={containers.pageSize} total={containers.total} noun="containers" />
+        </>
       )}
       <h2 id="members-head">Members</h2>
       {isAdmin && (
