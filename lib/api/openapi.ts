@@ -236,7 +236,7 @@ export const operations: Operation[] = [
     method: "get",
     path: "/activity",
     summary:
-      "Activity events, newest first, keyset-paged (query: tenantId, actorId, actorEmail, action, outcome, from, to, cursor, after, limit ≤ 500; admin, operator, tenant owners)",
+      "Activity events, keyset-paged, newest first or with order=asc oldest first (query: tenantId, actorId, actorEmail, action, outcome, from, to, q (part of the target), order, cursor, after (newest first only), limit ≤ 500; admin, operator, tenant owners)",
     query: activityQuerySchema,
     response: { status: 200, schema: activityPageSchema },
   },

@@ -5,7 +5,9 @@ import { GET as getContainersRoute } from "@/app/api/v1/tenants/[tenantId]/conta
 import { GET as getTenantsRoute } from "@/app/api/v1/tenants/route";
 import { GET as getUsersRoute } from "@/app/api/v1/users/route";
 import { createTokenForSelf } from "@/lib/services/tokens";
+import { listActivity } from "@/lib/services/activity";
 import { queryContainers } from "@/lib/services/containers";
+import { addTenantMember } from "@/lib/services/tenant-members";
 import { createTenant } from "@/lib/services/tenants";
 import { queryTenants } from "@/lib/services/tenant-usage";
 import { queryUsers } from "@/lib/services/users";
@@ -181,5 +183,35 @@ describe("users", () => {
     const body = await res.json();
     expect(body).toMatchObject({ total: 1, items: [{ id: someone.id, email: someone.email }] });
     expect(body.items[0]).not.toHaveProperty("passwordHash");
+  });
+});
+
+describe("activity", () => {
+  it("searches targets and pages oldest first with keyset cursors, inside the caller's scope", async () => {
+    const t = await createTenant(admin, { name: "Feed", slug: uniq("feed") });
+    const other = await createTenant(admin, { name: "Feed other", slug: uniq("feed-o") });
+    const owner = await makeActor("member", [{ tenantId: t.id, role: "owner" }]);
+    const tag = uniq("needle");
+    const people = [];
+    for (const local of ["one", "two", "three"]) {
+      const user = await db.user.create({ data: { email: `${local}.${tag}@test.berth`, passwordHash: "x", role: "member" } });
+      people.push(user.email);
+      await addTenantMember(admin, t.id, { userId: user.id, role: "member" });
+    }
+    // The same search in another tenant's feed, which the owner must never see.
+    const stranger = await db.user.create({ data: { email: `four.${tag}@test.berth`, passwordHash: "x", role: "member" } });
+    await addTenantMember(admin, other.id, { userId: stranger.id, role: "member" });
+
+    const first = await listActivity(owner, { q: tag, order: "asc", limit: "2" });
+    expect(first.items.map((e) => e.target)).toEqual(people.slice(0, 2).map((e) => `user:${e}`));
+    expect(first.newestCursor).toBeUndefined();
+    const second = await listActivity(owner, { q: tag, order: "asc", limit: "2", cursor: first.nextCursor });
+    expect(second.items.map((e) => e.target)).toEqual([`user:${people[2]}`]);
+    expect(second.nextCursor).toBeUndefined();
+    // Newest first is still the default; admins see both tenants' events.
+    expect((await listActivity(owner, { q: tag })).items.map((e) => e.target)).toEqual([...people].reverse().map((e) => `user:${e}`));
+    expect((await listActivity(admin, { q: tag })).items).toHaveLength(4);
+    expect(await codeOf(listActivity(owner, { q: tag, tenantId: other.id }))).toBe("not_found");
+    expect(await codeOf(listActivity(owner, { order: "asc", after: first.nextCursor }))).toBe("validation_failed");
   });
 });
