@@ -13,6 +13,11 @@ import { changeOwnPassword } from "@/lib/services/passwords";
  * too; the browser is signed in again with the new password just typed, so only the
  * *other* sessions are out. Should that sign-in be refused (throttled), the person signs in
  * by hand. Neither password is ever sent back to the form.
+ *
+ * It ends with a redirect, not a returned state: the new session cookie is set in this
+ * response, but this request still carries the old one, which no longer holds, so the page
+ * re-rendered with the action's result would read as signed out. Next renders a redirect's
+ * target with the cookies the action set.
  */
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const actor = await requireSessionActor();
@@ -28,5 +33,5 @@ export async function changePasswordAction(_prev: FormState, formData: FormData)
     if (!(error instanceof AuthError)) throw error;
     redirect("/signin");
   }
-  return { ok: true, message: "Password changed. Your other sessions are signed out and your API tokens revoked." };
+  redirect("/settings/account?changed=1");
 }
