@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { actorNow } from "@/lib/auth/actor-now";
 import { actorFromBearer } from "@/lib/auth/bearer";
 import { loadActor } from "@/lib/auth/load-actor";
 import { checkPassword } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
+import { redeemConsoleTicket } from "@/lib/services/console";
 import { changeOwnPassword, resetUserPassword } from "@/lib/services/passwords";
 import { addTenantMember, listTenantMembers, removeTenantMember } from "@/lib/services/tenant-members";
 import { createTenant } from "@/lib/services/tenants";
@@ -69,6 +71,42 @@ describe("changing your own password", () => {
     const events = await db.activityEvent.findMany({ where: { action: "user.password.change", actorId: user.id } });
     expect(events.map((e) => e.outcome)).toEqual(["denied", "denied", "denied"]);
     expect(JSON.stringify(events)).not.toContain("not my password at all");
+  });
+
+  it("a console ticket made by a session from before the change no longer opens", async () => {
+    const admin = await makeActor("admin");
+    const tenant = await createTenant(admin, { name: "Console", slug: uniq("console") });
+    const user = await makeUser("member", [{ tenantId: tenant.id, role: "member" }]);
+    const session = await loadActor(user.id, client, undefined, new Date(Date.now() - 1000));
+    const container = await db.container.create({
+      data: {
+        tenantId: tenant.id,
+        name: "c",
+        imageRef: "busybox",
+        status: "running",
+        memoryMb: 16,
+        cpuMillis: 50,
+        readOnlyRootfs: true,
+        restart: "no",
+      },
+    });
+    const ticket = uniq("ticket");
+    await db.consoleTicket.create({
+      data: {
+        ticketHash: createHash("sha256").update(ticket).digest("hex"),
+        userId: user.id,
+        containerId: container.id,
+        cols: 80,
+        rows: 24,
+        expiresAt: new Date(Date.now() + 30_000),
+        createdAt: new Date(Date.now() - 500),
+      },
+    });
+    await changeOwnPassword(session!, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
+    await expect(redeemConsoleTicket(ticket, client)).rejects.toMatchObject({
+      code: "unauthorized",
+      message: expect.stringContaining("password changed"),
+    });
   });
 
   it("allows five tries in fifteen minutes, refused or not", async () => {
