@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { admin, apiToken, auth, readDb, signIn, tenantWithOwner, uniq } from "./support";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { admin, apiToken, auth, readDb, removeAll, signIn, tenantWithOwner, uniq } from "./support";
 
 // Issue 16, the admin journeys: lists searched, sorted and paged through the URL; members
 // added and removed on the tenant page; passwords changed and reset, ending the other
@@ -57,6 +57,48 @@ test("users: search, sort and paging live in the URL and survive a reload", asyn
   await page.goto("/users?sort=password");
   await expect(page.getByRole("main").getByRole("alert")).toContainText("This list's address is not valid");
   await shots(page, "users-bad-address");
+});
+
+/** A stopped-in-a-minute container of the shell image, launched by the owner through the API. */
+async function launchSmall(request: APIRequestContext, token: string, tenantId: string, name: string, memoryMb: number) {
+  const images = (await (await request.get("/api/v1/images", { headers: auth(token) })).json()) as { items: { id: string; ref: string }[] };
+  const imageId = images.items.find((i) => i.ref === "berth/shell:1")?.id;
+  const res = await request.post(`/api/v1/tenants/${tenantId}/containers`, {
+    headers: auth(token),
+    data: { name, imageId, command: ["sleep", "600"], memoryMb, cpuMillis: 100, ports: [] },
+  });
+  expect(res.status()).toBe(201);
+}
+
+test("dashboard containers: search and sort in the URL; the API pages the same list", async ({ page, request }) => {
+  const t = await tenantWithOwner(request, "lists");
+  try {
+    await launchSmall(request, t.token, t.tenant.id, "alpha", 48);
+    await launchSmall(request, t.token, t.tenant.id, "beta", 16);
+    await launchSmall(request, t.token, t.tenant.id, "gamma", 32);
+    await signIn(page, t.email, t.password);
+    await page.goto("/dashboard");
+    // The containers' table, not the recent activity under it.
+    const rows = page.locator("table").first().locator("tbody tr");
+    // Newest first by default.
+    await expect(rows.first()).toContainText("gamma");
+    await page.getByRole("columnheader", { name: "Memory" }).getByRole("link").click();
+    await expect(page).toHaveURL(/\/dashboard\?sort=memory$/);
+    await expect(rows.nth(0)).toContainText("alpha");
+    await expect(rows.nth(2)).toContainText("beta");
+    await page.getByRole("searchbox", { name: "Search containers" }).fill("bet");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/q=bet/);
+    await expect(page).toHaveURL(/sort=memory/);
+    await expect(rows).toHaveCount(1);
+    await shots(page, "dashboard-search");
+
+    const api = await request.get(`/api/v1/tenants/${t.tenant.id}/containers?sort=name&pageSize=2&page=2`, { headers: auth(t.token) });
+    expect(await api.json()).toMatchObject({ total: 3, page: 2, pageSize: 2, items: [{ name: "gamma" }] });
+    expect((await request.get(`/api/v1/tenants/${t.tenant.id}/containers?sort=hostPort`, { headers: auth(t.token) })).status()).toBe(400);
+  } finally {
+    await removeAll(request, t.token, t.tenant.id);
+  }
 });
 
 test("members: an admin adds one by email on the tenant page and removes them; both are recorded", async ({ page, request }) => {
