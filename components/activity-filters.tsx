@@ -2,7 +2,7 @@ import Link from "next/link";
 import { KNOWN_ACTIONS } from "@/lib/activity/actions";
 import { OUTCOMES } from "@/lib/schemas/activity";
 
-export const FILTER_KEYS = ["tenantId", "actor", "action", "outcome", "from", "to"] as const;
+export const FILTER_KEYS = ["q", "tenantId", "actor", "action", "outcome", "from", "to", "order"] as const;
 export type FilterValues = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 /**
@@ -20,6 +20,10 @@ export function ActivityFilters({
 }) {
   return (
     <form className="activity-filters panel" method="get" action="/activity" aria-label="Filter activity">
+      <div className="field">
+        <label htmlFor="f-q">Target contains</label>
+        <input id="f-q" type="search" name="q" placeholder="e.g. container:web" maxLength={100} defaultValue={values.q ?? ""} />
+      </div>
       <div className="field">
         <label htmlFor="f-tenant">Tenant</label>
         <select id="f-tenant" name="tenantId" defaultValue={values.tenantId ?? ""}>
@@ -62,6 +66,13 @@ export function ActivityFilters({
       <div className="field">
         <label htmlFor="f-to">To (UTC)</label>
         <input id="f-to" type="datetime-local" name="to" defaultValue={values.to ?? ""} />
+      </div>
+      <div className="field">
+        <label htmlFor="f-order">Order</label>
+        <select id="f-order" name="order" defaultValue={values.order ?? ""}>
+          <option value="">Newest first</option>
+          <option value="asc">Oldest first</option>
+        </select>
       </div>
       <div className="filter-actions">
         <button type="submit" className="primary">

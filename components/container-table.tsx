@@ -1,5 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import type { ListParams } from "@/lib/forms/list-params";
+import type { Order } from "@/lib/schemas/list-query";
+import { SortHeader } from "@/components/list-controls";
 import { formatCpu } from "@/lib/quota/format";
 import { containerStateOf, type ContainerDto } from "@/lib/schemas/container";
 import { ContainerStatus } from "@/components/container-status";
@@ -11,7 +14,27 @@ import { RelativeTime } from "@/components/relative-time";
  * creation are on each container's page. The statuses follow the tenant's live stream (one
  * for the whole table, not one per row); the times keep themselves current.
  */
-export function ContainerTable({ tenantId, containers, empty }: { tenantId: string; containers: ContainerDto[]; empty: ReactNode }) {
+export function ContainerTable({
+  tenantId,
+  containers,
+  empty,
+  sorting,
+}: {
+  tenantId: string;
+  containers: ContainerDto[];
+  /** Shown instead of the table when there are no rows (the stream still runs). */
+  empty: ReactNode;
+  /** With it, the headers sort the list (by links: lib/services/containers.ts queryContainers sorts). */
+  sorting?: { path: string; params: ListParams; current: { sort: string; order: Order } };
+}) {
+  const th = (column: string, label: ReactNode, className?: string) =>
+    sorting ? (
+      <SortHeader {...sorting} column={column} className={className}>
+        {label}
+      </SortHeader>
+    ) : (
+      <th className={className}>{label}</th>
+    );
   // With no containers yet the stream still runs: one launched elsewhere appears without a reload.
   const table =
     containers.length === 0 ? (
@@ -21,13 +44,13 @@ export function ContainerTable({ tenantId, containers, empty }: { tenantId: stri
         <table>
           <thead>
             <tr>
-              <th>Name</th>
-              <th className="hide-narrow">Image</th>
-              <th>Status</th>
+              {th("name", "Name")}
+              {th("image", "Image", "hide-narrow")}
+              {th("status", "Status")}
               <th>URLs</th>
-              <th className="num hide-narrow">Memory</th>
-              <th className="num hide-narrow">CPU</th>
-              <th className="hide-narrow">Created</th>
+              {th("memory", "Memory", "num hide-narrow")}
+              {th("cpu", "CPU", "num hide-narrow")}
+              {th("created", "Created", "hide-narrow")}
             </tr>
           </thead>
           <tbody>

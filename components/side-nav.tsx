@@ -45,7 +45,13 @@ function itemsFor(role: Role, isMember: boolean, ownsTenant: boolean): { section
         { href: "/images", label: "Images" },
       ],
     });
-  sections.push({ section: "Account", items: [{ href: "/settings/tokens", label: "API tokens" }] });
+  sections.push({
+    section: "Account",
+    items: [
+      { href: "/settings/account", label: "Password" },
+      { href: "/settings/tokens", label: "API tokens" },
+    ],
+  });
   return sections;
 }
 

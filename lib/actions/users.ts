@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { requireSessionActor } from "@/lib/auth/session";
 import { formStateFromError, submittedValues } from "@/lib/forms/form-errors";
 import type { FormState } from "@/lib/forms/form-state";
+import { resetUserPassword } from "@/lib/services/passwords";
 import { createUser, updateUser } from "@/lib/services/users";
 
 /** Memberships come from one select per tenant, named `membership:<tenantId>`. */
@@ -45,5 +46,17 @@ export async function updateUserAction(userId: string, _prev: FormState, formDat
     return { ok: true, message: `Saved ${user.email}.` };
   } catch (error) {
     return { ...formStateFromError(error), values: submittedValues(formData, ["role", "disabled", "membership:*"]) };
+  }
+}
+
+/** The user page's reset: nothing typed is sent back, there is only the password. */
+export async function resetPasswordAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireSessionActor();
+  try {
+    await resetUserPassword(actor, userId, { password: formData.get("password") });
+    revalidatePath(`/users/${userId}`);
+    return { ok: true, message: "Password reset. Their sessions are signed out and their API tokens revoked; give them the new password." };
+  } catch (error) {
+    return formStateFromError(error);
   }
 }

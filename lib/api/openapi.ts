@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { activityPageSchema, archiveInputSchema, archiveResultSchema, chainVerificationSchema } from "@/lib/schemas/activity";
+import {
+  activityExportQuerySchema,
+  activityPageSchema,
+  activityQuerySchema,
+  archiveInputSchema,
+  archiveResultSchema,
+  chainVerificationSchema,
+} from "@/lib/schemas/activity";
 import { containerSchema, containerStateSchema, launchRequestApiSchema, statsSchema, updateRequestApiSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { ingressSchema } from "@/lib/schemas/ingress";
@@ -7,9 +14,18 @@ import { consoleRequestSchema, consoleSessionSchema } from "@/lib/schemas/consol
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
 import { uploadFormSchema, uploadResultSchema, volumeFilesSchema } from "@/lib/schemas/volume-files";
 import { addImageSchema, catalogImageSchema } from "@/lib/schemas/image";
+import { containerListQuerySchema, pageOf, tenantListQuerySchema, userListQuerySchema } from "@/lib/schemas/list-query";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/schemas/tenant";
 import { createdTokenSchema, createTokenSchema, tokenSchema } from "@/lib/schemas/token";
-import { createUserSchema, updateUserSchema, userSchema } from "@/lib/schemas/user";
+import {
+  addMemberSchema,
+  changePasswordSchema,
+  createUserSchema,
+  resetPasswordSchema,
+  tenantMemberSchema,
+  updateUserSchema,
+  userSchema,
+} from "@/lib/schemas/user";
 import { quotaDefaultsInputSchema, quotaInputSchema, quotaSchema, usageSchema } from "@/lib/schemas/quota";
 import { tenantPolicyInputSchema, tenantPolicySchema } from "@/lib/schemas/tenant-policy";
 
@@ -26,6 +42,8 @@ export interface Operation {
   body?: z.ZodType;
   /** The body's media type when it is not JSON (an upload's multipart form). */
   bodyContentType?: string;
+  /** The query parameters, as the zod object that validates them (unknown ones are refused). */
+  query?: z.ZodObject;
   response?: { status: number; schema?: z.ZodType; contentType?: string };
 }
 
@@ -43,7 +61,14 @@ export const operations: Operation[] = [
   },
   { method: "get", path: "/tokens", summary: "List your API tokens", response: { status: 200, schema: items(tokenSchema) } },
   { method: "delete", path: "/tokens/{tokenId}", summary: "Revoke one of your API tokens", response: { status: 204 } },
-  { method: "get", path: "/tenants", summary: "List the tenants you can see", response: { status: 200, schema: items(tenantSchema) } },
+  {
+    method: "get",
+    path: "/tenants",
+    summary:
+      "The tenants you can see, a page at a time: q searches name and slug; sort by pressure (quota use, the default, most pressed first), name, slug or created; order asc|desc; page from 1; pageSize 1..200 (50)",
+    query: tenantListQuerySchema,
+    response: { status: 200, schema: pageOf(tenantSchema) },
+  },
   { method: "post", path: "/tenants", summary: "Create a tenant (admin)", body: createTenantSchema, response: { status: 201, schema: tenantSchema } },
   { method: "get", path: "/tenants/{tenantId}", summary: "Read a tenant", response: { status: 200, schema: tenantSchema } },
   {
@@ -86,7 +111,14 @@ export const operations: Operation[] = [
     body: quotaDefaultsInputSchema,
     response: { status: 200, schema: quotaSchema },
   },
-  { method: "get", path: "/users", summary: "List users (admin)", response: { status: 200, schema: items(userSchema) } },
+  {
+    method: "get",
+    path: "/users",
+    summary:
+      "Users, a page at a time (admin): q searches the email; sort by email (default), role, created or lastSignIn; order; page; pageSize 1..200 (50)",
+    query: userListQuerySchema,
+    response: { status: 200, schema: pageOf(userSchema) },
+  },
   { method: "post", path: "/users", summary: "Create a user (admin)", body: createUserSchema, response: { status: 201, schema: userSchema } },
   { method: "get", path: "/users/{userId}", summary: "Read a user (admin)", response: { status: 200, schema: userSchema } },
   {
@@ -97,10 +129,47 @@ export const operations: Operation[] = [
     response: { status: 200, schema: userSchema },
   },
   {
+    method: "post",
+    path: "/users/{userId}/password",
+    summary:
+      "Reset another user's password (admin; your own is POST /account/password): every session of that user is signed out and every API token of theirs revoked",
+    body: resetPasswordSchema,
+    response: { status: 204 },
+  },
+  {
+    method: "post",
+    path: "/account/password",
+    summary:
+      "Change your own password, proven by the current one (at most 5 tries in 15 minutes): every session of yours is signed out and every API token revoked, the one making this call included",
+    body: changePasswordSchema,
+    response: { status: 204 },
+  },
+  {
+    method: "get",
+    path: "/tenants/{tenantId}/members",
+    summary: "A tenant's members with their tenant role (admin, operator)",
+    response: { status: 200, schema: items(tenantMemberSchema) },
+  },
+  {
+    method: "post",
+    path: "/tenants/{tenantId}/members",
+    summary: "Add a user to a tenant as owner or member, named by userId or email (admin; 409 when already a member)",
+    body: addMemberSchema,
+    response: { status: 201, schema: tenantMemberSchema },
+  },
+  {
+    method: "delete",
+    path: "/tenants/{tenantId}/members/{userId}",
+    summary: "Remove a member from a tenant; their access ends on their next request (admin)",
+    response: { status: 204 },
+  },
+  {
     method: "get",
     path: "/tenants/{tenantId}/containers",
-    summary: "List a tenant's containers with their live status",
-    response: { status: 200, schema: items(containerSchema) },
+    summary:
+      "A tenant's containers with their live status, a page at a time: q searches name and image; sort by created (default, newest first), name, status, image, memory or cpu; order; page; pageSize 1..200 (50)",
+    query: containerListQuerySchema,
+    response: { status: 200, schema: pageOf(containerSchema) },
   },
   {
     method: "get",
@@ -200,13 +269,15 @@ export const operations: Operation[] = [
     method: "get",
     path: "/activity",
     summary:
-      "Activity events, newest first, keyset-paged (query: tenantId, actorId, actorEmail, action, outcome, from, to, cursor, after, limit ≤ 500; admin, operator, tenant owners)",
+      "Activity events, keyset-paged, newest first or with order=asc oldest first (query: tenantId, actorId, actorEmail, action, outcome, from, to, q (part of the target), order, cursor, after (newest first only), limit ≤ 500; admin, operator, tenant owners)",
+    query: activityQuerySchema,
     response: { status: 200, schema: activityPageSchema },
   },
   {
     method: "get",
     path: "/activity/export",
     summary: "The filtered activity as a streamed file (query: format=csv|jsonl and the list's filters)",
+    query: activityExportQuerySchema,
     response: { status: 200, contentType: "text/csv" },
   },
   {
@@ -288,7 +359,19 @@ export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, JsonSchema> = {};
   for (const op of operations) {
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const params: Record<string, unknown>[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    if (op.query) {
+      const { properties = {}, required = [] } = schemaOf(op.query, "input", schemas) as {
+        properties?: Record<string, JsonSchema>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(properties)) params.push({ name, in: "query", required: required.includes(name), schema });
+    }
     const responses: Record<string, unknown> = {};
     if (op.response) {
       responses[String(op.response.status)] = op.response.schema

@@ -71,3 +71,20 @@ export function assertSameOrigin(req: Request): void {
   }
   throw new ServiceError("forbidden", "This request did not come from Berth's own pages.");
 }
+
+/**
+ * A list endpoint's query parameters as an object for its zod schema (which refuses unknown
+ * ones). A parameter given twice is refused rather than one of its values silently winning.
+ */
+export function queryOf(req: Request): Record<string, string> {
+  const params = new URL(req.url).searchParams;
+  const query: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (key in query)
+      throw new ServiceError("validation_failed", `The query parameter ${key} is given more than once.`, [
+        { path: key, message: "given more than once" },
+      ]);
+    query[key] = value;
+  }
+  return query;
+}

@@ -15,13 +15,14 @@ export type ActorNow = { actor: Actor } | { ended: string };
 export async function actorNow(actor: Actor): Promise<ActorNow> {
   if (actor.kind === "token") {
     const token = actor.tokenId
-      ? await db.apiToken.findUnique({ where: { id: actor.tokenId }, select: { userId: true, revokedAt: true, expiresAt: true } })
+      ? await db.apiToken.findUnique({ where: { id: actor.tokenId }, select: { userId: true, revokedAt: true, expiresAt: true, createdAt: true } })
       : null;
     const ended = tokenEnded(token && token.userId === actor.userId ? token : null);
     if (ended || !token) return { ended: `${ended ?? "The API token is not known."} This stream was opened with it.` };
-    const current = await loadActor(token.userId, actor.client, { id: actor.tokenId ?? "" });
-    return current ? { actor: current } : { ended: "Your account was disabled or removed." };
+    const current = await loadActor(token.userId, actor.client, { id: actor.tokenId ?? "" }, token.createdAt);
+    return current ? { actor: current } : { ended: "Your account was disabled or removed, or its password changed." };
   }
-  const current = await loadActor(actor.userId, actor.client);
-  return current ? { actor: current } : { ended: "Your account was disabled or removed; sign in again." };
+  // A browser session's sign-in time goes with it: a password change ends open streams too.
+  const current = await loadActor(actor.userId, actor.client, undefined, actor.issuedAt);
+  return current ? { actor: current } : { ended: "Your account was disabled or removed, or its password changed; sign in again." };
 }

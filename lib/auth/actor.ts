@@ -18,6 +18,12 @@ export interface Actor {
   email: string;
   role: Role;
   tokenId?: string;
+  /**
+   * When the credential this request came with was issued (the session's sign-in, the API
+   * token's creation), for credentials checked against the user's `sessionsValidFrom`:
+   * long-lived streams re-check it (lib/auth/actor-now.ts).
+   */
+  issuedAt?: Date;
   memberships: { tenantId: string; role: MembershipRole }[];
   client: ClientInfo;
 }

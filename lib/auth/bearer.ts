@@ -22,8 +22,10 @@ export async function actorFromBearer(headers: Headers): Promise<Actor> {
   if (!token || tokenEnded(token, now)) {
     throw new ServiceError("unauthorized", "This API token is not valid: it may have expired or been revoked.");
   }
-  const actor = await loadActor(token.userId, clientInfoFrom(headers), { id: token.id });
-  if (!actor) throw new ServiceError("unauthorized", "This API token's user is disabled.");
+  // The token's creation is checked against the user's sessionsValidFrom as well as its
+  // revocation: a token minted while a password change was committing ends with the others.
+  const actor = await loadActor(token.userId, clientInfoFrom(headers), { id: token.id }, token.createdAt);
+  if (!actor) throw new ServiceError("unauthorized", "This API token is not valid: its user is disabled or changed their password.");
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
   }

@@ -2,23 +2,34 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Actor, ClientInfo } from "@/lib/auth/actor";
 
-/** Reads the user as it is now; null when it no longer exists or is disabled. */
-export async function loadActor(userId: string, client: ClientInfo, token?: { id: string }): Promise<Actor | null> {
+/**
+ * Reads the user as it is now; null when it no longer exists or is disabled, or when the
+ * credential was issued before the user's sessions were ended (a password change or reset:
+ * `issuedAt` is the session's sign-in or the token's creation).
+ */
+export async function loadActor(userId: string, client: ClientInfo, token?: { id: string }, issuedAt?: Date): Promise<Actor | null> {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { id: true, email: true, role: true, disabled: true, memberships: true },
+    select: { id: true, email: true, role: true, disabled: true, memberships: true, sessionsValidFrom: true },
   });
   if (!user || user.disabled) return null;
+  if (issuedAt && credentialEnded(issuedAt, user.sessionsValidFrom)) return null;
   return {
     kind: token ? "token" : "user",
     userId: user.id,
     email: user.email,
     role: user.role,
     tokenId: token?.id,
+    issuedAt,
     memberships: user.memberships.map((m) => ({
       tenantId: m.tenantId,
       role: m.role,
     })),
     client,
   };
+}
+
+/** Whether a credential issued at `issuedAt` was ended by a password change at `validFrom`. */
+export function credentialEnded(issuedAt: Date, validFrom: Date | null): boolean {
+  return validFrom !== null && issuedAt.getTime() < validFrom.getTime();
 }

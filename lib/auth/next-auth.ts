@@ -42,11 +42,18 @@ const config = {
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.uid = user.id;
+      // The sign-in time is a claim of its own: Auth.js sets `iat` afresh each time it
+      // re-encodes the cookie, so `iat` says nothing about when the person signed in. A
+      // password change ends every session signed in before it (User.sessionsValidFrom).
+      if (user?.id) {
+        token.uid = user.id;
+        token.sat = Date.now();
+      }
       return token;
     },
     session({ session, token }) {
       if (typeof token.uid === "string") session.user.id = token.uid;
+      if (typeof token.sat === "number") session.signedInAt = token.sat;
       return session;
     },
   },
@@ -72,3 +79,10 @@ async function configFor(request: NextRequest | undefined): Promise<NextAuthConf
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(configFor);
+
+declare module "next-auth" {
+  interface Session {
+    /** When this session signed in (ms since the epoch); absent in sessions from before it was kept. */
+    signedInAt?: number;
+  }
+}

@@ -15,7 +15,9 @@ export const getSessionActor = cache(async (): Promise<Actor | null> => {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  return loadActor(userId, clientInfoFrom(await headers()));
+  // A session from before sign-in times were kept counts as signed in at the epoch: it ends
+  // at the user's first password change like any other.
+  return loadActor(userId, clientInfoFrom(await headers()), undefined, new Date(session.signedInAt ?? 0));
 });
 
 /**

@@ -31,6 +31,14 @@ const filterShape = {
   outcome: z.enum(OUTCOMES).optional(),
   from: instant.optional(),
   to: instant.optional(),
+  // Search: part of the target ("container:web", "user:ann@…"); a LIKE inside the other filters'
+  // scope, so it narrows them, never widens them.
+  q: z
+    .string()
+    .trim()
+    .max(100, "search for at most 100 characters")
+    .optional()
+    .transform((q) => q || undefined),
 };
 
 /** Query of GET /activity; unknown parameters are refused like unknown fields. */
@@ -41,13 +49,17 @@ export const activityQuerySchema = z
     // Live views ask for what is newer than the newest event they show.
     after: z.string().min(1).max(64).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
+    // Newest first (desc, the default) or oldest first (asc); either way keyset-paged on seq.
+    order: z.enum(["asc", "desc"], { error: "order is asc or desc" }).default("desc"),
   })
-  .strict();
+  .strict()
+  // A live view asks for what is newer than it shows: only a newest-first list has a top to grow.
+  .refine((q) => q.after === undefined || q.order === "desc", { message: "after is for newest-first lists only", path: ["after"] });
 
 export const activityExportQuerySchema = z.object({ ...filterShape, format: z.enum(["csv", "jsonl"]) }).strict();
 
 export type ActivityQuery = z.output<typeof activityQuerySchema>;
-export type ActivityFilter = Omit<ActivityQuery, "cursor" | "after" | "limit">;
+export type ActivityFilter = Omit<ActivityQuery, "cursor" | "after" | "limit" | "order" | "q"> & { q?: string };
 
 export const activityEventSchema = z
   .object({

@@ -84,6 +84,7 @@ async function filterWhere(actor: Actor, filter: ActivityFilter & { target?: str
   if (filter.action) where.action = filter.action;
   if (filter.outcome) where.outcome = filter.outcome;
   if (filter.target) where.target = filter.target;
+  if (filter.q) where.target = { ...(filter.target ? { equals: filter.target } : {}), contains: filter.q };
   const seq: Prisma.IntFilter = {};
   if (filter.from) {
     const first = await db.activityEvent.findFirst({
@@ -111,7 +112,7 @@ async function filterWhere(actor: Actor, filter: ActivityFilter & { target?: str
 export async function findEvents(
   actor: Actor,
   filter: ActivityFilter & { target?: string },
-  page: { before?: number; after?: number; limit: number },
+  page: { before?: number; after?: number; limit: number; order?: "asc" | "desc" },
 ): Promise<{ rows: ActivityEvent[]; more: boolean }> {
   const where = await filterWhere(actor, filter);
   if (!where) return { rows: [], more: false };
@@ -120,7 +121,7 @@ export async function findEvents(
   if (page.after !== undefined) seq.gt = page.after;
   const rows = await db.activityEvent.findMany({
     where: { ...where, ...(Object.keys(seq).length ? { seq } : {}) },
-    orderBy: { seq: "desc" },
+    orderBy: { seq: page.order ?? "desc" },
     take: page.limit + 1,
   });
   return { rows: rows.slice(0, page.limit), more: rows.length > page.limit };
@@ -129,18 +130,21 @@ export async function findEvents(
 /** GET /api/v1/activity. */
 export async function listActivity(actor: Actor, input: unknown): Promise<ActivityPage> {
   const query = parseInput(activityQuerySchema, input);
-  const { cursor, after, limit, ...filter } = query;
+  const { cursor, after, limit, order, ...filter } = query;
+  // The cursor is the last event shown: older ones follow it newest first, newer ones oldest first.
+  const bound = cursor === undefined ? {} : order === "asc" ? { after: decodeCursor(cursor) } : { before: decodeCursor(cursor) };
   const { rows, more } = await guardedRead(actor, "activity.read", { tenantId: query.tenantId ?? null }, () =>
     findEvents(actor, filter, {
-      before: cursor === undefined ? undefined : decodeCursor(cursor),
-      after: after === undefined ? undefined : decodeCursor(after, "after"),
+      ...bound,
+      ...(after === undefined ? {} : { after: decodeCursor(after, "after") }),
       limit,
+      order,
     }),
   );
   const last = rows.at(-1);
   // newestCursor is what a live view passes as `after` next time; with nothing newer it
   // keeps the one it sent. A live view never pages backwards, so it gets no nextCursor.
-  const newest = rows[0] ? encodeCursor(rows[0].seq) : (after ?? (cursor === undefined ? encodeCursor(0) : undefined));
+  const newest = order === "asc" ? undefined : rows[0] ? encodeCursor(rows[0].seq) : (after ?? (cursor === undefined ? encodeCursor(0) : undefined));
   return {
     items: rows.map(toActivityEventDto),
     ...(more && last && after === undefined ? { nextCursor: encodeCursor(last.seq) } : {}),

@@ -105,6 +105,9 @@ export async function redeemConsoleTicket(ticket: string, client: ClientInfo): P
         kind: row.apiTokenId ? "token" : "user",
         userId: row.userId,
         tokenId: row.apiTokenId ?? undefined,
+        // The ticket was made by a session that held when it was made: its creation stands in
+        // for the session's sign-in, so a password change ends this console at the next check.
+        issuedAt: row.createdAt,
         email: owner?.email ?? "",
         role: owner?.role ?? "member",
         memberships: [],

@@ -15,7 +15,9 @@ import { command, type Command } from "@/lib/services/command";
 import { stringsOf } from "@/lib/services/json-columns";
 import { recordRouteChanges } from "@/lib/services/route-allocation";
 import { kickEdge } from "@/lib/ingress/edge-sync";
-import type { ContainerStatus } from "@/lib/generated/prisma/client";
+import type { ContainerStatus, Prisma } from "@/lib/generated/prisma/client";
+import { CONTAINER_SORTS, containerListQuerySchema, orderOf, pageWindow, type ListPage, type Order } from "@/lib/schemas/list-query";
+import { parseInput } from "@/lib/validation";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
 import { actorNow } from "@/lib/auth/actor-now";
@@ -33,11 +35,52 @@ export async function listContainers(actor: Actor, tenantId: string): Promise<Co
     include: withPorts,
     orderBy: { createdAt: "desc" },
   });
+  return withLiveState(tenantId, rows);
+}
+
+async function withLiveState(tenantId: string, rows: Parameters<typeof recordedState>[0][]): Promise<ContainerDto[]> {
   // While this process's reconciler follows the engine, the rows are as fresh as its events:
   // no engine call per page view. Otherwise ask the engine (one label-filtered list).
   if (currentReconciler()?.rowsAreLive()) return rows.map((row) => toContainerDto(row, recordedState(row)));
   const live = rows.length ? await listWorkloads(tenantId) : new Map();
   return rows.map((row) => toContainerDto(row, live.get(row.id) ?? null));
+}
+
+const CONTAINER_ORDER: Record<(typeof CONTAINER_SORTS)[number], (o: Order) => Prisma.ContainerOrderByWithRelationInput> = {
+  created: (o) => ({ createdAt: o }),
+  name: (o) => ({ name: o }),
+  // The status Berth recorded (the reconciler keeps it); the page shows the engine's if it differs.
+  status: (o) => ({ status: o }),
+  image: (o) => ({ imageRef: o }),
+  memory: (o) => ({ memoryMb: o }),
+  cpu: (o) => ({ cpuMillis: o }),
+};
+
+/**
+ * One page of a tenant's containers, searched (name or image) and sorted in the query, with
+ * the tenant scope in its `where` (GET /tenants/{id}/containers, the dashboard, the tenant
+ * page). Ties are broken by id so that pages never repeat or skip a row.
+ */
+export async function queryContainers(actor: Actor, tenantId: string, input: unknown): Promise<ListPage<ContainerDto>> {
+  assertCanReadTenant(actor, tenantId);
+  const query = parseInput(containerListQuerySchema, input);
+  const sort = query.sort ?? "created";
+  // `contains` is LIKE: case-blind for ASCII on SQLite; names, slugs and emails are lower case anyway.
+  const where: Prisma.ContainerWhereInput = {
+    tenantId,
+    tenant: tenantWhere(actor),
+    ...(query.q ? { OR: [{ name: { contains: query.q } }, { imageRef: { contains: query.q } }] } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db.container.count({ where }),
+    db.container.findMany({
+      where,
+      include: withPorts,
+      orderBy: [CONTAINER_ORDER[sort](orderOf(sort, query.order)), { id: "asc" }],
+      ...pageWindow(query),
+    }),
+  ]);
+  return { items: await withLiveState(tenantId, rows), total, page: query.page, pageSize: query.pageSize };
 }
 
 /** The container if the actor can see its tenant; another tenant's id is not_found. */

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { assertCanReadTenant, requireRole, tenantWhere } from "@/lib/authz";
+import { assertCanReadTenant, tenantWhere } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { overLimits, pressureOf } from "@/lib/quota/pressure";
@@ -8,6 +8,9 @@ import { quotaOf, type Quota, type Usage } from "@/lib/quota/quota";
 import { NO_USAGE, usageByTenant, usageOf } from "@/lib/quota/usage";
 import { toTenantDto } from "@/lib/services/tenants";
 import type { TenantDto } from "@/lib/schemas/tenant";
+import type { Prisma, Tenant } from "@/lib/generated/prisma/client";
+import { orderOf, pageWindow, tenantListQuerySchema, type ListPage } from "@/lib/schemas/list-query";
+import { parseInput } from "@/lib/validation";
 
 export interface TenantUsage {
   quota: Quota;
@@ -30,19 +33,46 @@ export interface TenantWithUsage extends TenantUsage {
   over: string[];
 }
 
-/** Every tenant with its usage, most pressed first (the admin and operator tenants list). */
-export async function listTenantsWithUsage(actor: Actor): Promise<TenantWithUsage[]> {
-  requireRole(actor, "admin", "operator");
-  const tenants = await db.tenant.findMany({ orderBy: { name: "asc" } });
-  const usage = await usageByTenant(db);
-  return (
-    tenants
-      .map((t) => {
-        const quota = quotaOf(t);
-        const used = usage.get(t.id) ?? { ...NO_USAGE };
-        return { tenant: toTenantDto(t), quota, used, pressure: pressureOf(quota, used), over: overLimits(quota, used).map((s) => s.label) };
-      })
-      // Not b - a: two tenants over a zero limit both have Infinity, and Infinity - Infinity is NaN.
-      .sort((a, b) => (a.pressure === b.pressure ? 0 : a.pressure < b.pressure ? 1 : -1))
+/** Most pressed first. Not b - a: two tenants over a zero limit both have Infinity, and Infinity - Infinity is NaN. */
+const byPressure = (a: TenantWithUsage, b: TenantWithUsage) => (a.pressure === b.pressure ? 0 : a.pressure < b.pressure ? 1 : -1);
+
+async function withUsage(tenants: Tenant[]): Promise<TenantWithUsage[]> {
+  const usage = await usageByTenant(
+    db,
+    tenants.map((t) => t.id),
   );
+  return tenants.map((t) => {
+    const quota = quotaOf(t);
+    const used = usage.get(t.id) ?? { ...NO_USAGE };
+    return { tenant: toTenantDto(t), quota, used, pressure: pressureOf(quota, used), over: overLimits(quota, used).map((s) => s.label) };
+  });
+}
+
+/**
+ * One page of the tenants the actor can see (tenantWhere in the query), searched by name or
+ * slug, with their usage (GET /tenants, the tenants page). Pressure is computed from usage,
+ * not stored: sorted by it, every matching tenant is read and sorted here before the page is
+ * cut (a few hundred rows at most); sorted by a column, the database sorts and pages.
+ */
+export async function queryTenants(actor: Actor, input: unknown): Promise<ListPage<TenantWithUsage>> {
+  const query = parseInput(tenantListQuerySchema, input);
+  const sort = query.sort ?? "pressure";
+  const order = orderOf(sort, query.order);
+  // `contains` is LIKE: case-blind for ASCII on SQLite.
+  const where: Prisma.TenantWhereInput = {
+    ...tenantWhere(actor),
+    ...(query.q ? { OR: [{ name: { contains: query.q } }, { slug: { contains: query.q.toLowerCase() } }] } : {}),
+  };
+  if (sort === "pressure") {
+    const all = await withUsage(await db.tenant.findMany({ where, orderBy: [{ name: "asc" }, { id: "asc" }] }));
+    all.sort((a, b) => (order === "desc" ? byPressure(a, b) : byPressure(b, a)));
+    const { skip, take } = pageWindow(query);
+    return { items: all.slice(skip, skip + take), total: all.length, page: query.page, pageSize: query.pageSize };
+  }
+  const column = { name: "name", slug: "slug", created: "createdAt" } as const;
+  const [total, tenants] = await Promise.all([
+    db.tenant.count({ where }),
+    db.tenant.findMany({ where, orderBy: [{ [column[sort]]: order }, { id: "asc" }], ...pageWindow(query) }),
+  ]);
+  return { items: await withUsage(tenants), total, page: query.page, pageSize: query.pageSize };
 }

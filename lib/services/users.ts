@@ -9,6 +9,8 @@ import { command } from "@/lib/services/command";
 import { isUniqueViolation } from "@/lib/prisma-errors";
 import { createUserSchema, updateUserSchema, type MembershipRole, type Role, type UserDto } from "@/lib/schemas/user";
 import { parseInput } from "@/lib/validation";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { USER_SORTS, orderOf, pageWindow, userListQuerySchema, type ListPage, type Order } from "@/lib/schemas/list-query";
 
 const userSelect = {
   id: true,
@@ -42,11 +44,43 @@ export function toUserDto(u: UserRow): UserDto {
 export async function listUsers(actor: Actor) {
   requireRole(actor, "admin");
   const users = await db.user.findMany({ select: userSelect, orderBy: { email: "asc" } });
-  return users.map((u) => ({
+  return users.map(toUserListItem);
+}
+
+function toUserListItem(
+  u: Omit<UserRow, "memberships"> & {
+    lastSignInAt: Date | null;
+    memberships: { tenantId: string; role: MembershipRole; tenant: { slug: string; name: string } }[];
+  },
+) {
+  return {
     ...toUserDto(u),
     lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
     tenants: u.memberships.map((m) => ({ slug: m.tenant.slug, name: m.tenant.name, role: m.role })),
-  }));
+  };
+}
+
+const USER_ORDER: Record<(typeof USER_SORTS)[number], (o: Order) => Prisma.UserOrderByWithRelationInput> = {
+  email: (o) => ({ email: o }),
+  role: (o) => ({ role: o }),
+  created: (o) => ({ createdAt: o }),
+  // Never signed in sorts after everyone who has, whichever way.
+  lastSignIn: (o) => ({ lastSignInAt: { sort: o, nulls: "last" } }),
+};
+
+export type UserListItem = Awaited<ReturnType<typeof listUsers>>[number];
+
+/** One page of users, searched by email and sorted in the query (GET /users, the users page). */
+export async function queryUsers(actor: Actor, input: unknown): Promise<ListPage<UserListItem>> {
+  requireRole(actor, "admin");
+  const query = parseInput(userListQuerySchema, input);
+  const sort = query.sort ?? "email";
+  const where: Prisma.UserWhereInput = query.q ? { email: { contains: query.q.toLowerCase() } } : {};
+  const [total, users] = await Promise.all([
+    db.user.count({ where }),
+    db.user.findMany({ where, select: userSelect, orderBy: [USER_ORDER[sort](orderOf(sort, query.order)), { id: "asc" }], ...pageWindow(query) }),
+  ]);
+  return { items: users.map(toUserListItem), total, page: query.page, pageSize: query.pageSize };
 }
 
 export async function getUser(actor: Actor, userId: string): Promise<UserDto> {

@@ -20,6 +20,9 @@ function limits(): Partial<Record<ActionName, RateRule>> {
     "volume.upload": { limit: perMinute, windowMs: 60_000 },
     "auth.token.create": { limit: rare, windowMs: 60_000 },
     "image.add": { limit: rare, windowMs: 60_000 },
+    // Each try checks the current password: a session left open must not become a way to
+    // guess it. Fixed, not scaled by the setting: nobody changes a password often.
+    "user.password.change": { limit: 5, windowMs: 15 * 60_000 },
   };
 }
 
@@ -29,6 +32,7 @@ const NAMES: Partial<Record<ActionName, string>> = {
   "volume.upload": "uploads",
   "auth.token.create": "new API tokens",
   "image.add": "image adds",
+  "user.password.change": "password changes",
 };
 
 /** Counts this write against the actor's limit, or throws `rate_limited` with Retry-After. */
@@ -41,7 +45,7 @@ export async function assertWriteAllowed(actor: Actor, action: ActionName): Prom
   if (allowed) return;
   throw new ServiceError(
     "rate_limited",
-    `Too many ${NAMES[action] ?? "changes"}: at most ${rule.limit} a minute. Try again in ${retryAfterSeconds} s.`,
+    `Too many ${NAMES[action] ?? "changes"}: at most ${rule.limit} ${rule.windowMs === 60_000 ? "a minute" : `in ${rule.windowMs / 60_000} minutes`}. Try again in ${retryAfterSeconds} s.`,
     undefined,
     retryAfterSeconds,
   );

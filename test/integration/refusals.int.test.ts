@@ -98,6 +98,13 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
   uploadVolumeFiles: { action: "volume.upload", call: (fn, a) => fn(a, randomId(), { files: [new File(["x"], "index.html")] }) },
   archiveActivity: { action: "activity.archive", call: (fn, a) => fn(a, { before: "2026-01-01" }) },
   openConsole: { action: "console.open", call: (fn, a) => fn(a, randomId(), {}, "ws://127.0.0.1") },
+  changeOwnPassword: {
+    action: "user.password.change",
+    call: (fn, a) => fn(a, { currentPassword: "not the current password", newPassword: "a brand new password" }),
+  },
+  resetUserPassword: { action: "user.password.reset", call: (fn, a) => fn(a, randomId(), { password: "long enough password" }) },
+  addTenantMember: { action: "tenant.member.add", call: (fn, a) => fn(a, tenantId, { email: `${uniq("m")}@test.berth`, role: "member" }) },
+  removeTenantMember: { action: "tenant.member.remove", call: (fn, a) => fn(a, tenantId, randomId()) },
 };
 
 /**
@@ -140,11 +147,14 @@ const NOT_COMMANDS: Record<string, string> = {
       "getQuotaDefaults",
       "getTenantPolicy",
       "getTenantUsage",
-      "listTenantsWithUsage",
+      "queryTenants",
+      "queryUsers",
+      "queryContainers",
       "toTenantDto",
       "listTenants",
       "getTenant",
       "getTenantWithMembers",
+      "listTenantMembers",
       "listTokens",
       "toUserDto",
       "listUsers",
@@ -262,6 +272,10 @@ const ROUTE_ACTIONS: Record<string, string> = {
   "POST /app/api/v1/volumes/[volumeId]/files": "volume.upload",
   "POST /app/api/v1/activity/archive": "activity.archive",
   "POST /app/api/v1/containers/[containerId]/console": "console.open",
+  "POST /app/api/v1/account/password": "user.password.change",
+  "POST /app/api/v1/users/[userId]/password": "user.password.reset",
+  "POST /app/api/v1/tenants/[tenantId]/members": "tenant.member.add",
+  "DELETE /app/api/v1/tenants/[tenantId]/members/[userId]": "tenant.member.remove",
 };
 
 describe("every write route records its refusal", () => {
@@ -355,6 +369,13 @@ const ACTION_CASES: Record<string, { action: string; call: (fn: (...args: unknow
   uploadVolumeFilesAction: { action: "volume.upload", call: (fn) => fn(randomId(), {}, form({ folder: "" })) },
   archiveActivityAction: { action: "activity.archive", call: (fn) => fn({}, form({ before: "2026-01-01" })) },
   startConsole: { action: "console.open", call: (fn) => fn(randomId(), 80, 24) },
+  changePasswordAction: {
+    action: "user.password.change",
+    call: (fn) => fn({}, form({ currentPassword: "not the current password", newPassword: "a brand new password" })),
+  },
+  resetPasswordAction: { action: "user.password.reset", call: (fn) => fn(randomId(), {}, form({ password: "long enough password" })) },
+  addMemberAction: { action: "tenant.member.add", call: (fn) => fn(tenantId, {}, form({ email: `${uniq("m")}@test.berth`, role: "member" })) },
+  removeMemberAction: { action: "tenant.member.remove", call: (fn) => fn(tenantId, randomId()) },
 };
 /** Server Actions that change nothing of Berth's, with why. */
 const NOT_CHANGES: Record<string, string> = {

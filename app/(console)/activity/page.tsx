@@ -57,19 +57,22 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
   const visibleTenants = readsAllTenants(actor) ? tenants : tenants.filter((t) => owned.has(t.id));
   const tenantNames = Object.fromEntries(tenants.map((t) => [t.id, t.name]));
   const query = new URLSearchParams(apiQuery).toString();
+  // The export is the filter's events in the log's order; the list's order is not a filter.
+  const { order: _order, ...exportQuery } = apiQuery;
+  const oldestFirst = filters.order === "asc";
   const withQuery = (extra: Record<string, string>) => `?${new URLSearchParams({ ...filters, ...extra }).toString()}`;
   const scopedTenant = filters.tenantId ? tenantNames[filters.tenantId] : undefined;
   return (
     <>
       <PageHeader
         title={`Activity${scopedTenant ? ` · ${scopedTenant}` : ""}`}
-        description={`Every change and every refusal, newest first.${readsAllTenants(actor) ? "" : " You see the tenants you own."}`}
+        description={`Every change and every refusal, ${filters.order === "asc" ? "oldest" : "newest"} first.${readsAllTenants(actor) ? "" : " You see the tenants you own."}`}
         action={
           <div className="actions activity-actions">
-            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "csv" })}`} download>
+            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...exportQuery, format: "csv" })}`} download>
               Export CSV
             </a>
-            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...apiQuery, format: "jsonl" })}`} download>
+            <a className="button" href={`/api/v1/activity/export?${new URLSearchParams({ ...exportQuery, format: "jsonl" })}`} download>
               Export JSON Lines
             </a>
             {readsAllTenants(actor) && <VerifyChainButton />}
@@ -89,14 +92,14 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             initial={page.items}
             tenantNames={tenantNames}
             query={query}
-            liveCursor={cursor ? undefined : page.newestCursor}
+            liveCursor={cursor || oldestFirst ? undefined : page.newestCursor}
             filtered={query !== ""}
           />
           <nav className="pager" aria-label="Pages">
-            {cursor ? <Link href={withQuery({})}>← Newest</Link> : <span />}
+            {cursor ? <Link href={withQuery({})}>{oldestFirst ? "← Oldest" : "← Newest"}</Link> : <span />}
             {page.nextCursor ? (
               <Link href={withQuery({ cursor: page.nextCursor })} rel="next">
-                Older events →
+                {oldestFirst ? "Newer events →" : "Older events →"}
               </Link>
             ) : page.items.length > 0 ? (
               <span className="muted">End of the log</span>

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
 import { canSeeTenantActivity, recentTenantActivity } from "@/lib/services/activity-feed";
-import { listContainers } from "@/lib/services/containers";
+import { queryContainers } from "@/lib/services/containers";
+import { currentSort, listParamsOf } from "@/lib/forms/list-params";
+import { BadListParams, ListSearch, NoRowsHere, Pager } from "@/components/list-controls";
 import { getTenantDashboard } from "@/lib/services/dashboard";
 import { getTenantUsage } from "@/lib/services/tenant-usage";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
@@ -15,8 +17,9 @@ import { UsageBars } from "@/components/usage-bars";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSessionActor();
+  const params = listParamsOf(await searchParams);
   const tenantId = await currentTenantId(actor);
   if (!tenantId) {
     return (
@@ -31,7 +34,7 @@ export default async function DashboardPage() {
   const [{ tenant, uid, myRole }, usage, containers, activity] = await Promise.all([
     getTenantDashboard(actor, tenantId),
     getTenantUsage(actor, tenantId),
-    listContainers(actor, tenantId).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error))),
+    queryContainers(actor, tenantId, params).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error))),
     canSeeTenantActivity(actor, tenantId) ? recentTenantActivity(actor, tenantId, { limit: 8 }) : Promise.resolve(null),
   ]);
   return (
@@ -60,26 +63,48 @@ export default async function DashboardPage() {
         </p>
       </section>
       <h2>Containers</h2>
+      {!(containers instanceof ServiceError) && (containers.total > 0 || params.q) && (
+        <ListSearch path="/dashboard" params={params} label="Search containers" placeholder="Search by name or image" />
+      )}
       {containers instanceof ServiceError ? (
-        <EmptyState tone="error" title="Container states cannot be shown">
-          {containers.message}
-        </EmptyState>
+        containers.code === "validation_failed" ? (
+          <BadListParams path="/dashboard" message={containers.message} />
+        ) : (
+          <EmptyState tone="error" title="Container states cannot be shown">
+            {containers.message}
+          </EmptyState>
+        )
+      ) : containers.items.length === 0 && (params.q || containers.page > 1) ? (
+        <NoRowsHere path="/dashboard" params={params} page={containers.page} noun="containers" />
       ) : (
-        <ContainerTable
-          tenantId={tenantId}
-          containers={containers}
-          empty={
-            <EmptyState title="No containers yet">
-              {tenant.suspended ? (
-                "Launching is paused while the tenant is suspended."
-              ) : (
-                <>
-                  Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.
-                </>
-              )}
-            </EmptyState>
-          }
-        />
+        <>
+          <ContainerTable
+            tenantId={tenantId}
+            containers={containers.items}
+            sorting={{ path: "/dashboard", params, current: currentSort(params, "created") }}
+            empty={
+              <EmptyState title="No containers yet">
+                {tenant.suspended ? (
+                  "Launching is paused while the tenant is suspended."
+                ) : (
+                  <>
+                    Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.
+                  </>
+                )}
+              </EmptyState>
+            }
+          />
+          {containers.items.length > 0 && (
+            <Pager
+              path="/dashboard"
+              params={params}
+              page={containers.page}
+              pageSize={containers.pageSize}
+              total={containers.total}
+              noun="containers"
+            />
+          )}
+        </>
       )}
       {activity && (
         <>

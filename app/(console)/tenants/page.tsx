@@ -3,7 +3,10 @@ import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { getQuotaDefaults } from "@/lib/services/quota-defaults";
-import { listTenantsWithUsage } from "@/lib/services/tenant-usage";
+import { ServiceError } from "@/lib/errors";
+import { currentSort, listParamsOf } from "@/lib/forms/list-params";
+import { queryTenants } from "@/lib/services/tenant-usage";
+import { BadListParams, ListSearch, NoRowsHere, Pager, SortHeader } from "@/components/list-controls";
 import { formatCpu } from "@/lib/quota/format";
 import { CreateTenantForm } from "@/components/create-tenant-form";
 import { EmptyState } from "@/components/empty-state";
@@ -14,11 +17,21 @@ import { UsageBars } from "@/components/usage-bars";
 
 export const metadata: Metadata = { title: "Tenants" };
 
-export default async function TenantsPage() {
+const PATH = "/tenants";
+
+export default async function TenantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSessionActor();
   if (actor.role !== "admin" && actor.role !== "operator") forbidden();
-  // Sorted by pressure (closest to a limit first), so the tenants that need a look come first.
-  const [tenants, defaults] = await Promise.all([listTenantsWithUsage(actor), getQuotaDefaults(actor)]);
+  const params = listParamsOf(await searchParams);
+  // Sorted by pressure (closest to a limit first) unless the URL says otherwise, so the
+  // tenants that need a look come first.
+  const [tenants, defaults] = await Promise.all([
+    queryTenants(actor, params).catch((error: unknown) =>
+      error instanceof ServiceError && error.code === "validation_failed" ? error : Promise.reject(error),
+    ),
+    getQuotaDefaults(actor),
+  ]);
+  const header = { path: PATH, params, current: currentSort(params, "pressure") };
   const isAdmin = actor.role === "admin";
   return (
     <>
@@ -42,52 +55,70 @@ export default async function TenantsPage() {
           {defaults.maxVolumes} volumes.
         </p>
       )}
-      {tenants.length === 0 ? (
+      {!(tenants instanceof ServiceError) && (tenants.total > 0 || params.q) && (
+        <ListSearch path={PATH} params={params} label="Search tenants" placeholder="Search by name or slug" />
+      )}
+      {tenants instanceof ServiceError ? (
+        <BadListParams path={PATH} message={tenants.message} />
+      ) : tenants.items.length === 0 && (params.q || tenants.page > 1) ? (
+        <NoRowsHere path={PATH} params={params} page={tenants.page} noun="tenants" />
+      ) : tenants.items.length === 0 ? (
         <EmptyState title="No tenants yet">
           {isAdmin ? "Create the first tenant above, then add users to it from the Users page." : "An administrator has not created any tenants yet."}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Slug</th>
-                <th>Status</th>
-                <th>Usage of quota</th>
-                <th>Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tenants.map(({ tenant: t, quota, used, over }) => (
-                <tr key={t.id} className={over.length ? "over-quota" : undefined}>
-                  <td>
-                    <Link href={`/tenants/${t.id}`}>{t.name}</Link>
-                  </td>
-                  <td>
-                    <code>{t.slug}</code>
-                  </td>
-                  <td>
-                    <div className="badges">
-                      {t.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
-                      {over.length > 0 && (
-                        <span className="badge danger" title={`over: ${over.join(", ")}`}>
-                          over quota
-                        </span>
-                      )}
-                    </div>
-                  </td>
-                  <td className="usage-cell">
-                    <UsageBars quota={quota} used={used} compact />
-                  </td>
-                  <td>
-                    <RelativeTime iso={t.createdAt} />
-                  </td>
+        <>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <SortHeader {...header} column="name">
+                    Name
+                  </SortHeader>
+                  <SortHeader {...header} column="slug">
+                    Slug
+                  </SortHeader>
+                  <th>Status</th>
+                  <SortHeader {...header} column="pressure">
+                    Usage of quota
+                  </SortHeader>
+                  <SortHeader {...header} column="created">
+                    Created
+                  </SortHeader>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {tenants.items.map(({ tenant: t, quota, used, over }) => (
+                  <tr key={t.id} className={over.length ? "over-quota" : undefined}>
+                    <td>
+                      <Link href={`/tenants/${t.id}`}>{t.name}</Link>
+                    </td>
+                    <td>
+                      <code>{t.slug}</code>
+                    </td>
+                    <td>
+                      <div className="badges">
+                        {t.suspended ? <span className="badge danger">suspended</span> : <span className="badge ok">active</span>}
+                        {over.length > 0 && (
+                          <span className="badge danger" title={`over: ${over.join(", ")}`}>
+                            over quota
+                          </span>
+                        )}
+                      </div>
+                    </td>
+                    <td className="usage-cell">
+                      <UsageBars quota={quota} used={used} compact />
+                    </td>
+                    <td>
+                      <RelativeTime iso={t.createdAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager path={PATH} params={params} page={tenants.page} pageSize={tenants.pageSize} total={tenants.total} noun="tenants" />
+        </>
       )}
     </>
   );

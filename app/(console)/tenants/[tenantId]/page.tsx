@@ -3,8 +3,14 @@ import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/errors";
-import { listContainers } from "@/lib/services/containers";
+import { queryContainers } from "@/lib/services/containers";
+import { currentSort, listParamsOf } from "@/lib/forms/list-params";
+import { BadListParams, ListSearch, NoRowsHere, Pager } from "@/components/list-controls";
 import { getTenantWithMembers } from "@/lib/services/tenants";
+import { removeMemberAction } from "@/lib/actions/tenants";
+import { listUsers } from "@/lib/services/users";
+import { ConfirmActionButton } from "@/components/confirm-action-button";
+import { AddMemberForm } from "@/components/member-forms";
 import { ContainerTable } from "@/components/container-table";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
@@ -14,7 +20,13 @@ import { TenantQuotaSection } from "@/components/tenant-quota-section";
 
 export const metadata: Metadata = { title: "Tenant" };
 
-export default async function TenantPage({ params }: { params: Promise<{ tenantId: string }> }) {
+export default async function TenantPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireSessionActor();
   if (actor.role !== "admin" && actor.role !== "operator") forbidden();
   const { tenantId } = await params;
@@ -23,7 +35,14 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
     throw error;
   });
   const isAdmin = actor.role === "admin";
-  const containers = await listContainers(actor, tenantId).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error)));
+  const memberIds = new Set(tenant.members.map((m) => m.id));
+  // Offered while typing an email: users who are not members yet.
+  const memberSuggestions = isAdmin ? (await listUsers(actor)).filter((u) => !memberIds.has(u.id)).map((u) => u.email) : [];
+  const list = listParamsOf(await searchParams);
+  const path = `/tenants/${tenantId}`;
+  const containers = await queryContainers(actor, tenantId, list).catch((error: unknown) =>
+    error instanceof ServiceError ? error : Promise.reject(error),
+  );
   return (
     <>
       <PageHeader
@@ -65,23 +84,43 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
       )}
       <TenantQuotaSection actor={actor} tenantId={tenant.id} />
       <h2>Containers</h2>
-      {containers instanceof ServiceError ? (
-        <EmptyState tone="error" title="Container states cannot be shown">
-          {containers.message}
-        </EmptyState>
-      ) : (
-        <ContainerTable
-          tenantId={tenant.id}
-          containers={containers}
-          empty={<EmptyState title="No containers">This tenant&apos;s members have not launched anything yet.</EmptyState>}
-        />
+      {!(containers instanceof ServiceError) && (containers.total > 0 || list.q) && (
+        <ListSearch path={path} params={list} label="Search containers" placeholder="Search by name or image" />
       )}
-      <h2>Members</h2>
+      {containers instanceof ServiceError ? (
+        containers.code === "validation_failed" ? (
+          <BadListParams path={path} message={containers.message} />
+        ) : (
+          <EmptyState tone="error" title="Container states cannot be shown">
+            {containers.message}
+          </EmptyState>
+        )
+      ) : containers.items.length === 0 && (list.q || containers.page > 1) ? (
+        <NoRowsHere path={path} params={list} page={containers.page} noun="containers" />
+      ) : (
+        <>
+          <ContainerTable
+            tenantId={tenant.id}
+            containers={containers.items}
+            sorting={{ path, params: list, current: currentSort(list, "created") }}
+            empty={<EmptyState title="No containers">This tenant&apos;s members have not launched anything yet.</EmptyState>}
+          />
+          {containers.items.length > 0 && (
+            <Pager path={path} params={list} page={containers.page} pageSize={containers.pageSize} total={containers.total} noun="containers" />
+          )}
+        </>
+      )}
+      <h2 id="members-head">Members</h2>
+      {isAdmin && (
+        <section className="panel" aria-labelledby="members-head">
+          <AddMemberForm tenantId={tenant.id} suggestions={memberSuggestions} />
+        </section>
+      )}
       {tenant.members.length === 0 ? (
         <EmptyState title="No members yet">
           {isAdmin ? (
             <>
-              Add people to this tenant from the <Link href="/users">Users</Link> page.
+              Add someone above by email; new people get an account on the <Link href="/users">Users</Link> page first.
             </>
           ) : (
             "An administrator has not added anyone to this tenant."
@@ -96,6 +135,11 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
                 <th>Tenant role</th>
                 <th>Portal role</th>
                 <th>Status</th>
+                {isAdmin && (
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -105,6 +149,17 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
                   <td>{m.membershipRole}</td>
                   <td>{m.role}</td>
                   <td>{m.disabled ? <span className="badge danger">disabled</span> : <span className="badge ok">active</span>}</td>
+                  {isAdmin && (
+                    <td style={{ textAlign: "right" }}>
+                      <ConfirmActionButton
+                        action={removeMemberAction.bind(null, tenant.id, m.id)}
+                        question={`Remove ${m.email} from “${tenant.name}”? They lose access to its containers and volumes at once.`}
+                        label="Remove"
+                        pendingLabel="Removing…"
+                        ariaLabel={`Remove member ${m.email}`}
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

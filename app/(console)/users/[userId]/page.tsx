@@ -6,6 +6,7 @@ import { ServiceError } from "@/lib/errors";
 import { listTenants } from "@/lib/services/tenants";
 import { getUser } from "@/lib/services/users";
 import { PageHeader } from "@/components/page-header";
+import { ResetPasswordForm } from "@/components/password-forms";
 import { EditUserForm } from "@/components/user-forms";
 
 export const metadata: Metadata = { title: "Edit user" };
@@ -30,6 +31,16 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       />
       <section className="panel">
         <EditUserForm user={user} tenants={tenants.map((t) => ({ id: t.id, name: t.name }))} isSelf={user.id === actor.userId} />
+      </section>
+      <section className="panel" aria-labelledby="reset-head">
+        <h2 id="reset-head">Reset password</h2>
+        {user.id === actor.userId ? (
+          <p className="muted">
+            Change your own password on your <Link href="/settings/account">account page</Link>: it asks for the current one.
+          </p>
+        ) : (
+          <ResetPasswordForm userId={user.id} email={user.email} />
+        )}
       </section>
     </>
   );

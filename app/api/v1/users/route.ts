@@ -1,6 +1,9 @@
-import { json, readJson } from "@/lib/api/respond";
+import { json, queryOf, readJson } from "@/lib/api/respond";
 import { authedRoute } from "@/lib/api/route";
-import { createUser, listUsers, toUserDto } from "@/lib/services/users";
+import { createUser, queryUsers, toUserDto } from "@/lib/services/users";
 
-export const GET = authedRoute(async (actor) => json({ items: (await listUsers(actor)).map(toUserDto) }));
+export const GET = authedRoute(async (actor, req) => {
+  const page = await queryUsers(actor, queryOf(req));
+  return json({ ...page, items: page.items.map(toUserDto) });
+});
 export const POST = authedRoute(async (actor, req) => json(await createUser(actor, await readJson(req)), 201));
