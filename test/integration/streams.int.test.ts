@@ -222,7 +222,7 @@ describe("an open log stream ends when the access that opened it ends", () => {
     await Promise.race([Promise.all([f1.done, f2.done]), new Promise((r) => setTimeout(r, 60_000))]);
     console.log(`[streams] membership removal and disabling ended the streams after ${Date.now() - changedAt} ms`);
     expect(f1.endReason).toBe("You can no longer see this container: it was removed, or your access to its tenant ended.");
-    expect(f2.endReason).toBe("Your account was disabled or removed; sign in again.");
+    expect(f2.endReason).toBe("Your account was disabled or removed, or its password changed; sign in again.");
     expect(openStreamCount({ userId: removed.id }) + openStreamCount({ userId: disabled.id })).toBe(0);
     await removeContainer(t.owner, c.id);
   });
