@@ -71,7 +71,7 @@ describe("image catalog (real daemon, real local registry)", () => {
   it("a reference the registry lacks is validation_failed on ref, adds nothing and records the failure", async () => {
     const error = await addCatalogImage(admin, { ref: missing, name: "Missing" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ code: "validation_failed", fields: [{ path: "ref", message: expect.stringContaining("no such image or tag") }] });
+    expect(error).toMatchObject({ code: "validation_failed", fields: [{ path: "ref", message: expect.stringContaining("was not found in the registry") }] });
     expect(await db.catalogImage.findUnique({ where: { ref: missing } })).toBeNull();
     const event = await db.activityEvent.findFirst({ where: { action: "image.add", target: `image:${missing}` } });
     expect(event).toMatchObject({ outcome: "failed", reason: expect.stringContaining("manifest unknown") });
