@@ -53,7 +53,9 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
   );
   const [, startTransition] = useTransition();
   const { byField: errors, placed } = useMemo(() => launchErrors(state.errors), [state.errors]);
-  const badRow = (field: string, row: number | string) => placed.some((p) => p.field === field && p.row === row) || undefined;
+  /** Marks a row's control invalid when an error is about that row (and, given `parts`, about that part of it). */
+  const badRow = (field: string, row: number | string, parts?: (string | undefined)[]) =>
+    placed.some((p) => p.field === field && p.row === row && (!parts || parts.includes(p.part))) || undefined;
   const formRef = useRef<HTMLFormElement>(null);
   // After an error, take the person to the first field that needs them (in the page's order),
   // with what they typed still in it. Keyed on the state object: each answer is a new one.
@@ -232,6 +234,8 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                 <div className="row" key={i}>
                   <select
                     aria-label={`Volume ${i + 1}`}
+                    aria-invalid={(row.volume !== "" && badRow("volumes", i, ["volume"])) || undefined}
+                    aria-describedby="volumes-error"
                     value={row.volume}
                     onChange={(e) => dispatch({ type: "editVolume", index: i, change: { volume: e.target.value } })}
                   >
@@ -246,6 +250,8 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                     <input
                       type="text"
                       aria-label={`New volume ${i + 1} name`}
+                      aria-invalid={badRow("volumes", i, ["volume", "create"])}
+                      aria-describedby="volumes-error"
                       placeholder="data"
                       value={row.newName}
                       onChange={(e) => dispatch({ type: "editVolume", index: i, change: { newName: e.target.value } })}
@@ -254,7 +260,7 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                   <input
                     type="text"
                     aria-label={`Volume ${i + 1} mount path`}
-                    aria-invalid={badRow("volumes", i)}
+                    aria-invalid={badRow("volumes", i, ["path", undefined])}
                     aria-describedby="volumes-error"
                     placeholder="/data"
                     value={row.path}

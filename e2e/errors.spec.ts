@@ -26,6 +26,25 @@ test("a bad port is named as the form names it, under its field, which is focuse
   }
 });
 
+test("a volume's bad mount path is named by its row and that row's path is focused", async ({ page, request }) => {
+  const t = await tenantWithOwner(request, "errv");
+  try {
+    await signIn(page, t.email, t.password);
+    await page.goto("/containers/new");
+    await page.getByText("Static web server").click();
+    await page.getByLabel("Name").fill("site");
+    await page.getByRole("button", { name: "Add volume" }).click();
+    await page.getByLabel("New volume 1 name").fill("data");
+    await page.getByLabel("Volume 1 mount path").fill("www");
+    await page.getByRole("button", { name: "Launch" }).click();
+    await expect(page.locator("#volumes-error")).toHaveText('Volume 1, mount path: must be an absolute path starting with "/"');
+    await expect(page.getByLabel("Volume 1 mount path")).toBeFocused();
+    await expect(page.getByLabel("Volume 1 mount path")).toHaveValue("www");
+  } finally {
+    await removeAll(request, t.token, t.tenant.id);
+  }
+});
+
 test("with no container left, Launch is disabled with the reason and what to do; an edit is not", async ({ page, request }) => {
   const t = await tenantWithOwner(request, "full");
   try {
@@ -69,4 +88,13 @@ test("an image from a registry that cannot be reached says so in a sentence, not
   await expect(error).not.toContainText("lookup");
   await expect(error).not.toContainText("dial tcp");
   await expect(page.getByRole("main")).not.toContainText(":53");
+
+  // A reference has no spaces to break at: at 390 px its error still wraps inside the screen.
+  await page.setViewportSize({ width: 390, height: 800 });
+  const long = `registry.invalid/berth/${"a-repository-name-without-any-spaces-".repeat(3)}end:1`;
+  await page.getByLabel("Image reference").fill(long);
+  await page.getByRole("button", { name: "Add image" }).click();
+  await expect(page.getByRole("button", { name: "Add image" })).toBeEnabled({ timeout: 60_000 });
+  await expect(error).toContainText("could not be reached");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });

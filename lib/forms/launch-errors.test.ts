@@ -25,7 +25,7 @@ describe("the launch form's errors in its own words", () => {
     const { placed } = launchErrors({ "env.GREETING": ["x"], "volumes[1].path": ["y"], _form: ["z"] });
     expect(placed).toEqual([
       { field: "env", row: "GREETING", message: "Variable GREETING: x" },
-      { field: "volumes", row: 1, message: "Volume 2, mount path: y" },
+      { field: "volumes", row: 1, part: "path", message: "Volume 2, mount path: y" },
       { field: "_form", message: "z" },
     ]);
   });

@@ -11,6 +11,8 @@ export interface PlacedError {
   field: string;
   /** The row it is about, counted from 0 (ports, volumes), or the variable's name (env). */
   row?: number | string;
+  /** The part of the row ("path", "volume", "protocol"), when the error names one. */
+  part?: string;
   message: string;
 }
 
@@ -67,13 +69,14 @@ export function fieldWords(path: string): string {
 
 /** One API field error placed in the form and said in its words: "Port 3: enter a whole number from 1 to 65535". */
 export function placeError(path: string, message: string): PlacedError {
-  const [top, row] = segments(path);
+  const [top, row, part] = segments(path);
   const known = typeof top === "string" && top in FIELD_WORDS;
   const words = known ? fieldWords(path) : "";
   const text = plainMessage(message);
   return {
     field: known ? (top === "image" ? "imageId" : top) : "_form",
     ...(known && row !== undefined ? { row } : {}),
+    ...(known && typeof part === "string" ? { part } : {}),
     message: words ? `${words}: ${text}` : text,
   };
 }
