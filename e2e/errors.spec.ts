@@ -26,6 +26,25 @@ test("a bad port is named as the form names it, under its field, which is focuse
   }
 });
 
+test("a bad variable name is named by the variable, and its name box is focused", async ({ page, request }) => {
+  const t = await tenantWithOwner(request, "erre");
+  try {
+    await signIn(page, t.email, t.password);
+    await page.goto("/containers/new");
+    await page.getByText("Static web server").click();
+    await page.getByLabel("Name").fill("site");
+    await page.getByRole("button", { name: "Add variable" }).click();
+    await page.getByLabel("Variable 1 name").fill("1GREETING");
+    await page.getByLabel("Variable 1 value").fill("hello");
+    await page.getByRole("button", { name: "Launch" }).click();
+    await expect(page.locator("#env-error")).toHaveText('Variable 1GREETING: use letters, digits and "_" in the name, not starting with a digit');
+    await expect(page.getByLabel("Variable 1 name")).toBeFocused();
+    await expect(page.getByLabel("Variable 1 name")).toHaveValue("1GREETING");
+  } finally {
+    await removeAll(request, t.token, t.tenant.id);
+  }
+});
+
 test("a volume's bad mount path is named by its row and that row's path is focused", async ({ page, request }) => {
   const t = await tenantWithOwner(request, "errv");
   try {

@@ -6,6 +6,13 @@ describe("the launch form's errors in its own words", () => {
     ["ports[2].container", "must be a whole number from 1 to 65535 (got null)", "ports", "Port 3: enter a whole number from 1 to 65535"],
     ["ports[0].protocol", 'must be "tcp" or "udp"', "ports", 'Port 1, protocol: must be "tcp" or "udp"'],
     ["env.GREETING", "must be at most 8 KiB", "env", "Variable GREETING: must be at most 8 KiB"],
+    ["env.OK", "must be a string (got a number)", "env", "Variable OK: must be a string"],
+    [
+      'env["1BAD"]',
+      "must be an object of NAME: value strings",
+      "env",
+      'Variable 1BAD: use letters, digits and "_" in the name, not starting with a digit',
+    ],
     ["volumes[1].path", "a mount target is required", "volumes", "Volume 2, mount path: a mount target is required"],
     ["memoryMb", "must be at most 65536 MB", "memoryMb", "Memory: must be at most 65536 MB"],
     ["imageId", "is required", "imageId", "Image: fill this in"],

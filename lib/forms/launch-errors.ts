@@ -30,6 +30,8 @@ const FIELD_WORDS: Record<string, string> = {
   restart: "Restart policy",
 };
 
+const ENV_NAME_RULE = 'use letters, digits and "_" in the name, not starting with a digit';
+
 const PORT_PARTS: Record<string, string> = { container: "", protocol: "protocol", expose: "how it is served" };
 const VOLUME_PARTS: Record<string, string> = { volume: "volume", path: "mount path", readOnly: "read-only", create: "new volume" };
 
@@ -42,10 +44,17 @@ export function plainMessage(message: string): string {
     .replace(/^is required$/, "fill this in");
 }
 
-/** Splits "ports[2].container" into ["ports", 2, "container"] and "env.GREETING" into ["env", "GREETING"]. */
+/**
+ * Splits "ports[2].container" into ["ports", 2, "container"], "env.GREETING" into ["env", "GREETING"]
+ * and 'env["1BAD"]' (a key that is not an identifier, quoted as JSON) into ["env", "1BAD"].
+ */
 function segments(path: string): (string | number)[] {
   const out: (string | number)[] = [];
-  for (const m of path.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)) out.push(m[1] !== undefined ? Number(m[1]) : m[2]);
+  for (const m of path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\.?([^.[\]]+)/g)) {
+    if (m[1] !== undefined) out.push(Number(m[1]));
+    else if (m[2] !== undefined) out.push(JSON.parse(m[2]) as string);
+    else out.push(m[3]);
+  }
   return out;
 }
 
@@ -72,7 +81,8 @@ export function placeError(path: string, message: string): PlacedError {
   const [top, row, part] = segments(path);
   const known = typeof top === "string" && top in FIELD_WORDS;
   const words = known ? fieldWords(path) : "";
-  const text = plainMessage(message);
+  // A bad variable name fails the whole record's check, whose words describe the record, not the name.
+  const text = top === "env" && row !== undefined && /^must be an object of NAME/.test(message) ? ENV_NAME_RULE : plainMessage(message);
   return {
     field: known ? (top === "image" ? "imageId" : top) : "_form",
     ...(known && row !== undefined ? { row } : {}),
