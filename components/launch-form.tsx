@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState, useMemo, useReducer, useTransition } from "react";
+import { useActionState, useEffect, useMemo, useReducer, useRef, useTransition } from "react";
 import { launchAction, updateContainerAction } from "@/lib/actions/containers";
 import { emptyFormState } from "@/lib/forms/form-state";
+import { launchErrors } from "@/lib/forms/launch-errors";
 import { splitCommand } from "@/lib/forms/split-command";
 // The specific policy files, not the index: only these constants reach the browser bundle.
 import { ON_FAILURE_MAX_RETRIES } from "@/lib/policy/build-create-options";
@@ -19,16 +20,6 @@ import {
   type LaunchFormState,
   type RestartChoice,
 } from "@/components/launch-form-state";
-
-/** Errors keyed by the top-level field they belong to, with the rest of the path kept in the message. */
-function groupErrors(errors: Record<string, string[]> | undefined) {
-  const grouped: Record<string, string[]> = {};
-  for (const [path, messages] of Object.entries(errors ?? {})) {
-    const top = path.split(/[.[]/)[0] || "_form";
-    for (const m of messages) (grouped[top] ??= []).push(path === top ? m : `${path}: ${m}`);
-  }
-  return grouped;
-}
 
 /**
  * A slider's upper end: the per-container maximum, lowered to what the quota has left, but
@@ -61,7 +52,23 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
     emptyFormState,
   );
   const [, startTransition] = useTransition();
-  const errors = groupErrors(state.errors);
+  const { byField: errors, placed } = useMemo(() => launchErrors(state.errors), [state.errors]);
+  /** Marks a row's control invalid when an error is about that row (and, given `parts`, about that part of it). */
+  const badRow = (field: string, row: number | string, parts?: (string | undefined)[]) =>
+    placed.some((p) => p.field === field && p.row === row && (!parts || parts.includes(p.part))) || undefined;
+  const formRef = useRef<HTMLFormElement>(null);
+  // After an error, take the person to the first field that needs them (in the page's order),
+  // with what they typed still in it. Keyed on the state object: each answer is a new one.
+  useEffect(() => {
+    if (state.ok || (!state.errors && !state.message)) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (!first) return;
+    first.scrollIntoView({ block: "center" });
+    first.focus({ preventScroll: true });
+  }, [state]);
+  // A launch adds a container; with none left it can only be refused, so say so before it is tried.
+  // An edit replaces one and needs none.
+  const noneLeft = !edit && left.containers <= 0;
   const split = useMemo(() => splitCommand(command), [command]);
 
   const pickImage = (id: string) => {
@@ -89,7 +96,7 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
   ];
 
   return (
-    <form onSubmit={submit} className="launch" noValidate aria-label={edit ? `Edit ${name}` : "Launch a container"}>
+    <form ref={formRef} onSubmit={submit} className="launch" noValidate aria-label={edit ? `Edit ${name}` : "Launch a container"}>
       <div style={{ display: "grid", gap: 18 }}>
         <fieldset>
           <legend>Image</legend>
@@ -102,7 +109,8 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                   value={i.id}
                   checked={i.id === form.imageId}
                   onChange={() => pickImage(i.id)}
-                  aria-describedby={`img-${i.id}`}
+                  aria-describedby={`img-${i.id} image-error`}
+                  aria-invalid={(i.id === form.imageId && !!errors.imageId) || undefined}
                 />
                 <strong>{i.name}</strong>
                 <small id={`img-${i.id}`}>
@@ -157,6 +165,8 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                 <input
                   type="text"
                   aria-label={`Variable ${i + 1} name`}
+                  aria-invalid={badRow("env", row.key) || undefined}
+                  aria-describedby="env-error"
                   placeholder="NAME"
                   value={row.key}
                   onChange={(e) => dispatch({ type: "editEnv", index: i, change: { key: e.target.value } })}
@@ -224,6 +234,8 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                 <div className="row" key={i}>
                   <select
                     aria-label={`Volume ${i + 1}`}
+                    aria-invalid={(row.volume !== "" && badRow("volumes", i, ["volume"])) || undefined}
+                    aria-describedby="volumes-error"
                     value={row.volume}
                     onChange={(e) => dispatch({ type: "editVolume", index: i, change: { volume: e.target.value } })}
                   >
@@ -238,6 +250,8 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                     <input
                       type="text"
                       aria-label={`New volume ${i + 1} name`}
+                      aria-invalid={badRow("volumes", i, ["volume", "create"])}
+                      aria-describedby="volumes-error"
                       placeholder="data"
                       value={row.newName}
                       onChange={(e) => dispatch({ type: "editVolume", index: i, change: { newName: e.target.value } })}
@@ -246,6 +260,8 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
                   <input
                     type="text"
                     aria-label={`Volume ${i + 1} mount path`}
+                    aria-invalid={badRow("volumes", i, ["path", undefined])}
+                    aria-describedby="volumes-error"
                     placeholder="/data"
                     value={row.path}
                     onChange={(e) => dispatch({ type: "editVolume", index: i, change: { path: e.target.value } })}
@@ -342,6 +358,7 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
           <label className="checkbox">
             <input
               type="checkbox"
+              aria-invalid={!!errors.readOnlyRootfs || undefined}
               checked={!readOnlyRootfs}
               onChange={(e) => dispatch({ type: "setReadOnlyRootfs", readOnlyRootfs: !e.target.checked })}
             />
@@ -376,8 +393,19 @@ export function LaunchForm({ options, initial, edit }: { options: LaunchOptions;
         </p>
         <FormMessage state={state} />
         <FieldError id="form-error" errors={errors._form} />
+        {noneLeft && (
+          <p id="launch-none-left" className="form-message error">
+            This tenant has used all {quota.maxContainers} of its containers, so nothing more can be launched. Remove one of its containers, or ask an
+            administrator for a bigger quota.
+          </p>
+        )}
         <div>
-          <button type="submit" className="primary" disabled={pending || !split.ok}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={pending || !split.ok || noneLeft}
+            aria-describedby={noneLeft ? "launch-none-left" : undefined}
+          >
             {edit ? (pending ? "Redeploying…" : "Save and redeploy") : pending ? "Launching…" : "Launch"}
           </button>
         </div>

@@ -26,7 +26,7 @@ test("admin adds an image by reference, watches it pull, and removes it after co
   await page.getByLabel("Image reference").fill(missing);
   await page.getByLabel("Display name").fill("Missing");
   await page.getByRole("button", { name: "Add image" }).click();
-  await expect(page.locator("#image-ref-error")).toContainText("no such image or tag");
+  await expect(page.locator("#image-ref-error")).toContainText("was not found in the registry");
   await expect(page.getByLabel("Image reference")).toHaveAttribute("aria-invalid", "true");
   await page.screenshot({ path: "test-results/images-failed-pull.png", fullPage: true });
 

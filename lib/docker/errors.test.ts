@@ -23,6 +23,15 @@ describe("toServiceError", () => {
     expect(mapped.message).toMatch(/^Restarting the container/);
   });
 
+  it("says what failed without the engine's own text (it goes to the server log)", () => {
+    const mapped = toServiceError(
+      engineError(500, "failed to create shim task: OCI runtime create failed: runc create failed"),
+      "Starting the container",
+    );
+    expect(mapped.message).toBe("Starting the container failed. The engine reported an error (its own words are in the server log).");
+    expect(toServiceError(engineError(409, "Container abc is not running"), "Stopping").message).toBe("Stopping: The container is not running.");
+  });
+
   it("an unreachable engine is daemon_unavailable", () => {
     expect(toServiceError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), "x").code).toBe("daemon_unavailable");
   });

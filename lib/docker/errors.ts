@@ -1,5 +1,6 @@
 import "server-only";
 import { ServiceError } from "@/lib/errors";
+import { engineFailure } from "@/lib/docker/engine-words";
 
 interface DockerishError {
   statusCode?: number;
@@ -46,8 +47,9 @@ const WRONG_STATE = /is not running|is restarting|is paused|is dead|marked for r
 /**
  * Maps a dockerode failure to the error a person sees: an unreachable engine is
  * `daemon_unavailable`; a vanished object is `not_found` and a wrong state `conflict`
- * (whatever status the engine used for them); anything else says what failed, in the
- * daemon's words.
+ * (whatever status the engine used for them); anything else says what failed in a sentence
+ * (engine-words.ts). The engine's own text goes to the server log only: it names sockets,
+ * resolvers and Go error chains, which help an operator and mislead everyone else.
  */
 export function toServiceError(error: unknown, doing: string): ServiceError {
   if (error instanceof ServiceError) return error;
@@ -55,6 +57,7 @@ export function toServiceError(error: unknown, doing: string): ServiceError {
   const words = daemonMessage(error);
   if (isNotFound(error) || GONE.test(words))
     return new ServiceError("not_found", `${doing}: not found on the engine (it may have just been removed).`);
-  if (isStatus(error, 409) || WRONG_STATE.test(words)) return new ServiceError("conflict", `${doing}: ${words}`);
-  return new ServiceError("internal", `${doing} failed: ${words}`);
+  console.error(`[engine] ${doing}: ${words}`);
+  if (isStatus(error, 409) || WRONG_STATE.test(words)) return new ServiceError("conflict", `${doing}: ${engineFailure(words)}`);
+  return new ServiceError("internal", `${doing} failed. ${engineFailure(words)}`);
 }

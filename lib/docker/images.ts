@@ -1,5 +1,6 @@
 import "server-only";
 import { docker } from "@/lib/docker/client";
+import { engineFailure } from "@/lib/docker/engine-words";
 import { daemonMessage, daemonUnavailable, isUnreachable, toServiceError } from "@/lib/docker/errors";
 import { ServiceError } from "@/lib/errors";
 
@@ -166,15 +167,9 @@ function pullError(error: unknown, ref: string): ServiceError {
 }
 
 function refError(ref: string, reason: string): ServiceError {
-  const plain = plainReason(reason);
-  return new ServiceError("validation_failed", `Could not pull ${ref}: ${plain}`, [{ path: "ref", message: plain }]);
-}
-
-/** The engine's reason, led by what it means for the person typing the reference. */
-function plainReason(reason: string): string {
-  if (/manifest unknown|not found/i.test(reason)) return `the registry has no such image or tag (${reason})`;
-  if (/connection refused/i.test(reason)) return `the registry refused the connection (${reason})`;
-  if (/no such host/i.test(reason)) return `the registry's host name is unknown (${reason})`;
-  if (/unauthorized|authentication required|denied/i.test(reason)) return `the registry requires credentials Berth does not have (${reason})`;
-  return reason;
+  // The engine's text (resolver addresses, Go error chains) is for the server log; the person
+  // gets what it means for the reference they typed.
+  console.error(`[engine] pulling ${ref}: ${reason}`);
+  const plain = engineFailure(reason);
+  return new ServiceError("validation_failed", `Could not pull ${ref}. ${plain}`, [{ path: "ref", message: plain }]);
 }

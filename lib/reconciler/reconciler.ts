@@ -76,6 +76,8 @@ export class Reconciler {
         if (leading && !this.running) this.running = this.run().finally(() => (this.running = null));
       } catch (error) {
         this.status.lastError = `lease: ${error instanceof Error ? error.message : String(error)}`;
+        // /health says what this means; the exact words are for the operator, here.
+        console.error(`[reconciler] ${this.status.lastError}`);
       }
     };
     void tick();
@@ -171,6 +173,7 @@ export class Reconciler {
   private recordError(error: unknown): void {
     this.rowsStale = true;
     this.status.lastError = error instanceof Error ? error.message : String(error);
+    console.error(`[reconciler] ${this.status.lastError}`);
   }
 
   private retryPassLater(): void {

@@ -3,11 +3,16 @@ import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session";
 import { getEngineHealth } from "@/lib/services/engine-health";
+import { engineFailure } from "@/lib/docker/engine-words";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { RelativeTime } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Health" };
+
+/** The reconciler's last failure in words: the lease is Berth's database, anything else the engine. */
+const reconcilerError = (raw: string) =>
+  raw.startsWith("lease:") ? "the lead could not be renewed in the database (the details are in the server log)" : engineFailure(raw);
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -46,7 +51,8 @@ export default async function HealthPage() {
               : lease
                 ? `led by ${lease.holder}`
                 : "no reconciler holds the lease"}
-            {reconciler?.lastError && <> · last error: {reconciler.lastError}</>}
+            {/* The engine's own words are in the server log; here, what they mean. */}
+            {reconciler?.lastError && <> · last error: {reconcilerError(reconciler.lastError)}</>}
           </div>
         </div>
         <div className="card">
