@@ -149,20 +149,26 @@ function runSession(ws: WebSocket, exec: ConsoleExec, session: RedeemedTicket): 
     }
   });
   // The shell ended: because the container stopped (4003), or by itself (1000).
-  const shellEnded = () => {
+  // A stop from outside Berth kills the shell a moment before the engine reports the container
+  // stopped: ask again for a second before calling it the shell's own exit.
+  const shellEnded = async () => {
     if (ended) return;
-    void consoleAccessNow(actor, container.id).then(
-      (lost) =>
-        end(
-          lost?.kind === "stopped" ? CONSOLE_CLOSE.containerStopped : CONSOLE_CLOSE.shellExited,
-          lost?.kind === "stopped" ? lost.reason : "The shell exited.",
-        ),
-      () => end(CONSOLE_CLOSE.shellExited, "The shell exited."),
-    );
+    for (let attempt = 0; attempt < 5 && !ended; attempt++) {
+      const lost = await consoleAccessNow(actor, container.id).catch(() => null);
+      if (lost?.kind === "stopped") return end(CONSOLE_CLOSE.containerStopped, lost.reason);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    end(CONSOLE_CLOSE.shellExited, "The shell exited.");
   };
-  exec.stream.on("end", shellEnded);
-  exec.stream.on("close", shellEnded);
-  exec.stream.on("error", shellEnded);
+  let ending = false;
+  const onStreamEnd = () => {
+    if (ending) return;
+    ending = true;
+    void shellEnded();
+  };
+  exec.stream.on("end", onStreamEnd);
+  exec.stream.on("close", onStreamEnd);
+  exec.stream.on("error", onStreamEnd);
 
   ws.on("message", (data: RawData, isBinary: boolean) => {
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);

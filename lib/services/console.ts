@@ -37,8 +37,12 @@ async function consoleContainer(actor: Actor, containerId: string) {
   return row;
 }
 
+// Row states in which the container is not running, or is being stopped at Berth's request
+// (a stop or restart marks the row before the engine acts, so a console can tell at once).
+const NOT_RUNNING = new Set(["quarantined", "stopped", "restarting", "exited", "dead", "missing", "creating"]);
+
 async function assertRunning(row: { tenantId: string; dockerId: string | null; status: string }): Promise<string> {
-  const live = row.dockerId && row.status !== "quarantined" ? await workloadState(row.tenantId, row.dockerId) : null;
+  const live = row.dockerId && !NOT_RUNNING.has(row.status) ? await workloadState(row.tenantId, row.dockerId) : null;
   if (!live || live.state !== "running" || !row.dockerId)
     throw new ServiceError("conflict", "The container is not running; start it to open a console.");
   return row.dockerId;
