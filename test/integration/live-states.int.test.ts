@@ -46,13 +46,14 @@ interface SseEvent {
 /** A client of GET /tenants/{id}/containers/states, reading the events as they come. */
 async function open(token: string, tenantId: string, query = "") {
   const abort = new AbortController();
-  const res = await statesRoute(
-    new Request(`http://127.0.0.1/api/v1/tenants/${tenantId}/containers/states${query}`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: abort.signal,
-    }),
-    { params: Promise.resolve({ tenantId }) },
-  );
+  // Kept with the client: undici links a Request's signal to the one it was given through a
+  // weak reference to the Request's own controller, so a request collected by the GC would no
+  // longer pass the abort on (the route keeps only req.signal).
+  const req = new Request(`http://127.0.0.1/api/v1/tenants/${tenantId}/containers/states${query}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: abort.signal,
+  });
+  const res = await statesRoute(req, { params: Promise.resolve({ tenantId }) });
   const events: SseEvent[] = [];
   let finished = false;
   const done =
@@ -86,7 +87,7 @@ async function open(token: string, tenantId: string, query = "") {
     while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(ok()).toBe(true);
   };
-  return { res, events, states, waitFor, done, finished: () => finished, close: () => abort.abort() };
+  return { req, res, events, states, waitFor, done, finished: () => finished, close: () => abort.abort() };
 }
 
 async function tokenOf(actor: Actor): Promise<string> {
@@ -145,9 +146,11 @@ describe("the live states stream", () => {
       await s.waitFor(() => ["healthy", "unhealthy"].includes(s.states(web.id).at(-1)?.health), 120_000);
       expect(s.states(web.id).at(-1)).toMatchObject({ status: "running", health: "healthy" });
     } finally {
+      // Removing the container ends a stream narrowed to it (tested below), so its slot is free
+      // for the next tests however this one went.
       s.close();
-      await s.done;
       await removeContainer(t.owner, web.id);
+      await s.done;
     }
   });
 
