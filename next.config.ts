@@ -19,6 +19,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features", "better-sqlite3", "ws"],
   poweredByHeader: false,
   experimental: { authInterrupts: true, serverActions: { bodySizeLimit: uploadBodyLimit }, proxyClientMaxBodySize: uploadBodyLimit },
+  // Browsers ask for /favicon.ico on their own, whatever the page links: the same icon answers.
+  async rewrites() {
+    return [{ source: "/favicon.ico", destination: "/favicon.svg" }];
+  },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
