@@ -8,6 +8,7 @@ import { containerStateOf, type ContainerDto } from "@/lib/schemas/container";
 import { ContainerStatus } from "@/components/container-status";
 import { LiveContainers } from "@/components/live-containers";
 import { RelativeTime } from "@/components/relative-time";
+import { PortLinks } from "@/components/port-links";
 
 /**
  * A tenant's containers. On a narrow screen the name, status and URLs stay; image, limits and
@@ -65,23 +66,7 @@ export function ContainerTable({
                 <td>
                   <ContainerStatus container={c} />
                 </td>
-                <td>
-                  {c.ports.length === 0 ? (
-                    <span className="muted">none</span>
-                  ) : (
-                    <span className="url-list">
-                      {c.ports.map((p) =>
-                        p.protocol === "tcp" ? (
-                          <a key={`${p.container}/${p.protocol}`} href={p.url} target="_blank" rel="noreferrer">
-                            {p.url}
-                          </a>
-                        ) : (
-                          <span key={`${p.container}/${p.protocol}`}>{p.url}</span>
-                        ),
-                      )}
-                    </span>
-                  )}
-                </td>
+                <td>{c.ports.length === 0 ? <span className="muted">none</span> : <PortLinks ports={c.ports} />}</td>
                 <td className="num hide-narrow">{c.memoryMb} MB</td>
                 <td className="num hide-narrow">{formatCpu(c.cpuMillis)}</td>
                 <td className="hide-narrow">

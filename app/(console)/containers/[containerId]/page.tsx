@@ -19,6 +19,7 @@ import { LiveContainers } from "@/components/live-containers";
 import { LogViewer } from "@/components/log-viewer";
 import { RelativeTime } from "@/components/relative-time";
 import { StatsPanel } from "@/components/stats-panel";
+import { PortLinks } from "@/components/port-links";
 
 export const metadata: Metadata = { title: "Container" };
 
@@ -61,17 +62,7 @@ export default async function ContainerPage({
         parent={<Link href={actor.memberships.some((m) => m.tenantId === c.tenantId) ? "/dashboard" : `/tenants/${c.tenantId}`}>Containers</Link>}
         action={detail.canAct && <ContainerActions containerId={c.id} name={c.name} status={c.status} />}
       >
-        <div className="url-list">
-          {c.ports.map((p) =>
-            p.protocol === "tcp" ? (
-              <a key={`${p.container}/${p.protocol}`} href={p.url} target="_blank" rel="noreferrer">
-                {p.url}
-              </a>
-            ) : (
-              <span key={`${p.container}/${p.protocol}`}>{p.url}</span>
-            ),
-          )}
-        </div>
+        <PortLinks ports={c.ports} />
         {c.ports.some((p) => p.expose === "https") && (
           <p className="muted url-note">
             {notes.edgeDown ? (
