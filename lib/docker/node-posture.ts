@@ -81,7 +81,7 @@ export function evaluatePosture(facts: PostureFacts, rules: PostureRules, now = 
   } else {
     if (facts.noNewPrivs === false) {
       problems.push(
-        "Its daemon does not default to no-new-privileges (start dockerd with --no-new-privileges): a setuid program in a tenant's task could gain privileges.",
+        "Its daemon does not default to no-new-privileges, so a setuid program in a tenant's task could gain privileges (start dockerd with --no-new-privileges).",
       );
     } else if (facts.noNewPrivs === null) {
       problems.push(`Berth could not run its probe there to check no-new-privileges${facts.probeError ? ` (${facts.probeError})` : ""}.`);

@@ -8,6 +8,7 @@ import { listNodes } from "@/lib/services/nodes";
 import { EmptyState } from "@/components/empty-state";
 import { NodeAvailabilityButton } from "@/components/node-availability-button";
 import { PageHeader } from "@/components/page-header";
+import { RefreshEvery } from "@/components/refresh-every";
 import { RelativeTime } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Nodes" };
@@ -45,6 +46,7 @@ export default async function NodesPage() {
         }
         action={actor.role === "operator" && <span className="badge">read-only</span>}
       />
+      {swarm && <RefreshEvery seconds={5} />}
       {failure ? (
         <EmptyState tone="error" title="The nodes could not be read">
           {failure}
@@ -70,13 +72,13 @@ export default async function NodesPage() {
             <tbody>
               {nodes.map((node) => (
                 <tr key={node.id}>
-                  <td>
+                  <td className="node-id">
                     <strong className="node-name">{node.hostname}</strong>
                     <div className="muted node-meta">
                       {node.role} · <code title={node.id}>{node.id.slice(0, 12)}</code>
                     </div>
                   </td>
-                  <td>
+                  <td className="node-state">
                     <span className={`status ${node.state === "ready" ? "running" : "dead"}`}>{node.state}</span>
                     <div className="muted node-meta">{AVAILABILITY[node.availability]}</div>
                     <div className="muted node-meta only-narrow">{plural(node.containers, "container")}</div>
@@ -97,7 +99,7 @@ export default async function NodesPage() {
                     </div>
                   </td>
                   {canChange && (
-                    <td>
+                    <td className="node-actions">
                       <NodeAvailabilityButton
                         nodeId={node.id}
                         hostname={node.hostname}
