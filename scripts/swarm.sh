@@ -6,6 +6,9 @@
 #   scripts/swarm.sh down     removes daemons (by pid file), namespaces, veths and state
 #   scripts/swarm.sh env      prints the env file (source it to point Berth at this Swarm)
 #   scripts/swarm.sh env-file prints the env file's path
+#   scripts/swarm.sh kill-node I   kills node I's dockerd and containerd as a crash would (SIGKILL;
+#                                  its containers' shims live on)
+#   scripts/swarm.sh start-node I  starts node I's daemon again, with the options it was made with
 #
 # Layout (slot 0, the default):
 #   netns berth-swarm-hub    a bridge joining the nodes (a namespace of our own, so the host's
@@ -244,7 +247,35 @@ export BERTH_SWARM_MANAGER='$(node_sock 1)'
 export BERTH_SWARM_NODES='$nodes'
 export BERTH_EDGE_ADDRESS='$NET.1'
 export BERTH_SWARM_DIR='$DIR'
+export BERTH_SWARM_SLOT='$SLOT'
 EOF
+}
+
+# The options the Swarm was made with (weak nodes, userns), for restarting one of its nodes.
+load_config() {
+  local line
+  line=$(cat "$DIR/config" 2>/dev/null) || die "no local Swarm is up in $DIR"
+  WEAK=$(sed -n 's/.* weak=\([^ ]*\) .*/\1/p' <<<"$line")
+  USERNS=$(sed -n 's/.* userns=\([^ ]*\)$/\1/p' <<<"$line")
+}
+
+kill_node() { # I
+  local d pid cpid
+  d=$(node_dir "$1")
+  [ -d "$d" ] || die "node $1 is not part of the Swarm in $DIR"
+  if pid=$(pid_of "$d/docker.pid"); then kill -KILL "$pid"; fi
+  if cpid=$(pid_of "$d/exec/containerd/containerd.pid"); then kill -KILL "$cpid"; fi
+  wait_for 15 "node $1 dies" bash -c "! docker --host $(node_sock "$1") version >/dev/null 2>&1" || die "node $1 still answers"
+  # A killed containerd can linger as a zombie whose pid dockerd would wait on at its restart.
+  rm -f "$d/docker.pid" "$d/exec/containerd/containerd.pid"
+}
+
+restart_node() { # I
+  load_config
+  [ -d "$(node_dir "$1")" ] || die "node $1 is not part of the Swarm in $DIR"
+  answers "$1" && return 0
+  start_node "$1"
+  wait_for 60 "node $1" answers "$1" || { tail -20 "$(node_dir "$1")/dockerd.log" >&2; die "node $1's dockerd did not start"; }
 }
 
 case "${1:-}" in
@@ -252,5 +283,7 @@ case "${1:-}" in
   down) down && say "local Swarm removed" ;;
   env) cat "$DIR/env" 2>/dev/null || die "no local Swarm is up ($DIR/env missing): run scripts/swarm.sh up" ;;
   env-file) [ -f "$DIR/env" ] && echo "$DIR/env" || die "no local Swarm is up ($DIR/env missing): run scripts/swarm.sh up" ;;
-  *) die "usage: scripts/swarm.sh up [N] | down | env | env-file" ;;
+  kill-node) kill_node "${2:?which node}" ;;
+  start-node) restart_node "${2:?which node}" ;;
+  *) die "usage: scripts/swarm.sh up [N] | down | env | env-file | kill-node I | start-node I" ;;
 esac
