@@ -106,6 +106,7 @@ export function evaluatePosture(facts: PostureFacts, rules: PostureRules, now = 
 }
 
 const PROBE_TIMEOUT_MS = 15_000;
+const INFO_TIMEOUT_MS = 5000;
 
 /**
  * Runs a tiny hardened container on one engine, as a non-root uid with every capability
@@ -164,10 +165,17 @@ export async function postureFacts(engine: Docker | null, image: string, options
   };
   if (!engine) return facts;
   let info: { SecurityOptions?: string[]; MemoryLimit?: boolean; PidsLimit?: boolean; CpuCfsQuota?: boolean };
+  // A real node that is down may not even refuse the connection: give it a few seconds.
+  let timer: NodeJS.Timeout | undefined;
   try {
-    info = (await engine.info()) as typeof info;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("no answer")), INFO_TIMEOUT_MS);
+    });
+    info = (await Promise.race([engine.info(), timeout])) as typeof info;
   } catch {
     return facts;
+  } finally {
+    clearTimeout(timer);
   }
   facts.reachable = true;
   facts.securityOptions = info.SecurityOptions ?? [];

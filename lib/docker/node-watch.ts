@@ -1,17 +1,21 @@
 import "server-only";
 import { managerDocker } from "@/lib/docker/client";
 import { engineKind } from "@/lib/docker/engine-config";
-import { recheckNode, refreshNodePosture } from "@/lib/docker/nodes";
+import { recheckNode, recheckUnansweredNodes, refreshNodePosture } from "@/lib/docker/nodes";
 
 /**
  * Keeps every Swarm node's posture and eligibility label current: all nodes at start and
  * every few minutes, and a node at once when the manager reports it joined or changed state
- * (a daemon restarted with other defaults comes back through "down" → "ready"). Changes of a
+ * (a daemon restarted with other defaults comes back through "down" → "ready"), and a node
+ * whose engine did not answer every few seconds until it does. Changes of a
  * node's spec alone (labels, availability; Berth's own label writes among them) do not change
  * its daemon, so they trigger nothing: the watch never feeds on itself.
  */
 const PERIOD_MS = Number(process.env.BERTH_POSTURE_PERIOD_MS) || 3 * 60_000;
 const RECONNECT_MS = 2000;
+// A node whose engine did not answer is asked again this often: its daemon may come back
+// without the manager ever seeing it down (a restart within the heartbeat).
+const UNANSWERED_MS = 5000;
 
 interface NodeEvent {
   Type?: string;
@@ -32,6 +36,8 @@ export function startNodeWatch(): void {
   void refreshAll();
   const timer = setInterval(() => void refreshAll(), PERIOD_MS);
   timer.unref();
+  const retry = setInterval(() => void recheckUnansweredNodes(), UNANSWERED_MS);
+  retry.unref();
 
   const follow = async (): Promise<void> => {
     if (stopped) return;
@@ -80,6 +86,7 @@ export function startNodeWatch(): void {
     stop: () => {
       stopped = true;
       clearInterval(timer);
+      clearInterval(retry);
       (stream as { destroy?: () => void } | null)?.destroy?.();
       globalForWatch.berthNodeWatch = undefined;
     },

@@ -38,6 +38,10 @@ interface CachedPosture {
 }
 const globalForNodes = globalThis as unknown as { berthNodePosture?: Map<string, CachedPosture> };
 const cache = (globalForNodes.berthNodePosture ??= new Map());
+// Nodes whose engine did not answer at their last check: a daemon that restarts within the
+// manager's heartbeat never shows as "down", so no event would say it is back; these are
+// checked again often (recheckUnansweredNodes).
+const unanswered = new Set<string>();
 
 /** Forgets a node's posture (or every node's) so the next read checks again. */
 export function invalidateNodePosture(nodeId?: string): void {
@@ -53,7 +57,11 @@ function engineOf(nodeId: string): Docker | null {
 function checkSwarmNode(nodeId: string): Promise<NodePosture> {
   const at = Date.now();
   const posture = postureFacts(engineOf(nodeId), config().helperImage, { probe: true })
-    .then((facts) => evaluatePosture(facts, postureRules()))
+    .then((facts) => {
+      if (facts.endpoint && !facts.reachable) unanswered.add(nodeId);
+      else unanswered.delete(nodeId);
+      return evaluatePosture(facts, postureRules());
+    })
     .then(async (result) => {
       await setEligibility(nodeId, result.ok).catch((error: unknown) =>
         console.error(`[nodes] could not label node ${nodeId}: ${error instanceof Error ? error.message : String(error)}`),
@@ -185,6 +193,11 @@ export async function refreshNodePosture(): Promise<Map<string, NodePosture>> {
   const nodes = (await managerDocker().listNodes()) as SwarmNodeInfo[];
   const postures = await Promise.all(nodes.map((n) => checkSwarmNode(n.ID)));
   return new Map(nodes.map((n, i) => [n.ID, postures[i]]));
+}
+
+/** Checks again every node whose engine did not answer last time (cheap while it still does not). */
+export async function recheckUnansweredNodes(): Promise<void> {
+  await Promise.all([...unanswered].map((id) => checkSwarmNode(id).catch(() => undefined)));
 }
 
 /** Re-checks one node (after it joined, came back or changed). */

@@ -10,7 +10,7 @@ import { removeSwarmObjects } from "../support/swarm-cleanup";
  * the caller sourced the env file, else from that file; without either the stage fails here,
  * loudly: a Swarm test never passes by skipping.
  */
-const SWARM_KEYS = ["BERTH_ENGINE", "BERTH_SWARM_MANAGER", "BERTH_SWARM_NODES", "BERTH_EDGE_ADDRESS", "BERTH_SWARM_DIR"] as const;
+const SWARM_KEYS = ["BERTH_ENGINE", "BERTH_SWARM_MANAGER", "BERTH_SWARM_NODES", "BERTH_EDGE_ADDRESS", "BERTH_SWARM_DIR", "BERTH_SWARM_SLOT"] as const;
 
 function swarmEnv(): Record<string, string> {
   if (process.env.BERTH_ENGINE === "swarm" && process.env.BERTH_SWARM_MANAGER && process.env.BERTH_SWARM_NODES) {

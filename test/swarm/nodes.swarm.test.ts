@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
@@ -5,6 +6,7 @@ import { managerDocker, nodeDocker } from "@/lib/docker/client";
 import { swarmConfig } from "@/lib/docker/engine-config";
 import { LABEL, testLabels } from "@/lib/docker/labels";
 import { ELIGIBLE_CONSTRAINT, ELIGIBLE_LABEL, listEngineNodes, refreshNodePosture, type EngineNode } from "@/lib/docker/nodes";
+import { startNodeWatch, stopNodeWatch } from "@/lib/docker/node-watch";
 import { activateNode, drainNode, listNodes } from "@/lib/services/nodes";
 import { makeActor, uniq } from "../integration/fixtures";
 
@@ -227,5 +229,54 @@ describe("drain", () => {
 
   it("refuses an unknown node", async () => {
     await expect(drainNode(admin, "nosuchnode0000000000000000")).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("posture follows the node", () => {
+  const label = async (id: string) =>
+    ((await managerDocker().getNode(id).inspect()) as { Spec: { Labels?: Record<string, string> } }).Spec.Labels?.[ELIGIBLE_LABEL];
+  // scripts/swarm.sh names node i's host berth-swarm<slot>-<i>.
+  const indexOf = (node: EngineNode) => node.hostname.split("-").pop()!;
+  const swarmSh = (...args: string[]) => execFileSync("bash", ["scripts/swarm.sh", ...args], { stdio: "pipe", timeout: 90_000 });
+  let killed: EngineNode | undefined;
+
+  afterAll(() => {
+    stopNodeWatch();
+    if (killed) swarmSh("start-node", indexOf(killed));
+  });
+
+  it("a node whose daemon dies loses its eligibility within seconds, and gets it back when the daemon returns", async () => {
+    startNodeWatch();
+    killed = eligible.find((n) => n.role === "worker");
+    expect(killed, "an eligible worker").toBeDefined();
+    // The watch checks every node when it starts and when its event stream connects; those
+    // checks are over before the kill, so what notices the death is the manager's node event.
+    await refreshNodePosture();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await label(killed!.id)).toBe("true");
+    const started = performance.now();
+    swarmSh("kill-node", indexOf(killed!));
+    await waitFor(
+      "the label after the daemon died",
+      () => label(killed!.id),
+      (value) => value === "false",
+      60_000,
+    );
+    const down = (await listEngineNodes()).find((n) => n.id === killed!.id)!;
+    expect(down.posture).toMatchObject({ ok: false, problems: [expect.stringMatching(/engine does not answer/)] });
+    console.log(`[swarm] ${killed!.hostname} marked not eligible ${((performance.now() - started) / 1000).toFixed(1)} s after its daemon was killed`);
+
+    swarmSh("start-node", indexOf(killed!));
+    const back = performance.now();
+    await waitFor(
+      "the label after the daemon came back",
+      () => label(killed!.id),
+      (value) => value === "true",
+      60_000,
+    );
+    killed = undefined;
+    console.log(`[swarm] eligible again ${((performance.now() - back) / 1000).toFixed(1)} s after its daemon answered`);
+    const node = (await listEngineNodes()).find((n) => n.id === down.id)!;
+    expect(node).toMatchObject({ state: "ready", posture: { ok: true, noNewPrivileges: true } });
   });
 });
