@@ -46,6 +46,10 @@ else
   PREFIX="berth-swarm$SLOT" TAG="bsw$SLOT"
 fi
 DIR="${BERTH_SWARM_DIR:-/tmp/$PREFIX}"
+DIR="${DIR%/}"
+# `down` deletes this folder: only an absolute path below a top-level folder, and only one that
+# `up` made (ours()), is ever removed.
+case "$DIR" in /?*/?*) ;; *) die "BERTH_SWARM_DIR must be an absolute path at least two levels deep, not '$DIR'" ;; esac
 NET="10.231.$SLOT"
 HUB="$PREFIX-hub"
 HOST_IF="$TAG-host" # host side of the veth into the hub (10.231.<slot>.254)
@@ -103,15 +107,20 @@ stop_node() { # I
   done
 }
 
+# Whether $DIR is a local Swarm's folder: marked by `up` (.berth-swarm), or, made before the
+# mark existed, holding the config line `up` writes.
+ours() { [ -f "$DIR/.berth-swarm" ] || grep -qs '^nodes=' "$DIR/config"; }
+
 down() {
   local d i
-  for d in "$DIR"/node*; do
-    [ -d "$d" ] || continue
-    i=${d##*/node}
-    stop_node "$i"
-  done
-  # Mounts the daemons left (overlay layers, netns binds) go before the files.
-  if [ -d "$DIR" ]; then
+  if [ -e "$DIR" ] && ! ours; then die "$DIR is not a folder scripts/swarm.sh made: nothing removed"; fi
+  if [ -e "$DIR" ]; then
+    for d in "$DIR"/node*; do
+      [ -d "$d" ] || continue
+      i=${d##*/node}
+      stop_node "$i"
+    done
+    # Mounts the daemons left (overlay layers, netns binds) go before the files.
     grep -o " $DIR/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   fi
   for ns in $(ip netns list | awk '{print $1}' | grep -E "^$PREFIX-([0-9]+|hub)\$" || true); do
@@ -201,6 +210,7 @@ up() { # N
   bash scripts/ensure-images.sh >/dev/null
   local started=$SECONDS
   mkdir -p "$DIR"
+  touch "$DIR/.berth-swarm"
   make_network "$n"
   for i in $(seq 1 "$n"); do start_node "$i"; done
   for i in $(seq 1 "$n"); do
