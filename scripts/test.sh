@@ -44,8 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 stage "swarm tests" swarm_stage
-bash scripts/swarm.sh down >/dev/null 2>&1 || true
-swarm_started=0
+# The Swarm stays up for the end-to-end run on it below.
 
 # End-to-end: a portal of its own (scripts/lib.sh prepare_portal).
 e2e_dir=$(mktemp -d /tmp/berth-e2e.XXXXXX)
@@ -64,12 +63,38 @@ export BERTH_HTTPS_PORT="${BERTH_E2E_HTTPS_PORT:-19843}" BERTH_HTTP_PORT="${BERT
 export BERTH_PORTAL_URL="https://portal.berth.test:$BERTH_HTTPS_PORT" BERTH_APPS_DOMAIN="apps.berth.test"
 export BERTH_EDGE_SYNC_MS=1000
 prepare_e2e() { prepare_portal "$e2e_dir" admin@e2e.berth e2e-admin-password; }
+e2e_built=0
 if stage "production build for e2e" prepare_e2e; then
+  e2e_built=1
   stage "end-to-end tests" npx playwright test
 fi
 # The e2e portal keeps its edge running until Playwright stops it, after the teardown: remove
 # what is left of this run (the edge outlives a portal restart on purpose, but not a test run).
 remove_run_objects "$BERTH_TEST_RUN_ID"
+
+# End-to-end on the Swarm: the same build (the engine is chosen when the portal starts), a portal
+# started with the local Swarm's env file, and the specs SWARM_E2E_GREP names (Playwright's -g).
+# Swarm.sh down removes everything the run made on the Swarm.
+SWARM_E2E_GREP="${SWARM_E2E_GREP:-admins see every node}"
+swarm_e2e() {
+  swarm_started=1
+  BERTH_SWARM_WEAK_NODES=3 bash scripts/swarm.sh up 3 || return 1 # kept from the Swarm stage when it is healthy
+  (
+    # shellcheck disable=SC1090
+    source "$(bash scripts/swarm.sh env-file)"
+    export BERTH_TEST_RUN_ID="e2e-swarm-$$-$(date +%s)"
+    export BERTH_EDGE_NAME="berth-edge-$BERTH_TEST_RUN_ID" BERTH_EDGE_DIR="$e2e_dir/edge-swarm"
+    npx playwright test -g "$SWARM_E2E_GREP"
+    rc=$?
+    remove_run_objects "$BERTH_TEST_RUN_ID"
+    exit $rc
+  )
+}
+if [ "$e2e_built" = 1 ]; then
+  stage "end-to-end tests on the Swarm" swarm_e2e
+fi
+bash scripts/swarm.sh down >/dev/null 2>&1 || true
+swarm_started=0
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\033[31m[berth] failed: %s\033[0m\n' "$(IFS=,; echo "${failed[*]}")"
