@@ -81,7 +81,7 @@ swarm_e2e() {
   BERTH_SWARM_WEAK_NODES=3 bash scripts/swarm.sh up 3 || return 1 # kept from the Swarm stage when it is healthy
   (
     # shellcheck disable=SC1090
-    source "$(bash scripts/swarm.sh env-file)"
+    source "$(bash scripts/swarm.sh env-file)" || exit 1
     export BERTH_TEST_RUN_ID="e2e-swarm-$$-$(date +%s)"
     export BERTH_EDGE_NAME="berth-edge-$BERTH_TEST_RUN_ID" BERTH_EDGE_DIR="$e2e_dir/edge-swarm"
     npx playwright test -g "$SWARM_E2E_GREP"

@@ -165,8 +165,8 @@ function availabilityOf(value: string | undefined): NodeAvailability {
  */
 async function singleEngineNode(): Promise<EngineNode> {
   const engine = docker();
-  const facts = await postureFacts(engine, config().helperImage, { probe: false });
-  const [info, running] = await Promise.all([
+  const [facts, info, running] = await Promise.all([
+    postureFacts(engine, config().helperImage, { probe: false }),
     engine.info() as Promise<{ ID?: string; Name?: string }>,
     engine.listContainers({ filters: { label: [`${LABEL.managed}=true`], status: ["running"] } }),
   ]);
