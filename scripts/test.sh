@@ -26,9 +26,28 @@ stage "format check" npx prettier --check .
 stage "unit tests" npx vitest run --project unit
 stage "integration tests" npx vitest run --project integration
 
+# Swarm: a local Swarm of private daemons (scripts/swarm.sh) in a slot of its own, so a
+# developer's `scripts/swarm.sh up` is left alone: nodes 1 and 2 with every node default, node 3
+# without --no-new-privileges (the posture tests need a node that must get no task). The Swarm is
+# removed after the stage, and by the trap below if the run is interrupted.
+export BERTH_SWARM_SLOT="${BERTH_SWARM_SLOT:-9}"
+swarm_started=0
+swarm_stage() {
+  swarm_started=1
+  BERTH_SWARM_WEAK_NODES=3 bash scripts/swarm.sh up 3 || return 1
+  # shellcheck disable=SC1090
+  (source "$(bash scripts/swarm.sh env-file)" && npx vitest run --project swarm)
+}
+cleanup() {
+  if [ "$swarm_started" = 1 ]; then bash scripts/swarm.sh down >/dev/null 2>&1 || true; fi
+  if [ -n "${e2e_dir:-}" ]; then rm -rf "$e2e_dir"; fi
+}
+trap cleanup EXIT
+stage "swarm tests" swarm_stage
+# The Swarm stays up for the end-to-end run on it below.
+
 # End-to-end: a portal of its own (scripts/lib.sh prepare_portal).
 e2e_dir=$(mktemp -d /tmp/berth-e2e.XXXXXX)
-trap 'rm -rf "$e2e_dir"' EXIT
 # Host ports of its own, apart from `npm run up`'s default range and the integration runs.
 export BERTH_PORT_RANGE="${BERTH_E2E_PORT_RANGE:-19000-19499}"
 # Labels everything the e2e server creates, so the Playwright teardown removes it all.
@@ -44,12 +63,38 @@ export BERTH_HTTPS_PORT="${BERTH_E2E_HTTPS_PORT:-19843}" BERTH_HTTP_PORT="${BERT
 export BERTH_PORTAL_URL="https://portal.berth.test:$BERTH_HTTPS_PORT" BERTH_APPS_DOMAIN="apps.berth.test"
 export BERTH_EDGE_SYNC_MS=1000
 prepare_e2e() { prepare_portal "$e2e_dir" admin@e2e.berth e2e-admin-password; }
+e2e_built=0
 if stage "production build for e2e" prepare_e2e; then
+  e2e_built=1
   stage "end-to-end tests" npx playwright test
 fi
 # The e2e portal keeps its edge running until Playwright stops it, after the teardown: remove
 # what is left of this run (the edge outlives a portal restart on purpose, but not a test run).
 remove_run_objects "$BERTH_TEST_RUN_ID"
+
+# End-to-end on the Swarm: the same build (the engine is chosen when the portal starts), a portal
+# started with the local Swarm's env file, and the specs SWARM_E2E_GREP names (Playwright's -g).
+# Swarm.sh down removes everything the run made on the Swarm.
+SWARM_E2E_GREP="${SWARM_E2E_GREP:-admins see every node}"
+swarm_e2e() {
+  swarm_started=1
+  BERTH_SWARM_WEAK_NODES=3 bash scripts/swarm.sh up 3 || return 1 # kept from the Swarm stage when it is healthy
+  (
+    # shellcheck disable=SC1090
+    source "$(bash scripts/swarm.sh env-file)" || exit 1
+    export BERTH_TEST_RUN_ID="e2e-swarm-$$-$(date +%s)"
+    export BERTH_EDGE_NAME="berth-edge-$BERTH_TEST_RUN_ID" BERTH_EDGE_DIR="$e2e_dir/edge-swarm"
+    npx playwright test -g "$SWARM_E2E_GREP"
+    rc=$?
+    remove_run_objects "$BERTH_TEST_RUN_ID"
+    exit $rc
+  )
+}
+if [ "$e2e_built" = 1 ]; then
+  stage "end-to-end tests on the Swarm" swarm_e2e
+fi
+bash scripts/swarm.sh down >/dev/null 2>&1 || true
+swarm_started=0
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\033[31m[berth] failed: %s\033[0m\n' "$(IFS=,; echo "${failed[*]}")"
