@@ -25,9 +25,12 @@ export interface SeededScale {
   ids: { member: Api; id: string }[];
 }
 
-/** Launches `perTenant` containers in every tenant through the API, `concurrency` at a time. */
-export async function seedScale(tenants: BenchTenant[], perTenant: number, concurrency: number): Promise<SeededScale> {
-  const jobs = tenants.flatMap((t) => Array.from({ length: perTenant }, (_, k) => ({ t, k })));
+/**
+ * Launches `perTenant` containers in every tenant through the API, `concurrency` at a time;
+ * their names and mix continue from `firstIndex` (item 8 grows the same tenants in steps).
+ */
+export async function seedScale(tenants: BenchTenant[], perTenant: number, concurrency: number, firstIndex = 0): Promise<SeededScale> {
+  const jobs = tenants.flatMap((t) => Array.from({ length: perTenant }, (_, i) => ({ t, k: firstIndex + i })));
   const { ms, value } = await timed(() =>
     mapLimit(jobs, concurrency, async ({ t, k }) => {
       const c = await t.member.send<{ id: string }>("POST", `/api/v1/tenants/${t.id}/containers`, scaleRequest(k));

@@ -2,8 +2,8 @@
  * `npm run bench` (via scripts/bench.sh, which builds and starts the portal and sets the
  * environment): the five figures of the benchmark issue, each next to its raw-daemon
  * baseline measured in the same run, and the console's load check (6), next to the same
- * portal with no load. Writes $BENCH_RESULTS_DIR/latest.json and prints
- * the table. Everything it creates on the engine carries `berth.test=$BERTH_TEST_RUN_ID`
+ * portal with no load, and how the list, dashboard and activity costs grow with the data
+ * (8, its own table). Writes $BENCH_RESULTS_DIR/latest.json and prints the table. Everything it creates on the engine carries `berth.test=$BERTH_TEST_RUN_ID`
  * and is removed at the end, whatever happened.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import path from "node:path";
 import { db } from "@/lib/db";
 import { docker } from "@/lib/docker/client";
 import { exportCsv, queryActivity } from "./activity";
+import { growthTable, measureContainers, measureEvents, ownerSession, type ContainerStep, type EventStep } from "./growth";
 import { seedActivity } from "./activity-seed";
 import { consoleCap, consoleLoad } from "./console";
 import { adminApi, createOperator, createTenant, GENEROUS, PASSWORD, type BenchTenant } from "./fixtures";
@@ -22,6 +23,14 @@ import { pageWeight } from "./page-weight";
 import { removeRunObjects } from "./raw-docker";
 import { markdownTable, timingRow, valueRow, type Row } from "./report";
 import { runId } from "./run-id";
+
+const steps = (name: string, fallback: string) => {
+  const list = (process.env[name] ?? fallback).split(",").map((v) => Number(v.trim()));
+  if (list.some((v) => !Number.isInteger(v) || v <= 0) || list.some((v, i) => i > 0 && v <= list[i - 1])) {
+    throw new Error(`${name} must be increasing whole numbers, comma-separated`);
+  }
+  return list;
+};
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -47,8 +56,12 @@ const sizes = {
   consoleTurns: int("BENCH_CONSOLE_TURNS", 1),
   consoleKeys: int("BENCH_CONSOLE_KEYS", 20),
   consoleMaxSeconds: int("BENCH_CONSOLE_MAX_SECONDS", 300),
+  growthTenants: int("BENCH_GROWTH_TENANTS", 5),
+  growthContainers: steps("BENCH_GROWTH_CONTAINERS", "100,250,500"),
+  growthEvents: steps("BENCH_GROWTH_EVENTS", "100000,1000000"),
+  growthRuns: int("BENCH_GROWTH_RUNS", 50),
 };
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6").split(",").map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,8").split(",").map((s) => s.trim()));
 const distDir = process.env.BENCH_DIST_DIR ?? path.join(process.cwd(), ".next");
 const serverPid = int("BENCH_SERVER_PID", 0);
 const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(process.cwd(), "bench", "results");
@@ -78,6 +91,7 @@ async function machine() {
 async function main() {
   const results: Record<string, unknown> = { runId, sizes, machine: await machine() };
   const rows: Row[] = [];
+  let growthText = "";
   const t0 = Date.now();
   try {
     const admin = await adminApi();
@@ -287,6 +301,75 @@ async function main() {
       );
       if (r.cutShort) log(`   the load stopped at BENCH_CONSOLE_MAX_SECONDS=${sizes.consoleMaxSeconds} before every console had its turns`);
     }
+    if (only.has("8")) {
+      // The same tenants grow in steps through the API (as item 3 seeds), then the activity
+      // log grows under them; every step measures the same reads. The measured tenant holds
+      // a fifth of the containers: its first page fills up, then only the data around it grows.
+      const n = sizes.growthTenants;
+      log(`8. growth: ${sizes.growthContainers.join(", ")} containers in ${n} tenants, then ${sizes.growthEvents.join(", ")} events`);
+      const tenants: BenchTenant[] = [];
+      for (let i = 0; i < n; i++) tenants.push(await createTenant(admin, `g${i}`, GENEROUS));
+      const cookie = await ownerSession(tenants[0]);
+      const containerSteps: ContainerStep[] = [];
+      const eventSteps: EventStep[] = [];
+      const seeding: { containers: number; seconds: number }[] = [];
+      let perTenant = 0;
+      const seededIds: Awaited<ReturnType<typeof seedScale>>["ids"] = [];
+      try {
+        for (const total of sizes.growthContainers) {
+          const more = Math.ceil(total / n) - perTenant;
+          const seeded = await seedScale(tenants, more, sizes.scaleConcurrency, perTenant);
+          seededIds.push(...seeded.ids);
+          perTenant += more;
+          seeding.push({ containers: perTenant * n, seconds: seeded.seconds });
+          log(`   ${perTenant * n} containers (${seeded.containers} more in ${seeded.seconds} s); measuring`);
+          await new Promise((r) => setTimeout(r, 5000)); // the short jobs exit, the reconciler records it
+          containerSteps.push(await measureContainers(tenants[0], cookie, perTenant * n, sizes.growthRuns, serverPid));
+        }
+        const users = await db.user.findMany({ select: { id: true, email: true } });
+        const tenantIds = (await db.tenant.findMany({ select: { id: true } })).map((t) => t.id);
+        let events = await db.activityEvent.count();
+        for (const target of sizes.growthEvents) {
+          if (target < events) {
+            // After item 4 the log is already larger: a smaller step cannot be measured.
+            log(`   skipping the ${target}-event step: the log already holds ${events}`);
+            continue;
+          }
+          if (target > events) {
+            const seed = await seedActivity({
+              count: target - events,
+              tenantIds,
+              users,
+              sample: Math.min(sizes.recorderSample, 200),
+              maxRecorderSeconds: sizes.recorderMaxSeconds,
+              batch: sizes.eventBatch,
+              log,
+            });
+            log(`   ${target - events} events seeded in ${seed.totalSeconds} s`);
+          }
+          events = await db.activityEvent.count();
+          log(`   ${events} events; measuring`);
+          eventSteps.push(await measureEvents(operator, tenants[0], cookie, events, sizes.growthRuns, serverPid));
+        }
+      } finally {
+        results.growth = { containerSteps, eventSteps, seeding };
+        if (containerSteps.length || eventSteps.length) growthText = growthTable(containerSteps, eventSteps);
+        log("   removing the growth containers through the API");
+        await removeScale({ containers: seededIds.length, seconds: 0, launchesPerSecond: 0, ids: seededIds }).catch((error: unknown) =>
+          log(`   removal through the API failed (${error instanceof Error ? error.message : String(error)}); the clean-up below removes them`),
+        );
+      }
+      for (const s of containerSteps) {
+        rows.push(
+          timingRow("8", `GET …/containers at ${s.containers} (${s.tenantContainers} in the tenant)`, s.api, s.raw, "p95 ≤ 50 ms", s.api.p95 <= 50),
+        );
+        rows.push(timingRow("8", `/dashboard at ${s.containers} containers (${s.htmlKb} KB)`, s.page, s.raw, "p95 ≤ 50 ms", s.page.p95 <= 50));
+      }
+      for (const s of eventSteps) {
+        rows.push(timingRow("8", `GET /activity, 6 filters, ${s.events} events`, s.query.overall, null, "p95 ≤ 50 ms", s.query.overall.p95 <= 50));
+        rows.push(timingRow("8", `/dashboard at ${s.events} events`, s.page, null, "p95 ≤ 50 ms", s.page.p95 <= 50));
+      }
+    }
   } finally {
     log("cleaning up engine objects of this run");
     const removed = await removeRunObjects();
@@ -300,6 +383,7 @@ async function main() {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(path.join(resultsDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
     console.log("\n" + markdownTable(rows) + "\n");
+    if (growthText) console.log(`Item 8, growth (server CPU: ms of the portal process per request):\n\n${growthText}\n`);
     log(`results: ${path.join(resultsDir, "latest.json")} (${results.totalSeconds} s)`);
   }
 }

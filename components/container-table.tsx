@@ -64,7 +64,8 @@ export function ContainerTable({
                   <code>{c.image}</code>
                 </td>
                 <td>
-                  <ContainerStatus container={c} />
+                  {/* Only the live part: a client component's props are serialized into the page. */}
+                  <ContainerStatus container={containerStateOf(c)} />
                 </td>
                 <td>{c.ports.length === 0 ? <span className="muted">none</span> : <PortLinks ports={c.ports} />}</td>
                 <td className="num hide-narrow">{c.memoryMb} MB</td>

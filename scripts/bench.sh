@@ -12,7 +12,9 @@
 # extra space): Turbopack refuses a node_modules symlink that leaves the project root.
 #
 # Sizes: BENCH_RUNS, BENCH_CONCURRENT_ROUNDS, BENCH_SCALE_CONTAINERS, BENCH_SCALE_TENANTS,
-# BENCH_LIST_RUNS, BENCH_EVENTS, BENCH_QUERY_RUNS (see bench/run.ts); BENCH_ONLY=1,3 runs a
+# BENCH_LIST_RUNS, BENCH_EVENTS, BENCH_QUERY_RUNS, BENCH_GROWTH_CONTAINERS (100,250,500),
+# BENCH_GROWTH_EVENTS (100000,1000000), BENCH_GROWTH_TENANTS, BENCH_GROWTH_RUNS, BENCH_SUBNET_BASE
+# (see bench/run.ts, bench/raw-docker.ts); BENCH_ONLY=1,3 runs a
 # subset; BENCH_KEEP=1 keeps the temp folder.
 source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { docker } from "@/lib/docker/client";
 import { engineStatus } from "@/lib/docker/engine";
-import { getHealth } from "@/lib/services/health";
+import { engineReachable, getHealth } from "@/lib/services/health";
 
 describe("engine and health (real daemon, real SQLite)", () => {
   it("reaches the Docker Engine and reports its version", async () => {
@@ -27,6 +28,24 @@ describe("engine and health (real daemon, real SQLite)", () => {
       if (saved === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved;
       globals.berthDocker = client;
+    }
+  });
+
+  it("the console's banner asks the engine only when no reconciler follows it with live rows", async () => {
+    const globals = globalThis as unknown as { berthReconciler?: unknown };
+    const saved = globals.berthReconciler;
+    const version = vi.spyOn(docker(), "version");
+    try {
+      // Far-future times: whatever an earlier call left in the banner's 2 s cache is stale.
+      globals.berthReconciler = { rowsAreLive: () => true };
+      expect(await engineReachable(Date.now() + 60_000)).toEqual({ reachable: true });
+      expect(version).not.toHaveBeenCalled();
+      globals.berthReconciler = { rowsAreLive: () => false };
+      expect(await engineReachable(Date.now() + 120_000)).toEqual({ reachable: true });
+      expect(version).toHaveBeenCalledTimes(1);
+    } finally {
+      version.mockRestore();
+      globals.berthReconciler = saved;
     }
   });
 });

@@ -9,6 +9,7 @@ import { getQuotaDefaults, setQuotaDefaults } from "@/lib/services/quota-default
 import { setTenantPolicy } from "@/lib/services/tenant-policy";
 import { setTenantQuota } from "@/lib/services/tenant-quota";
 import { getTenantUsage } from "@/lib/services/tenant-usage";
+import { usageByTenant } from "@/lib/quota/usage";
 import { createVolume } from "@/lib/services/volumes";
 import { makeActor } from "./fixtures";
 import { cleanUpTenant, expectHardened, tenantWithOwner, type TestTenant } from "./tenancy";
@@ -96,6 +97,32 @@ describe("quota administration", () => {
       before: { allowedCapabilities: [], allowWritableRootfs: false, allowOutbound: true },
       after: policy,
     });
+  });
+});
+
+describe("usage from the rows", () => {
+  it("counts every row but a missing one, and memory and CPU only of rows that hold them, per tenant", async () => {
+    const a = await tenant("usage-a");
+    const b = await tenant("usage-b");
+    const row = (tenantId: string, name: string, status: string, restart: string, memoryMb: number) =>
+      db.container.create({
+        data: { tenantId, name, imageRef: SHELL, status: status as "running", memoryMb, cpuMillis: memoryMb * 10, readOnlyRootfs: true, restart },
+      });
+    // Distinct sizes, so a wrongly counted row shows in the sums.
+    await row(a.id, "run", "running", "no", 1);
+    await row(a.id, "run-2", "running", "on-failure", 2);
+    await row(a.id, "restarting", "restarting", "no", 4);
+    await row(a.id, "exited-retry", "exited", "on-failure", 8); // the engine may restart it: holds
+    await row(a.id, "exited", "exited", "no", 16);
+    await row(a.id, "stopped", "stopped", "on-failure", 32);
+    await row(a.id, "dead", "dead", "no", 64);
+    await row(a.id, "gone", "missing", "no", 128);
+    await row(b.id, "other", "running", "no", 256);
+    const usage = await usageByTenant(db, [a.id, b.id]);
+    expect(usage.get(a.id)).toEqual({ containers: 7, memoryMb: 1 + 2 + 4 + 8, cpuMillis: 150, volumes: 0 });
+    expect(usage.get(b.id)).toEqual({ containers: 1, memoryMb: 256, cpuMillis: 2560, volumes: 0 });
+    expect((await getTenantUsage(a.owner, a.id)).used).toEqual(usage.get(a.id));
+    await db.container.deleteMany({ where: { tenantId: { in: [a.id, b.id] } } });
   });
 });
 

@@ -1,22 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { requireSessionActor } from "@/lib/auth/session";
-import { ServiceError } from "@/lib/errors";
-import { canSeeTenantActivity, recentTenantActivity } from "@/lib/services/activity-feed";
-import { queryContainers } from "@/lib/services/containers";
-import { currentSort, listParamsOf } from "@/lib/forms/list-params";
-import { BadListParams, ListSearch, NoRowsHere, Pager } from "@/components/list-controls";
+import { canSeeTenantActivity } from "@/lib/services/activity-feed";
+import { listParamsOf } from "@/lib/forms/list-params";
 import { getTenantDashboard } from "@/lib/services/dashboard";
-import { getTenantUsage } from "@/lib/services/tenant-usage";
 import { currentTenantId } from "@/lib/tenancy/current-tenant";
-import { ActivityList } from "@/components/activity-list";
-import { ContainerTable } from "@/components/container-table";
 import { EmptyState } from "@/components/empty-state";
+import { ListLoading } from "@/components/list-loading";
 import { PageHeader } from "@/components/page-header";
 import { UsageBars } from "@/components/usage-bars";
+import { ActivitySection } from "./activity-section";
+import { ContainersSection } from "./containers-section";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
+/**
+ * The header and the usage bars come from one read of the tenant and its usage and are sent
+ * first; the container table and the activity feed each stream in behind their own Suspense
+ * boundary (docs/benchmarks.md, item 3). No query here grows with the tenant's history: the
+ * list is one page, the feed the newest few events by index.
+ */
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSessionActor();
   const params = listParamsOf(await searchParams);
@@ -31,12 +35,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       </>
     );
   }
-  const [{ tenant, uid, myRole }, usage, containers, activity] = await Promise.all([
-    getTenantDashboard(actor, tenantId),
-    getTenantUsage(actor, tenantId),
-    queryContainers(actor, tenantId, params).catch((error: unknown) => (error instanceof ServiceError ? error : Promise.reject(error))),
-    canSeeTenantActivity(actor, tenantId) ? recentTenantActivity(actor, tenantId, { limit: 8 }) : Promise.resolve(null),
-  ]);
+  const { tenant, uid, myRole, usage } = await getTenantDashboard(actor, tenantId);
   return (
     <>
       <PageHeader
@@ -63,53 +62,15 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </p>
       </section>
       <h2>Containers</h2>
-      {!(containers instanceof ServiceError) && (containers.total > 0 || params.q) && (
-        <ListSearch path="/dashboard" params={params} label="Search containers" placeholder="Search by name or image" />
-      )}
-      {containers instanceof ServiceError ? (
-        containers.code === "validation_failed" ? (
-          <BadListParams path="/dashboard" message={containers.message} />
-        ) : (
-          <EmptyState tone="error" title="Container states cannot be shown">
-            {containers.message}
-          </EmptyState>
-        )
-      ) : containers.items.length === 0 && (params.q || containers.page > 1) ? (
-        <NoRowsHere path="/dashboard" params={params} page={containers.page} noun="containers" />
-      ) : (
-        <>
-          <ContainerTable
-            tenantId={tenantId}
-            containers={containers.items}
-            sorting={{ path: "/dashboard", params, current: currentSort(params, "created") }}
-            empty={
-              <EmptyState title="No containers yet">
-                {tenant.suspended ? (
-                  "Launching is paused while the tenant is suspended."
-                ) : (
-                  <>
-                    Pick an image from the catalog and <Link href="/containers/new">launch your first container</Link>; it will get a URL here.
-                  </>
-                )}
-              </EmptyState>
-            }
-          />
-          {containers.items.length > 0 && (
-            <Pager
-              path="/dashboard"
-              params={params}
-              page={containers.page}
-              pageSize={containers.pageSize}
-              total={containers.total}
-              noun="containers"
-            />
-          )}
-        </>
-      )}
-      {activity && (
+      <Suspense fallback={<ListLoading label="Loading containers…" />}>
+        <ContainersSection actor={actor} tenantId={tenantId} suspended={tenant.suspended} params={params} />
+      </Suspense>
+      {canSeeTenantActivity(actor, tenantId) && (
         <>
           <h2>Recent activity</h2>
-          <ActivityList events={activity} empty="Nothing has happened in this tenant yet." />
+          <Suspense fallback={<ListLoading label="Loading recent activity…" />}>
+            <ActivitySection actor={actor} tenantId={tenantId} />
+          </Suspense>
         </>
       )}
     </>
