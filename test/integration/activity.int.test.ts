@@ -199,6 +199,40 @@ describe("hash chain", () => {
     expect(await verifyChain()).toMatchObject({ ok: true, checked: rows.length, unchained: 0, head: { id: String(rows.at(-1)?.seq) } });
   });
 
+  it("group-commits events recorded alone while commands commit their own: one strict chain, each caller its own event", async () => {
+    const admin = await makeActor("admin");
+    const action = testAction("group");
+    const alone = Array.from({ length: 300 }, (_, i) => recordActivity(admin, { action, outcome: "allowed", details: { alone: i } }));
+    // Commands write a change and its record in one transaction, interleaved with the batches;
+    // some roll back after recording, and their events must vanish without a gap in the chain.
+    const commands = Array.from({ length: 30 }, (_, i) =>
+      db
+        .$transaction(async (tx) => {
+          await tx.rateHit.create({ data: { key: `group-test-${i}` } });
+          const event = await recordActivity(admin, { action, outcome: "allowed", details: { command: i } }, tx);
+          if (i % 3 === 0) throw new Error("rolled back");
+          return event;
+        })
+        .catch((error: Error) => error),
+    );
+    const [recorded, committed] = await Promise.all([Promise.all(alone), Promise.all(commands)]);
+
+    const rows = await db.activityEvent.findMany({ where: { action }, orderBy: { seq: "asc" }, select: { seq: true, hash: true, details: true } });
+    expect(rows).toHaveLength(300 + 20);
+    // Each caller got the event it recorded back, and no two callers the same one.
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    recorded.forEach((e, i) => expect(bySeq.get(e.seq)).toMatchObject({ hash: e.hash, details: JSON.stringify({ alone: i }) }));
+    expect(new Set(recorded.map((e) => e.seq)).size).toBe(300);
+    committed.forEach((e, i) => {
+      if (i % 3 === 0) expect(e).toMatchObject({ message: "rolled back" });
+      else expect(bySeq.get((e as { seq: number }).seq)).toMatchObject({ details: JSON.stringify({ command: i }) });
+    });
+    expect(await verifyChain()).toMatchObject({ ok: true, unchained: 0 });
+    const all = await db.activityEvent.findMany({ orderBy: { seq: "asc" }, select: { prevHash: true, hash: true } });
+    for (let i = 1; i < all.length; i++) expect(all[i].prevHash).toBe(all[i - 1].hash);
+    await db.rateHit.deleteMany({ where: { key: { startsWith: "group-test-" } } });
+  });
+
   it("the database refuses edits; an edit made behind its back is caught and named", async () => {
     // A copy of the test database, so the tampering stays in this test.
     const dir = mkdtempSync(path.join(tmpdir(), "berth-tamper-"));
