@@ -227,6 +227,9 @@ async function main() {
           .then((rows) => String(Object.values(rows[0] ?? {})[0]))
           .catch((error: unknown) => `not restored: ${String(error)}`);
         await db.$executeRawUnsafe("PRAGMA synchronous=FULL");
+        // Leaving WAL needs the file to itself; with the portal connected it stays WAL, and
+        // the items after this one run in WAL (the portal defaults to it once lib/db.ts sets it).
+        if (restored !== mode) log(`   journal mode ${mode} ${restored}: what follows runs in WAL`);
       } else {
         recordedAsIs.chainOk = (await verifyChain()).ok;
       }
