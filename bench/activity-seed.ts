@@ -1,17 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { ActionName } from "@/lib/activity/actions";
-import { chainHash, GENESIS, type ChainedContent } from "@/lib/activity/chain";
 import { recordActivity, type ActivityInput, type EventActor } from "@/lib/activity/record";
-import { redact } from "@/lib/activity/redact";
 import { db } from "@/lib/db";
 import { round, timed } from "./stats";
 
 /**
- * Fills the activity log with a realistic mix of events. The recorder (recordActivity:
- * one transaction per event, reading the chain head each time) is timed on a sample; if
- * it would take longer than `maxRecorderSeconds` for the whole count, the rest goes
- * through the same chain hashing (lib/activity/chain.ts) in large transactions — the
- * chain stays valid, only the per-event transaction is amortised.
+ * Fills the activity log with a realistic mix of events, all through the recorder
+ * (recordActivity, group-committed). A sample by `callers` concurrent callers is timed; if
+ * the whole count would take longer than `maxRecorderSeconds` at that pace, the rest is
+ * recorded by `batch` callers at once, so every group commit is a full batch.
  */
 
 // Weighted like a busy portal: mostly container lifecycle, some sign-ins and admin work.
@@ -91,71 +88,6 @@ export function eventGenerator(tenantIds: string[], users: { id: string; email: 
   };
 }
 
-/** What recordActivity stores for a spec (the recorder's contentOf, for the batched path). */
-function contentOf({ actor, input }: EventSpec, at: Date): ChainedContent {
-  const who =
-    actor.kind === "user" || actor.kind === "token"
-      ? { actorType: actor.kind, actorId: actor.userId, actorEmail: actor.email, actorRole: actor.role }
-      : { actorType: "system", actorId: null, actorEmail: null, actorRole: null };
-  const client = actor.client;
-  return {
-    at,
-    ...who,
-    tenantId: input.tenantId ?? null,
-    action: input.action,
-    target: input.target ?? null,
-    outcome: input.outcome,
-    reason: input.reason ?? null,
-    ip: client?.ip ?? null,
-    userAgent: client?.userAgent ?? null,
-    requestId: client?.requestId ?? null,
-    details: input.details ? JSON.stringify(redact(input.details)) : null,
-  };
-}
-
-/** Appends `count` events in transactions of `batch`, chained exactly as the recorder chains them. */
-async function appendBatched(next: (i: number) => EventSpec, from: number, count: number, batch: number): Promise<void> {
-  for (let done = 0; done < count; done += batch) {
-    const n = Math.min(batch, count - done);
-    const specs = Array.from({ length: n }, (_, k) => next(from + done + k));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await appendOne(specs);
-        break;
-      } catch (error) {
-        // The server's own writes (reconciler, lease) can hold the file lock past a timeout:
-        // the batch rolled back as a whole, so it is simply tried again on the new head.
-        if (attempt >= 5) throw error;
-        lockRetries++;
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
-  }
-}
-
-async function appendOne(specs: EventSpec[]): Promise<void> {
-  await db.$transaction(
-    async (tx) => {
-      const head = await tx.activityEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true, at: true } });
-      let prevHash = head?.hash || GENESIS;
-      let lastAt = head?.at ?? new Date(0);
-      const rows = specs.map((spec) => {
-        const now = new Date();
-        // As the recorder does: `at` never goes backwards along seq.
-        const at = lastAt > now ? lastAt : now;
-        const content = contentOf(spec, at);
-        const hash = chainHash(prevHash, content);
-        const row = { ...content, prevHash, hash };
-        prevHash = hash;
-        lastAt = at;
-        return row;
-      });
-      await tx.activityEvent.createMany({ data: rows });
-    },
-    { maxWait: 60_000, timeout: 120_000 },
-  );
-}
-
 /**
  * The recorder in this process, retried on a lock timeout: the portal's server writes to the
  * same SQLite file (reconciler, lease), and with a rollback journal a writer in one process
@@ -178,7 +110,7 @@ async function recordWithRetry(spec: EventSpec): Promise<void> {
 
 export interface SeedReport {
   events: number;
-  recorder: { events: number; seconds: number; eventsPerSecond: number; projectedSecondsForAll: number };
+  recorder: { callers: number; events: number; seconds: number; eventsPerSecond: number; projectedSecondsForAll: number };
   batched: { events: number; seconds: number; eventsPerSecond: number; batchSize: number } | null;
   totalSeconds: number;
   lockRetries: number;
@@ -191,6 +123,7 @@ export async function seedActivity(options: {
   tenantIds: string[];
   users: { id: string; email: string }[];
   sample: number;
+  callers: number;
   maxRecorderSeconds: number;
   batch: number;
   log: (s: string) => void;
@@ -198,28 +131,30 @@ export async function seedActivity(options: {
   const next = eventGenerator(options.tenantIds, options.users);
   const before = await db.activityEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
   const sample = Math.min(options.sample, options.count);
-  const rec = await timed(async () => {
-    for (let i = 0; i < sample; i++) {
-      await recordWithRetry(next(i));
-    }
-  });
+  // Callers take the next index in turn, so the specs come out in the generator's order.
+  const recordRange = (from: number, to: number, callers = options.callers) => {
+    let i = from;
+    return Promise.all(
+      Array.from({ length: callers }, async () => {
+        while (i < to) await recordWithRetry(next(i++));
+      }),
+    );
+  };
+  const rec = await timed(() => recordRange(0, sample));
   const perSecond = sample / (rec.ms / 1000);
   const projected = options.count / perSecond;
   options.log(
-    `recordActivity: ${sample} events in ${round(rec.ms / 1000)} s (${round(perSecond)}/s); all ${options.count} would take ~${round(projected / 60)} min`,
+    `recordActivity, ${options.callers} callers: ${sample} events in ${round(rec.ms / 1000)} s (${round(perSecond)}/s); all ${options.count} would take ~${round(projected / 60)} min`,
   );
   let batched: SeedReport["batched"] = null;
   const rest = options.count - sample;
   if (rest > 0 && projected <= options.maxRecorderSeconds) {
-    const more = await timed(async () => {
-      for (let i = sample; i < options.count; i++) {
-        await recordWithRetry(next(i));
-      }
-    });
+    const more = await timed(() => recordRange(sample, options.count));
     rec.ms += more.ms;
   } else if (rest > 0) {
-    options.log(`batching the remaining ${rest} events in transactions of ${options.batch} (same chain hashing)`);
-    const b = await timed(() => appendBatched(next, sample, rest, options.batch));
+    // Still the recorder: enough callers at once that its group commit fills whole batches.
+    options.log(`recording the remaining ${rest} events by ${options.batch} callers at once`);
+    const b = await timed(() => recordRange(sample, options.count, options.batch));
     batched = { events: rest, seconds: round(b.ms / 1000), eventsPerSecond: round(rest / (b.ms / 1000)), batchSize: options.batch };
   }
   const recorded = batched ? sample : options.count;
@@ -227,6 +162,7 @@ export async function seedActivity(options: {
   return {
     events: options.count,
     recorder: {
+      callers: options.callers,
       events: recorded,
       seconds: round(rec.ms / 1000),
       eventsPerSecond: round(recorded / (rec.ms / 1000)),

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { recordActivity, type ActivityInput, type EventActor } from "@/lib/activity/record";
+import { verifyChain } from "@/lib/activity/verify";
 import { db } from "@/lib/db";
-import type { Api } from "./http";
+import { baseUrl, type Api } from "./http";
 import { round, summarize, timed, type Summary } from "./stats";
 
 /** Item 4: an operator's filtered queries and a full CSV export over a large activity log. */
@@ -76,6 +78,12 @@ function resetPeak(pid: number): boolean {
 }
 
 export interface ExportBench {
+  /** What the client asked for: identity (a script, curl) or gzip (a browser; the server compresses). */
+  encoding: "identity" | "gzip";
+  /** The reader's pace in bytes per second, or null for as fast as it can. */
+  readerBytesPerSecond: number | null;
+  /** Whether the reader stopped before the end (a slow reader is given a time box). */
+  complete: boolean;
   rows: number;
   bytes: number;
   seconds: number;
@@ -84,34 +92,71 @@ export interface ExportBench {
   rssBeforeMb: number;
   peakRssMb: number;
   peakIncrementMb: number;
+  /** RSS over the run, for a slow reader: flat means backpressure holds end to end. */
+  rssSamplesMb: number[];
   peakWasReset: boolean;
   hwmBeforeMb: number;
 }
 
-/** Streams the whole log as CSV, counting rows as they arrive and sampling the server's RSS. */
-export async function exportCsv(operator: Api, serverPid: number): Promise<ExportBench> {
+/**
+ * Streams the whole log as CSV, counting rows as they arrive and sampling the server's RSS.
+ * With `bytesPerSecond` the reader sleeps to that pace and stops after `maxSeconds`: the
+ * server must then hold its memory flat instead of reading ahead of it.
+ */
+export async function exportCsv(
+  operator: Api,
+  serverPid: number,
+  options: { encoding: "identity" | "gzip"; bytesPerSecond?: number; maxSeconds?: number } = { encoding: "identity" },
+): Promise<ExportBench> {
   const before = procStatus(serverPid);
   const peakWasReset = resetPeak(serverPid);
   const start = procStatus(serverPid);
   let sampledPeak = start.rssKb;
+  const samples: number[] = [];
+  let tick = 0;
   const sampler = setInterval(() => {
-    sampledPeak = Math.max(sampledPeak, procStatus(serverPid).rssKb);
+    const rss = procStatus(serverPid).rssKb;
+    sampledPeak = Math.max(sampledPeak, rss);
+    if (tick++ % 20 === 0) samples.push(round(rss / 1024));
   }, 50);
   let rows = -1; // the header line
   let bytes = 0;
+  let complete = true;
+  const abort = new AbortController();
   const { ms } = await timed(async () => {
-    const res = await operator.raw("GET", "/api/v1/activity/export?format=csv");
+    const res = await fetch(`${baseUrl}/api/v1/activity/export?format=csv`, {
+      headers: { authorization: `Bearer ${operator.token}`, "accept-encoding": options.encoding },
+      signal: abort.signal,
+    });
     if (!res.ok || !res.body) throw new Error(`export answered ${res.status}`);
-    // CSV cells here never hold raw line breaks (details are JSON-escaped), so CRLFs count rows.
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.byteLength;
-      for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) rows++;
+    const t0 = performance.now();
+    try {
+      // CSV cells here never hold raw line breaks (details are JSON-escaped), so CRLFs count rows.
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        bytes += chunk.byteLength;
+        for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) rows++;
+        if (!options.bytesPerSecond) continue;
+        const elapsed = (performance.now() - t0) / 1000;
+        if (options.maxSeconds && elapsed >= options.maxSeconds) {
+          complete = false;
+          abort.abort();
+          break;
+        }
+        const due = bytes / options.bytesPerSecond - elapsed;
+        if (due > 0) await new Promise((r) => setTimeout(r, due * 1000));
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) throw error;
     }
   });
   clearInterval(sampler);
   const after = procStatus(serverPid);
+  samples.push(round(after.rssKb / 1024));
   const peakKb = peakWasReset ? after.hwmKb : Math.max(sampledPeak, after.rssKb);
   return {
+    encoding: options.encoding,
+    readerBytesPerSecond: options.bytesPerSecond ?? null,
+    complete,
     rows,
     bytes,
     seconds: round(ms / 1000, 2),
@@ -120,7 +165,102 @@ export async function exportCsv(operator: Api, serverPid: number): Promise<Expor
     rssBeforeMb: round(start.rssKb / 1024),
     peakRssMb: round(peakKb / 1024),
     peakIncrementMb: round((peakKb - start.rssKb) / 1024),
+    rssSamplesMb: samples,
     peakWasReset,
     hwmBeforeMb: round(before.hwmKb / 1024),
   };
+}
+
+export interface RecordingBench {
+  journalMode: string;
+  synchronous: string;
+  /** Events recorded on their own (refusals, the reconciler's): group-committed. */
+  alone: { callers: number; events: number; seconds: number; eventsPerSecond: number };
+  /** One caller awaiting each event before the next: one transaction per event, the latency bound. */
+  sequential: { events: number; seconds: number; eventsPerSecond: number };
+  /** Each event inside a transaction of its own, as a command writes its change and record: SQLite's single writer. */
+  inTransaction: { callers: number; events: number; seconds: number; eventsPerSecond: number };
+  /** Writes refused because the portal's process held the lock, and tried again. */
+  lockRetries: number;
+  /** The whole chain verified afterwards (lib/activity/verify.ts), when asked. */
+  chainOk: boolean | null;
+  chainChecked: number | null;
+}
+
+/**
+ * Events per second through the recorder (lib/activity/record.ts) in this process, on the
+ * portal's database while the portal runs: many callers at once recording on their own
+ * (group commit), one caller at a time, and many callers each in a transaction of their own
+ * (the command path, which cannot share a commit). The chain is verified afterwards.
+ */
+export async function recordingThroughput(options: {
+  callers: number;
+  events: number;
+  sequential: number;
+  inTransaction: number;
+  verify: boolean;
+}): Promise<RecordingBench> {
+  const pragma = async (name: string) => {
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`);
+    return String(Object.values(rows[0] ?? {})[0]);
+  };
+  const synchronous = ["off", "normal", "full", "extra"][Number(await pragma("synchronous"))] ?? "?";
+  const actor: EventActor = { kind: "system" };
+  const input = (i: number): ActivityInput => ({
+    action: "container.died",
+    outcome: "failed",
+    target: `container:bench-${i % 997}`,
+    reason: "exited with code 137",
+    details: { containerId: `bench-${i}`, exitCode: 137, image: "berth/static-web:1" },
+  });
+  const parallel = async (callers: number, events: number, one: (i: number) => Promise<unknown>) => {
+    let next = 0;
+    const { ms } = await timed(() =>
+      Promise.all(
+        Array.from({ length: callers }, async () => {
+          while (next < events) await one(next++);
+        }),
+      ),
+    );
+    return { seconds: round(ms / 1000, 2), eventsPerSecond: Math.round(events / (ms / 1000)) };
+  };
+  const alone = await parallel(options.callers, options.events, (i) => retryOnLock(() => recordActivity(actor, input(i))));
+  const sequential = await parallel(1, options.sequential, (i) => retryOnLock(() => recordActivity(actor, input(i))));
+  const inTransaction = await parallel(options.callers, options.inTransaction, (i) =>
+    retryOnLock(() => db.$transaction((tx) => recordActivity(actor, input(i), tx), { maxWait: 60_000, timeout: 60_000 })),
+  );
+  const chain = options.verify ? await verifyChain() : null;
+  const retries = lockRetries;
+  lockRetries = 0;
+  return {
+    journalMode: await pragma("journal_mode"),
+    synchronous,
+    alone: { callers: options.callers, events: options.events, ...alone },
+    sequential: { events: options.sequential, ...sequential },
+    inTransaction: { callers: options.callers, events: options.inTransaction, ...inTransaction },
+    lockRetries: retries,
+    chainOk: chain?.ok ?? null,
+    chainChecked: chain?.checked ?? null,
+  };
+}
+
+let lockRetries = 0;
+
+/**
+ * Retried when the portal's own writes (reconciler, lease) hold SQLite's lock: a transaction
+ * that read before another process wrote is refused at once, without a busy wait (SQLite's
+ * deadlock rule). Counted, not hidden; the portal alone on its database does not meet this.
+ */
+async function retryOnLock(write: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempt >= 10 || !/timed out|locked|busy/i.test(message)) throw error;
+      lockRetries++;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
 }

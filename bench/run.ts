@@ -9,9 +9,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { verifyChain } from "@/lib/activity/verify";
 import { db } from "@/lib/db";
 import { docker } from "@/lib/docker/client";
-import { exportCsv, queryActivity } from "./activity";
+import { exportCsv, queryActivity, recordingThroughput, type RecordingBench } from "./activity";
 import { growthTable, measureContainers, measureEvents, ownerSession, type ContainerStep, type EventStep } from "./growth";
 import { seedActivity } from "./activity-seed";
 import { consoleCap, consoleLoad } from "./console";
@@ -50,6 +51,11 @@ const sizes = {
   events: int("BENCH_EVENTS", 1_000_000),
   recorderSample: int("BENCH_RECORDER_SAMPLE", 2000),
   recorderMaxSeconds: int("BENCH_RECORDER_MAX_SECONDS", 600),
+  recorderCallers: int("BENCH_RECORDER_CALLERS", 64),
+  recordEvents: int("BENCH_RECORD_EVENTS", 20_000),
+  recordSequential: int("BENCH_RECORD_SEQUENTIAL", 1000),
+  recordInTransaction: int("BENCH_RECORD_IN_TRANSACTION", 2000),
+  slowReaderSeconds: int("BENCH_SLOW_READER_SECONDS", 30),
   eventBatch: int("BENCH_EVENT_BATCH", 1000),
   queryRuns: int("BENCH_QUERY_RUNS", 30),
   consoles: int("BENCH_CONSOLES", 20),
@@ -190,16 +196,93 @@ async function main() {
         tenantIds,
         users,
         sample: sizes.recorderSample,
+        callers: sizes.recorderCallers,
         maxRecorderSeconds: sizes.recorderMaxSeconds,
         batch: sizes.eventBatch,
         log,
       });
       log(`   seeded in ${seed.totalSeconds} s`);
+      const recording = { count: sizes.recordEvents, callers: sizes.recorderCallers };
+      const throughput = (verify: boolean) =>
+        recordingThroughput({
+          callers: recording.callers,
+          events: recording.count,
+          sequential: sizes.recordSequential,
+          inTransaction: sizes.recordInTransaction,
+          verify,
+        });
+      log(`   recording: ${recording.count} events by ${recording.callers} callers, in the database's journal mode as the portal left it`);
+      const recordedAsIs = await throughput(false);
+      log(`   ${JSON.stringify(recordedAsIs)}`);
       const q = await queryActivity(operator, tenantIds[0], sizes.queryRuns);
       const total = await db.activityEvent.count();
-      log(`   ${total} events in the log; exporting as CSV`);
-      const e = serverPid ? await exportCsv(operator, serverPid) : null;
-      results.activity = { seed, totalEvents: total, query: q, export: e };
+      log(`   ${total} events in the log; exporting as CSV (identity, gzip, then a reader at 1 MB/s for ${sizes.slowReaderSeconds} s)`);
+      // The route's first request loads its modules: done on a one-tenant export first, so
+      // the RSS figures are the export's own.
+      await (await operator.raw("GET", `/api/v1/activity/export?format=csv&tenantId=${tenantIds[0]}&action=quota.update`)).arrayBuffer();
+      const e = serverPid ? await exportCsv(operator, serverPid, { encoding: "identity" }) : null;
+      const gz = serverPid ? await exportCsv(operator, serverPid, { encoding: "gzip" }) : null;
+      const slow = serverPid
+        ? await exportCsv(operator, serverPid, { encoding: "identity", bytesPerSecond: 2 ** 20, maxSeconds: sizes.slowReaderSeconds })
+        : null;
+      // WAL is a property of the file: switched here, at the end of the item, from this
+      // process, measured, and switched back (the portal's connection follows the file).
+      const mode = String(Object.values((await db.$queryRawUnsafe<Record<string, unknown>[]>("PRAGMA journal_mode"))[0] ?? {})[0]);
+      let recordedWal: RecordingBench | null = null;
+      let restored: string | null = null;
+      if (mode !== "wal") {
+        await db.$queryRawUnsafe("PRAGMA journal_mode=WAL");
+        await db.$executeRawUnsafe("PRAGMA synchronous=NORMAL");
+        log("   recording again in WAL mode (synchronous=NORMAL in this process)");
+        recordedWal = await throughput(true);
+        log(`   ${JSON.stringify(recordedWal)}`);
+        restored = await db
+          .$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA journal_mode=${mode}`)
+          .then((rows) => String(Object.values(rows[0] ?? {})[0]))
+          .catch((error: unknown) => `not restored: ${String(error)}`);
+        await db.$executeRawUnsafe("PRAGMA synchronous=FULL");
+        // Leaving WAL needs the file to itself; with the portal connected it stays WAL, and
+        // the items after this one run in WAL (the portal defaults to it once lib/db.ts sets it).
+        if (restored !== mode) log(`   journal mode ${mode} ${restored}: what follows runs in WAL`);
+      } else {
+        recordedAsIs.chainOk = (await verifyChain()).ok;
+      }
+      results.activity = {
+        seed,
+        totalEvents: total,
+        recording: { asIs: recordedAsIs, wal: recordedWal, journalRestored: restored },
+        query: q,
+        export: e,
+        exportGzip: gz,
+        exportSlowReader: slow,
+      };
+      for (const r of [recordedAsIs, recordedWal]) {
+        if (!r) continue;
+        const mode = `${r.journalMode}, synchronous=${r.synchronous}`;
+        rows.push(
+          valueRow(
+            "4",
+            `recordActivity on its own, ${r.alone.callers} callers (group commit; ${mode})`,
+            `${r.alone.eventsPerSecond} events/s (${r.alone.events} in ${r.alone.seconds} s)`,
+            "≥ 2 000 events/s",
+            r.alone.eventsPerSecond >= 2000,
+          ),
+        );
+        rows.push(valueRow("4", `  one caller at a time (${mode})`, `${r.sequential.eventsPerSecond} events/s`, "—", null));
+        rows.push(
+          valueRow(
+            "4",
+            `  each in a transaction of its own, ${r.inTransaction.callers} callers (the command path; ${mode})`,
+            `${r.inTransaction.eventsPerSecond} events/s`,
+            "—",
+            null,
+          ),
+        );
+        if (r.chainOk !== null)
+          rows.push(
+            valueRow("4", "  chain verified afterwards", `${r.chainOk ? "intact" : "BROKEN"} (${r.chainChecked} events)`, "intact", r.chainOk),
+          );
+      }
       rows.push(
         timingRow(
           "4",
@@ -212,23 +295,35 @@ async function main() {
       );
       const worst = [...q.perFilter].sort((a, b) => b.summary.p95 - a.summary.p95)[0];
       if (worst) rows.push(timingRow("4", `  slowest filter: ${worst.filter}`, worst.summary, null, "p95 ≤ 50 ms", worst.summary.p95 <= 50));
-      if (e) {
+      for (const x of [e, gz]) {
+        if (!x) continue;
         rows.push(
           valueRow(
             "4",
-            `CSV export of ${e.rows} rows (${(e.bytes / 2 ** 20).toFixed(0)} MB in ${e.seconds} s)`,
-            `${e.rowsPerSecond} rows/s`,
-            "≥ 100k rows/s",
-            e.rowsPerSecond >= 100_000,
+            `CSV export (${x.encoding}) of ${x.rows} rows (${(x.bytes / 2 ** 20).toFixed(0)} MB in ${x.seconds} s)`,
+            `${x.rowsPerSecond} rows/s`,
+            "≥ 150k rows/s",
+            x.rowsPerSecond >= 150_000,
           ),
         );
         rows.push(
           valueRow(
             "4",
-            "server peak RSS during export",
-            `${e.peakRssMb} MB (+${e.peakIncrementMb} MB over ${e.rssBeforeMb} MB before)`,
-            "≤ 256 MB",
-            e.peakRssMb <= 256,
+            `  server peak RSS during it`,
+            `${x.peakRssMb} MB (+${x.peakIncrementMb} MB over ${x.rssBeforeMb} MB before)`,
+            "≤ +64 MB",
+            x.peakIncrementMb <= 64,
+          ),
+        );
+      }
+      if (slow) {
+        rows.push(
+          valueRow(
+            "4",
+            `CSV export to a reader at 1 MB/s: ${(slow.bytes / 2 ** 20).toFixed(0)} MB in ${slow.seconds} s, server RSS ${slow.rssSamplesMb.join(" → ")} MB`,
+            `peak +${slow.peakIncrementMb} MB over ${slow.rssBeforeMb} MB`,
+            "≤ +64 MB",
+            slow.peakIncrementMb <= 64,
           ),
         );
       }
@@ -341,6 +436,7 @@ async function main() {
               tenantIds,
               users,
               sample: Math.min(sizes.recorderSample, 200),
+              callers: sizes.recorderCallers,
               maxRecorderSeconds: sizes.recorderMaxSeconds,
               batch: sizes.eventBatch,
               log,

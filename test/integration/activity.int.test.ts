@@ -199,6 +199,40 @@ describe("hash chain", () => {
     expect(await verifyChain()).toMatchObject({ ok: true, checked: rows.length, unchained: 0, head: { id: String(rows.at(-1)?.seq) } });
   });
 
+  it("group-commits events recorded alone while commands commit their own: one strict chain, each caller its own event", async () => {
+    const admin = await makeActor("admin");
+    const action = testAction("group");
+    const alone = Array.from({ length: 300 }, (_, i) => recordActivity(admin, { action, outcome: "allowed", details: { alone: i } }));
+    // Commands write a change and its record in one transaction, interleaved with the batches;
+    // some roll back after recording, and their events must vanish without a gap in the chain.
+    const commands = Array.from({ length: 30 }, (_, i) =>
+      db
+        .$transaction(async (tx) => {
+          await tx.rateHit.create({ data: { key: `group-test-${i}` } });
+          const event = await recordActivity(admin, { action, outcome: "allowed", details: { command: i } }, tx);
+          if (i % 3 === 0) throw new Error("rolled back");
+          return event;
+        })
+        .catch((error: Error) => error),
+    );
+    const [recorded, committed] = await Promise.all([Promise.all(alone), Promise.all(commands)]);
+
+    const rows = await db.activityEvent.findMany({ where: { action }, orderBy: { seq: "asc" }, select: { seq: true, hash: true, details: true } });
+    expect(rows).toHaveLength(300 + 20);
+    // Each caller got the event it recorded back, and no two callers the same one.
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    recorded.forEach((e, i) => expect(bySeq.get(e.seq)).toMatchObject({ hash: e.hash, details: JSON.stringify({ alone: i }) }));
+    expect(new Set(recorded.map((e) => e.seq)).size).toBe(300);
+    committed.forEach((e, i) => {
+      if (i % 3 === 0) expect(e).toMatchObject({ message: "rolled back" });
+      else expect(bySeq.get((e as { seq: number }).seq)).toMatchObject({ details: JSON.stringify({ command: i }) });
+    });
+    expect(await verifyChain()).toMatchObject({ ok: true, unchained: 0 });
+    const all = await db.activityEvent.findMany({ orderBy: { seq: "asc" }, select: { prevHash: true, hash: true } });
+    for (let i = 1; i < all.length; i++) expect(all[i].prevHash).toBe(all[i - 1].hash);
+    await db.rateHit.deleteMany({ where: { key: { startsWith: "group-test-" } } });
+  });
+
   it("the database refuses edits; an edit made behind its back is caught and named", async () => {
     // A copy of the test database, so the tampering stays in this test.
     const dir = mkdtempSync(path.join(tmpdir(), "berth-tamper-"));
@@ -318,8 +352,45 @@ describe("reading", () => {
     const member = await makeActor("member", [{ tenantId: b.id, role: "member" }]);
     await expect(listActivity(member, { tenantId: b.id })).rejects.toMatchObject({ code: "forbidden" });
     await expect(listActivity(member, {})).rejects.toMatchObject({ code: "forbidden" });
-    const { batches } = await exportActivity(a.owner, { format: "csv" });
-    for await (const batch of batches) expect(batch.every((e) => e.tenantId === a.id)).toBe(true);
+    const { pages } = await exportActivity(a.owner, { format: "csv" });
+    for await (const page of pages) expect(page.every((e) => e.tenantId === a.id)).toBe(true);
+  });
+
+  it("the export's query selects exactly what the list selects, filter by filter", async () => {
+    const operator = await makeActor("operator");
+    const { id: tenantId, owner } = await tenantWithOwner("same");
+    const start = new Date(Date.now() - 1000).toISOString();
+    const system = { kind: "system" as const };
+    for (const [action, outcome, target] of [
+      ["container.launch", "allowed", "container:web"],
+      ["container.launch", "denied", "container:web-2"],
+      ["container.stop", "allowed", "container:db"],
+      ["volume.create", "failed", "volume:data_1"],
+    ] as const)
+      await recordActivity(system, { action, outcome, tenantId, target });
+    await recordActivity(operator, { action: "container.stop", outcome: "allowed", tenantId, target: "container:web" });
+    const filters: Record<string, string>[] = [
+      { tenantId },
+      { tenantId, action: "container.launch" },
+      { tenantId, outcome: "allowed" },
+      { tenantId, q: "web" },
+      { tenantId, q: "data_" },
+      { tenantId, actorId: operator.userId },
+      { tenantId, actorEmail: operator.email },
+      { tenantId, from: start, to: new Date(Date.now() + 1000).toISOString() },
+      { tenantId, to: start },
+    ];
+    for (const filter of filters) {
+      const listed = (await listActivity(operator, { ...filter, limit: "500" })).items.map((e) => e.id);
+      const exported: string[] = [];
+      for await (const page of (await exportActivity(operator, { ...filter, format: "csv" })).pages) exported.push(...page.map((e) => String(e.seq)));
+      expect({ filter, exported }).toEqual({ filter, exported: listed });
+    }
+    // An owner's scope without a tenant named is the tenants they own.
+    const mine: string[] = [];
+    for await (const page of (await exportActivity(owner, { format: "jsonl" })).pages) mine.push(...page.map((e) => String(e.seq)));
+    expect(mine).toEqual((await listActivity(owner, { limit: "500" })).items.map((e) => e.id));
+    expect(mine.length).toBeGreaterThanOrEqual(5);
   });
 
   it("exports in keyset batches, every matching event once", async () => {
@@ -331,12 +402,12 @@ describe("reading", () => {
           await recordActivity({ kind: "system" }, { action: testAction("export"), outcome: "allowed", tenantId, details: { j } }, tx);
       });
     }
-    const { batches } = await exportActivity(operator, { format: "jsonl", tenantId });
+    const { pages } = await exportActivity(operator, { format: "jsonl", tenantId }, 1000);
     const sizes: number[] = [];
-    const ids = new Set<string>();
-    for await (const batch of batches) {
-      sizes.push(batch.length);
-      batch.forEach((e) => ids.add(e.id));
+    const ids = new Set<number>();
+    for await (const page of pages) {
+      sizes.push(page.length);
+      page.forEach((e) => ids.add(e.seq));
     }
     expect(sizes).toEqual([1000, 1000, 50]);
     expect(ids.size).toBe(2050);

@@ -5,28 +5,40 @@ import { exportActivity } from "@/lib/services/activity";
 export const dynamic = "force-dynamic";
 
 const encoder = new TextEncoder();
+// Bytes per chunk handed to the response. The stream asks for the next chunk only when the
+// one before it has been taken, and Next waits for the socket to drain before taking it,
+// so a slow reader holds the server at one page of rows plus a chunk or two.
+const CHUNK_CHARS = 64 * 1024;
 
-/** The current filter as a file, streamed batch by batch (pull-driven: a slow client slows the reads). */
+/** The current filter as a file, streamed chunk by chunk (pull-driven: a slow client slows the reads). */
 export const GET = authedRoute(async (actor, req) => {
-  const { format, batches } = await exportActivity(actor, Object.fromEntries(new URL(req.url).searchParams));
+  const { format, pages } = await exportActivity(actor, Object.fromEntries(new URL(req.url).searchParams));
   const line = format === "csv" ? csvLine : jsonLine;
-  let headerSent = format !== "csv";
+  let pending = format === "csv" ? csvHeader() : "";
+  let rows: Parameters<typeof line>[0][] = [];
+  let next = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(csvHeader()));
-        return;
+      let text = pending;
+      pending = "";
+      while (text.length < CHUNK_CHARS) {
+        if (next === rows.length) {
+          const page = req.signal.aborted ? { done: true as const } : await pages.next();
+          if (page.done) {
+            if (text) controller.enqueue(encoder.encode(text));
+            controller.close();
+            return;
+          }
+          rows = page.value;
+          next = 0;
+        }
+        text += line(rows[next++]);
       }
-      const next = await batches.next();
-      if (next.done || req.signal.aborted) {
-        controller.close();
-        return;
-      }
-      controller.enqueue(encoder.encode(next.value.map(line).join("")));
+      controller.enqueue(encoder.encode(text));
     },
     async cancel() {
-      await batches.return(undefined);
+      rows = [];
+      await pages.return(undefined);
     },
   });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
