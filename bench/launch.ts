@@ -158,3 +158,40 @@ export async function concurrentLaunches(tenants: BenchTenant[], perTenant: numb
     quotaProof: { perTenantLimit: perTenant, ...proof },
   };
 }
+
+export interface IndependentComparison {
+  runs: number;
+  portal: Summary;
+  raw: Summary;
+  ratioMedian: number;
+  /** The median of each pair's portal ÷ raw: less moved by a slow stretch of the machine. */
+  pairRatioMedian: number;
+}
+
+/**
+ * Item 7, the independent comparison the issue's figure came from: `runs` launches through
+ * the API strictly alternating with the same hardened create+start (buildCreateOptions, as
+ * the raw baseline builds it) sent straight to the daemon; each container removed, untimed,
+ * before the next. Separate from item 1 (its own tenant's run, its own pairs), so the two
+ * figures check each other.
+ */
+export async function independentComparison(t: BenchTenant, runs: number): Promise<IndependentComparison> {
+  await portalRemove(t.member, (await portalLaunch(t.member, t.id, "ind-warm")).id);
+  await rawRemove(await rawLaunch(await rawCreateOptions(t.id, launchRequest("ind-raw-warm"))));
+  const portal: number[] = [];
+  const raw: number[] = [];
+  const pairs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const p = await timed(() => portalLaunch(t.member, t.id, `ind-p-${i}`));
+    await portalRemove(t.member, p.value.id);
+    const options = await rawCreateOptions(t.id, launchRequest(`ind-r-${i}`));
+    const r = await timed(() => rawLaunch(options));
+    await rawRemove(r.value);
+    portal.push(p.ms);
+    raw.push(r.ms);
+    pairs.push(p.ms / r.ms);
+  }
+  const ps = summarize(portal);
+  const rs = summarize(raw);
+  return { runs, portal: ps, raw: rs, ratioMedian: round(ps.median / rs.median, 3), pairRatioMedian: round(summarize(pairs).median, 3) };
+}
