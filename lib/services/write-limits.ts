@@ -42,6 +42,7 @@ export function hasWriteLimit(action: ActionName): boolean {
 }
 
 const keyOf = (actor: Actor, action: ActionName) => `write:${action}:${actor.userId}`;
+const longestWindowMs = () => Math.max(...Object.values(limits()).map((r) => r.windowMs));
 
 function tooMany(action: ActionName, rule: RateRule, retryAfterSeconds: number): ServiceError {
   return new ServiceError(
@@ -60,9 +61,11 @@ function tooMany(action: ActionName, rule: RateRule, retryAfterSeconds: number):
 export async function assertWriteAllowed(actor: Actor, action: ActionName, tx?: Tx): Promise<void> {
   const rule = limits()[action];
   if (!rule) return;
-  // Keys of users who stopped writing are never hit again: drop them now and then.
-  await pruneHits("write:", rule.windowMs);
-  const { allowed, retryAfterSeconds } = await takeHit(keyOf(actor, action), rule, { tx });
+  // Hits older than the longest window of any write limit (every "write:" key shares the
+  // prefix, so a shorter window here would cut another action's count short) are dropped now
+  // and then, for every key at once: the hits themselves leave them (keepOld).
+  await pruneHits("write:", longestWindowMs());
+  const { allowed, retryAfterSeconds } = await takeHit(keyOf(actor, action), rule, { tx, keepOld: true });
   if (!allowed) throw tooMany(action, rule, retryAfterSeconds);
 }
 
