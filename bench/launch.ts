@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { ApiError, type Api } from "./http";
 import { launchRequest, type BenchTenant } from "./fixtures";
 import { rawCreateOptions, rawLaunch, rawRemove, runningOf } from "./raw-docker";
@@ -159,8 +160,21 @@ export async function concurrentLaunches(tenants: BenchTenant[], perTenant: numb
   };
 }
 
+/** CPU time (user + system) a process has used, in ms; USER_HZ is 100 on Linux. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface IndependentComparison {
   runs: number;
+  /**
+   * The portal process's CPU time per pair (its launch and removal, the reconciler's work on
+   * both sides' events): what a launch costs the portal whatever the machine's load, which
+   * the wall-clock ratio is not. Null without the server's pid.
+   */
+  portalCpuMsPerPair: number | null;
   portal: Summary;
   raw: Summary;
   ratioMedian: number;
@@ -175,12 +189,13 @@ export interface IndependentComparison {
  * before the next. Separate from item 1 (its own tenant's run, its own pairs), so the two
  * figures check each other.
  */
-export async function independentComparison(t: BenchTenant, runs: number): Promise<IndependentComparison> {
+export async function independentComparison(t: BenchTenant, runs: number, serverPid = 0): Promise<IndependentComparison> {
   await portalRemove(t.member, (await portalLaunch(t.member, t.id, "ind-warm")).id);
   await rawRemove(await rawLaunch(await rawCreateOptions(t.id, launchRequest("ind-raw-warm"))));
   const portal: number[] = [];
   const raw: number[] = [];
   const pairs: number[] = [];
+  const cpuBefore = serverPid ? cpuMsOf(serverPid) : 0;
   for (let i = 0; i < runs; i++) {
     const p = await timed(() => portalLaunch(t.member, t.id, `ind-p-${i}`));
     await portalRemove(t.member, p.value.id);
@@ -191,7 +206,15 @@ export async function independentComparison(t: BenchTenant, runs: number): Promi
     raw.push(r.ms);
     pairs.push(p.ms / r.ms);
   }
+  const portalCpuMsPerPair = serverPid ? round((cpuMsOf(serverPid) - cpuBefore) / runs, 1) : null;
   const ps = summarize(portal);
   const rs = summarize(raw);
-  return { runs, portal: ps, raw: rs, ratioMedian: round(ps.median / rs.median, 3), pairRatioMedian: round(summarize(pairs).median, 3) };
+  return {
+    runs,
+    portalCpuMsPerPair,
+    portal: ps,
+    raw: rs,
+    ratioMedian: round(ps.median / rs.median, 3),
+    pairRatioMedian: round(summarize(pairs).median, 3),
+  };
 }

@@ -102,6 +102,8 @@ async function main() {
   const netProto = Object.getPrototypeOf(d.getNetwork("x"));
   wrap(netProto, "inspect", "networkInspect");
   const totals: number[] = [];
+  // CPU time of this process per launch: what the launch costs the portal whatever the load.
+  const cpus: number[] = [];
   const rest: number[] = [];
   const per: Record<string, number[]> = {};
   let counted: string[] = [];
@@ -112,14 +114,18 @@ async function main() {
       statements.length = 0;
       for (const k of Object.keys(sqlMs)) delete sqlMs[k];
       const t = now();
+      const cpu = process.cpuUsage();
       const actor = await actorFromBearer(headers);
       const c = await launchContainer(actor, tenant.id, launchRequest(`prof-${i}`));
       const total = now() - t;
+      const used = process.cpuUsage(cpu);
+      const cpuMs = (used.user + used.system) / 1000;
       if (i === 2) counted = [...statements];
       if (i >= 2) for (const [k, v] of Object.entries(sqlMs)) (sqlPer[k] ??= []).push(v);
       const engine = Object.values(engineMs).reduce((a, b) => a + b, 0);
       if (i >= 2) {
         totals.push(total);
+        cpus.push(cpuMs);
         rest.push(total - engine);
         for (const [k, v] of Object.entries(engineMs)) (per[k] ??= []).push(v);
       }
@@ -136,6 +142,7 @@ async function main() {
   for (const [k, n] of byKind) console.log(`  ${n} × ${k}`);
   if (process.env.PROFILE_SQL) for (const s of counted) console.log("   ", s.slice(0, 160));
   console.log("total", summarize(totals));
+  console.log("CPU time of the process per launch", summarize(cpus));
   console.log("portal work outside engine calls", summarize(rest));
   for (const [k, v] of Object.entries(per)) console.log(k, summarize(v));
   const sqlMedian = (k: string) => summarize(sqlPer[k]).median;

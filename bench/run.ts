@@ -141,10 +141,10 @@ async function main() {
     if (only.has("7")) {
       log(`7. independent comparison: ${sizes.independentRuns} launches through the API alternating with raw create+start`);
       const t = await createTenant(admin, "ind", GENEROUS);
-      const r = await independentComparison(t, sizes.independentRuns);
+      const r = await independentComparison(t, sizes.independentRuns, serverPid);
       results.independentComparison = r;
       log(
-        `   medians: API ${r.portal.median.toFixed(1)} ms, raw ${r.raw.median.toFixed(1)} ms; ratio ${r.ratioMedian} (per pair: ${r.pairRatioMedian})`,
+        `   medians: API ${r.portal.median.toFixed(1)} ms, raw ${r.raw.median.toFixed(1)} ms; ratio ${r.ratioMedian} (per pair: ${r.pairRatioMedian}); portal CPU ${r.portalCpuMsPerPair ?? "—"} ms per pair`,
       );
       rows.push(
         timingRow(
