@@ -171,8 +171,9 @@ export interface IndependentComparison {
   runs: number;
   /**
    * The portal process's CPU time per pair (its launch and removal, the reconciler's work on
-   * both sides' events): what a launch costs the portal whatever the machine's load, which
-   * the wall-clock ratio is not. Null without the server's pid.
+   * both sides' events): what a launch costs the portal, far less moved by the machine's load
+   * than the wall-clock ratio though not immune to it (on this 2-core host it rose from ~70 ms
+   * at load 4 to ~170 ms at load 40: cache and scheduler effects). Null without the server's pid.
    */
   portalCpuMsPerPair: number | null;
   portal: Summary;
