@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { ApiError, type Api } from "./http";
 import { launchRequest, type BenchTenant } from "./fixtures";
 import { rawCreateOptions, rawLaunch, rawRemove, runningOf } from "./raw-docker";
@@ -156,5 +157,65 @@ export async function concurrentLaunches(tenants: BenchTenant[], perTenant: numb
     ratioMedian: round(p.median / w.median, 3),
     portalPerLaunchMs: summarize(perLaunch),
     quotaProof: { perTenantLimit: perTenant, ...proof },
+  };
+}
+
+/** CPU time (user + system) a process has used, in ms; USER_HZ is 100 on Linux. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export interface IndependentComparison {
+  runs: number;
+  /**
+   * The portal process's CPU time per pair (its launch and removal, the reconciler's work on
+   * both sides' events): what a launch costs the portal, far less moved by the machine's load
+   * than the wall-clock ratio though not immune to it (on this 2-core host it rose from ~70 ms
+   * at load 4 to ~170 ms at load 40: cache and scheduler effects). Null without the server's pid.
+   */
+  portalCpuMsPerPair: number | null;
+  portal: Summary;
+  raw: Summary;
+  ratioMedian: number;
+  /** The median of each pair's portal ÷ raw: less moved by a slow stretch of the machine. */
+  pairRatioMedian: number;
+}
+
+/**
+ * Item 7, the independent comparison the issue's figure came from: `runs` launches through
+ * the API strictly alternating with the same hardened create+start (buildCreateOptions, as
+ * the raw baseline builds it) sent straight to the daemon; each container removed, untimed,
+ * before the next. Separate from item 1 (its own tenant's run, its own pairs), so the two
+ * figures check each other.
+ */
+export async function independentComparison(t: BenchTenant, runs: number, serverPid = 0): Promise<IndependentComparison> {
+  await portalRemove(t.member, (await portalLaunch(t.member, t.id, "ind-warm")).id);
+  await rawRemove(await rawLaunch(await rawCreateOptions(t.id, launchRequest("ind-raw-warm"))));
+  const portal: number[] = [];
+  const raw: number[] = [];
+  const pairs: number[] = [];
+  const cpuBefore = serverPid ? cpuMsOf(serverPid) : 0;
+  for (let i = 0; i < runs; i++) {
+    const p = await timed(() => portalLaunch(t.member, t.id, `ind-p-${i}`));
+    await portalRemove(t.member, p.value.id);
+    const options = await rawCreateOptions(t.id, launchRequest(`ind-r-${i}`));
+    const r = await timed(() => rawLaunch(options));
+    await rawRemove(r.value);
+    portal.push(p.ms);
+    raw.push(r.ms);
+    pairs.push(p.ms / r.ms);
+  }
+  const portalCpuMsPerPair = serverPid ? round((cpuMsOf(serverPid) - cpuBefore) / runs, 1) : null;
+  const ps = summarize(portal);
+  const rs = summarize(raw);
+  return {
+    runs,
+    portalCpuMsPerPair,
+    portal: ps,
+    raw: rs,
+    ratioMedian: round(ps.median / rs.median, 3),
+    pairRatioMedian: round(summarize(pairs).median, 3),
   };
 }

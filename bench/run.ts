@@ -1,9 +1,10 @@
 /**
  * `npm run bench` (via scripts/bench.sh, which builds and starts the portal and sets the
  * environment): the five figures of the benchmark issue, each next to its raw-daemon
- * baseline measured in the same run, and the console's load check (6), next to the same
- * portal with no load, and how the list, dashboard and activity costs grow with the data
- * (8, its own table). Writes $BENCH_RESULTS_DIR/latest.json and prints the table. Everything it creates on the engine carries `berth.test=$BERTH_TEST_RUN_ID`
+ * baseline measured in the same run, the console's load check (6), next to the same
+ * portal with no load, the independent launch comparison (7), and how the list, dashboard and
+ * activity costs grow with the data (8, its own table). Writes $BENCH_RESULTS_DIR/latest.json and
+ * prints the table. Everything it creates on the engine carries `berth.test=$BERTH_TEST_RUN_ID`
  * and is removed at the end, whatever happened.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,7 +19,7 @@ import { seedActivity } from "./activity-seed";
 import { consoleCap, consoleLoad } from "./console";
 import { adminApi, createOperator, createTenant, GENEROUS, PASSWORD, type BenchTenant } from "./fixtures";
 import { sessionCookie } from "./http";
-import { concurrentLaunches, launchOverhead } from "./launch";
+import { concurrentLaunches, independentComparison, launchOverhead } from "./launch";
 import { listAtScale, removeScale, seedScale } from "./list";
 import { pageWeight } from "./page-weight";
 import { removeRunObjects } from "./raw-docker";
@@ -41,6 +42,7 @@ const int = (name: string, fallback: number) => {
 
 const sizes = {
   launchRuns: int("BENCH_RUNS", 30),
+  independentRuns: int("BENCH_INDEPENDENT_RUNS", 21),
   concurrentRounds: int("BENCH_CONCURRENT_ROUNDS", 3),
   concurrentTenants: 10,
   perTenantConcurrent: 5,
@@ -67,7 +69,7 @@ const sizes = {
   growthEvents: steps("BENCH_GROWTH_EVENTS", "100000,1000000"),
   growthRuns: int("BENCH_GROWTH_RUNS", 50),
 };
-const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,8").split(",").map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5,6,7,8").split(",").map((s) => s.trim()));
 const distDir = process.env.BENCH_DIST_DIR ?? path.join(process.cwd(), ".next");
 const serverPid = int("BENCH_SERVER_PID", 0);
 const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(process.cwd(), "bench", "results");
@@ -153,6 +155,27 @@ async function main() {
           `${q.overQuotaRefused}/${q.overQuotaAttempts} over-quota launches refused; max ${q.maxRunningPerTenant} running / ${q.maxUsedPerTenant} counted per tenant (limit ${q.perTenantLimit})`,
           "none exceeded",
           q.allWithinQuota,
+        ),
+      );
+    }
+
+    if (only.has("7")) {
+      log(`7. independent comparison: ${sizes.independentRuns} launches through the API alternating with raw create+start`);
+      const t = await createTenant(admin, "ind", GENEROUS);
+      const r = await independentComparison(t, sizes.independentRuns, serverPid);
+      results.independentComparison = r;
+      log(
+        `   medians: API ${r.portal.median.toFixed(1)} ms, raw ${r.raw.median.toFixed(1)} ms; ratio ${r.ratioMedian} (per pair: ${r.pairRatioMedian}); portal CPU ${r.portalCpuMsPerPair ?? "—"} ms per pair`,
+      );
+      rows.push(
+        timingRow(
+          "7",
+          `independent: ${r.runs} API launches alternating with raw create+start`,
+          r.portal,
+          r.raw,
+          "ratio ≤ 1.05",
+          r.ratioMedian <= 1.05,
+          r.ratioMedian,
         ),
       );
     }

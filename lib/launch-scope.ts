@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { tenantNetworkName } from "@/lib/docker/networks";
 import type { Capability, ExpectedScope } from "@/lib/policy";
-import type { Tenant } from "@/lib/generated/prisma/client";
+import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 
 export function allowedCapabilities(tenant: Pick<Tenant, "allowNetBindService">): Capability[] {
   return tenant.allowNetBindService ? ["NET_BIND_SERVICE"] : [];
@@ -76,5 +76,46 @@ export async function expectedScopeFor(
     // request, which buildCreateOptions has already held to the tenant's maximum.
     maxMemoryMb: recorded?.memoryMb ?? tenant.containerMaxMemoryMb,
     maxCpuMillis: recorded?.cpuMillis ?? tenant.containerMaxCpuMillis,
+  };
+}
+
+/**
+ * The scope of a launch's own create, for the assertion: what expectedScopeFor(tenant,
+ * container, { asLaunch: true }) reads back while the row is `creating`, built instead from
+ * the records the launch has just read and written itself (the tenant as its reservation
+ * locked it, the catalog image, the row's limits, the host ports it was given, the volumes
+ * it mounts). Still from Berth's records, never from the create body; narrower than the read
+ * only in the volumes, which are those this launch mounts rather than all of the tenant's.
+ */
+export function launchScope(
+  tenant: Tenant,
+  launch: {
+    containerId: string;
+    image: Pick<CatalogImage, "ref" | "healthcheck">;
+    memoryMb: number;
+    cpuMillis: number;
+    hostPorts: readonly { hostPort: number }[];
+    volumeNames: readonly string[];
+  },
+): ExpectedScope {
+  const cfg = config();
+  const ports = launch.hostPorts.map((p) => p.hostPort);
+  return {
+    tenantId: tenant.id,
+    uid: tenant.uid,
+    gid: tenant.uid,
+    networkName: tenantNetworkName(tenant.slug),
+    allowedCapabilities: allowedCapabilities(tenant),
+    allowedImageRefs: [launch.image.ref],
+    ownedVolumeNames: [...launch.volumeNames],
+    hostIp: cfg.publishAddress,
+    allowPublicBind: cfg.allowPublicBind,
+    portRange: { from: Math.min(cfg.portRange.from, ...ports), to: Math.max(cfg.portRange.to, ...ports) },
+    allowWritableRootfs: tenant.allowWritableRootfs,
+    requireHealthcheck: launch.image.healthcheck !== null,
+    allowedRuntimes: [],
+    berthId: launch.containerId,
+    maxMemoryMb: launch.memoryMb,
+    maxCpuMillis: launch.cpuMillis,
   };
 }

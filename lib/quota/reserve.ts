@@ -16,8 +16,17 @@ import { usageOf } from "./usage";
  * the tenant as locked, with its current limits.
  */
 export async function reserveQuota(tx: Tx, tenantId: string, need: Partial<Usage>) {
+  return (await reserveQuotaUsage(tx, tenantId, need)).tenant;
+}
+
+/**
+ * reserveQuota, with the usage it checked: what the tenant held before this reservation.
+ * Only what `need` asks for is checked (assertFits), so volumes are counted only when it
+ * adds some; otherwise `used.volumes` is 0.
+ */
+export async function reserveQuotaUsage(tx: Tx, tenantId: string, need: Partial<Usage>) {
   const tenant = await tx.tenant.update({ where: { id: tenantId }, data: { reservationVersion: { increment: 1 } } });
-  const used = await usageOf(tx, tenantId);
+  const used = await usageOf(tx, tenantId, { volumes: Boolean(need.volumes) });
   assertFits(quotaOf(tenant), used, need);
-  return tenant;
+  return { tenant, used };
 }

@@ -28,7 +28,7 @@ export const NO_USAGE: Usage = { containers: 0, memoryMb: 0, cpuMillis: 0, volum
  * released by deleting (or stopping) its row. The one usage function: the quota check, the
  * API, the dashboard, the launch form and the admin list all call it.
  */
-export async function usageByTenant(tx: Tx, tenantIds?: string[]): Promise<Map<string, Usage>> {
+export async function usageByTenant(tx: Tx, tenantIds?: string[], options: { volumes?: boolean } = {}): Promise<Map<string, Usage>> {
   const where = tenantIds ? { tenantId: { in: tenantIds } } : {};
   // One pass over the containers, grouped by what decides whether a row counts and holds
   // resources (holdsResources above is the one rule): a handful of groups per tenant, and
@@ -40,7 +40,8 @@ export async function usageByTenant(tx: Tx, tenantIds?: string[]): Promise<Map<s
     _count: { _all: true },
     _sum: { memoryMb: true, cpuMillis: true },
   });
-  const volumes = await tx.volume.groupBy({ by: ["tenantId"], where, _count: { _all: true } });
+  // `volumes: false`: a check that adds no volume never reads their count (reported as 0).
+  const volumes = options.volumes === false ? [] : await tx.volume.groupBy({ by: ["tenantId"], where, _count: { _all: true } });
   const usage = new Map<string, Usage>();
   const entry = (id: string) => {
     let u = usage.get(id);
@@ -59,6 +60,6 @@ export async function usageByTenant(tx: Tx, tenantIds?: string[]): Promise<Map<s
   return usage;
 }
 
-export async function usageOf(tx: Tx, tenantId: string): Promise<Usage> {
-  return (await usageByTenant(tx, [tenantId])).get(tenantId) ?? { ...NO_USAGE };
+export async function usageOf(tx: Tx, tenantId: string, options: { volumes?: boolean } = {}): Promise<Usage> {
+  return (await usageByTenant(tx, [tenantId], options)).get(tenantId) ?? { ...NO_USAGE };
 }

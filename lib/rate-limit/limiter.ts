@@ -42,19 +42,30 @@ const lockId = (key: string) => `lock:${key}`;
  * Pass `tx` to join the caller's transaction (call this first in it, before other writes
  * that could wait on the lock); without it the limiter runs its own.
  */
-export async function takeHits(checks: readonly KeyedRule[], options: { tx?: Tx; now?: Date } = {}): Promise<HitResult> {
+export async function takeHits(checks: readonly KeyedRule[], options: HitOptions = {}): Promise<HitResult> {
   const now = options.now ?? new Date();
   const tx = options.tx ?? db;
-  const run = (t: Tx) => checkAndRecord(t, checks, now);
+  const run = (t: Tx) => checkAndRecord(t, checks, now, options.keepOld === true);
   return tx === db ? db.$transaction(run) : run(tx);
 }
 
+export interface HitOptions {
+  /** Join the caller's transaction. */
+  tx?: Tx;
+  now?: Date;
+  /**
+   * Leave the key's hits past every horizon for pruneHits to remove instead of deleting them
+   * on each call (one statement less): for keys whose prefix is pruned regularly.
+   */
+  keepOld?: boolean;
+}
+
 /** One key: `takeHits([{ key, rule }])`. */
-export function takeHit(key: string, rule: RateRule, options: { tx?: Tx; now?: Date } = {}): Promise<HitResult> {
+export function takeHit(key: string, rule: RateRule, options: HitOptions = {}): Promise<HitResult> {
   return takeHits([{ key, rule }], options);
 }
 
-async function checkAndRecord(tx: Tx, checks: readonly KeyedRule[], now: Date): Promise<HitResult> {
+async function checkAndRecord(tx: Tx, checks: readonly KeyedRule[], now: Date, keepOld: boolean): Promise<HitResult> {
   const keys = [...new Set(checks.map((c) => c.key))].sort();
   for (const key of keys) {
     await tx.rateHit.upsert({ where: { id: lockId(key) }, create: { id: lockId(key), key, at: LOCK_AT }, update: { at: LOCK_AT } });
@@ -72,7 +83,7 @@ async function checkAndRecord(tx: Tx, checks: readonly KeyedRule[], now: Date): 
   for (const key of keys) {
     // Hits past every horizon of this key only cost space: drop them while the key is locked.
     const horizon = Math.max(...checks.filter((c) => c.key === key).map((c) => horizonMs(c.rule)));
-    await tx.rateHit.deleteMany({ where: { key, at: { gt: LOCK_AT, lte: new Date(now.getTime() - horizon) } } });
+    if (!keepOld) await tx.rateHit.deleteMany({ where: { key, at: { gt: LOCK_AT, lte: new Date(now.getTime() - horizon) } } });
     hitIds.push((await tx.rateHit.create({ data: { key, at: now }, select: { id: true } })).id);
   }
   return { allowed: true, retryAfterSeconds: 0, hitIds };

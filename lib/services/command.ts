@@ -8,7 +8,7 @@ import { ServiceError, type ErrorCode } from "@/lib/errors";
 import type { Tenant } from "@/lib/generated/prisma/client";
 import type { MembershipRole } from "@/lib/schemas/user";
 import { memberTenant } from "@/lib/services/member-tenant";
-import { assertWriteAllowed } from "@/lib/services/write-limits";
+import { assertUnderWriteLimit, assertWriteAllowed, hasWriteLimit } from "@/lib/services/write-limits";
 
 /**
  * The one path every change takes, from the UI's Server Actions and from /api/v1 alike:
@@ -79,15 +79,54 @@ export async function recordRefusal(
   return error;
 }
 
+/** Where a command with a per-actor write limit counts its write. */
+export interface CommandOptions {
+  /**
+   * "first-transaction": in the command's first write transaction (`cmd.transaction` or
+   * `cmd.commit`) instead of a transaction of its own before the body; a refused command
+   * counts it with its refusal. For a command whose first write comes before any costly
+   * work (a launch's reservation precedes the engine): the limit still holds under a burst
+   * (the check and the hit run under the write lock there), and one write transaction less.
+   * An actor already at the limit is refused at once, by a read.
+   */
+  countWrite?: "before" | "first-transaction";
+}
+
 export class Command {
   private readonly event: CommandEvent = {};
   private committed = false;
   private failedOutcome = false;
+  /** A write still to be counted against the actor's limit (countWrite: "first-transaction"). */
+  private writeUncounted = false;
 
   constructor(
     readonly actor: Actor,
     readonly action: ActionName,
   ) {}
+
+  /** @internal command() defers the count of this command's write to its first transaction. */
+  deferWriteCount(): void {
+    this.writeUncounted = true;
+  }
+
+  /** Whether the deferred write has not been counted by a committed transaction. */
+  get writeUncountedYet(): boolean {
+    return this.writeUncounted;
+  }
+
+  /**
+   * A write transaction of the command. The first one also counts a deferred write against
+   * the actor's limit, before its other writes: if the limit refuses, nothing of it commits.
+   */
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const counting = this.writeUncounted;
+    const result = await db.$transaction(async (tx) => {
+      if (counting) await assertWriteAllowed(this.actor, this.action, tx);
+      return work(tx);
+    });
+    if (counting) this.writeUncounted = false;
+    return result;
+  }
 
   /**
    * Names what the command acts on as soon as it is known: a refusal from here on names it
@@ -115,7 +154,7 @@ export class Command {
    * `about` said).
    */
   async commit<T>(work: (tx: Tx) => Promise<T>, record: (result: T) => CommandEvent & { action?: ActionName } = () => ({})): Promise<T> {
-    const result = await db.$transaction(async (tx) => {
+    const result = await this.transaction(async (tx) => {
       const done = await work(tx);
       await this.recordSuccess(record(done), tx);
       return done;
@@ -126,7 +165,8 @@ export class Command {
 
   /** For a change with nothing of Berth's to write (the engine's state is the change). */
   async recordAlone(event: CommandEvent & { action?: ActionName } = {}): Promise<void> {
-    await this.recordSuccess(event, db);
+    if (this.writeUncounted) await this.transaction((tx) => this.recordSuccess(event, tx));
+    else await this.recordSuccess(event, db);
     this.committed = true;
   }
 
@@ -163,20 +203,27 @@ export type CommandFn<A extends unknown[], R> = ((actor: Actor, ...args: A) => P
  * Defines a service mutation on the audited path. The action may depend on the arguments
  * (start, stop or restart); `about` reads what is known from the arguments alone (a target
  * named in the URL), before any step can refuse. Writes with a per-actor limit
- * (lib/services/write-limits.ts) are counted first, refused or not: a flood of refused
- * requests is a flood too.
+ * (lib/services/write-limits.ts) are counted whether refused or not: a flood of refused
+ * requests is a flood too. By default they are counted first, in a transaction of their
+ * own; see CommandOptions for counting in the command's first transaction.
  */
 export function command<A extends unknown[], R>(
   action: ActionName | ((args: NoInfer<A>) => ActionName),
   body: (cmd: Command, ...args: A) => Promise<R>,
   about?: (args: NoInfer<A>) => CommandEvent,
+  options: CommandOptions = {},
 ): CommandFn<A, R> {
   const run = async (actor: Actor, ...args: A): Promise<R> => {
     const name = typeof action === "function" ? action(args) : action;
     const cmd = new Command(actor, name);
     try {
       if (about) cmd.about(about(args));
-      await assertWriteAllowed(actor, name);
+      if (options.countWrite === "first-transaction" && hasWriteLimit(name)) {
+        await assertUnderWriteLimit(actor, name);
+        cmd.deferWriteCount();
+      } else {
+        await assertWriteAllowed(actor, name);
+      }
       const result = await body(cmd, ...args);
       if (!cmd.state.committed) throw new Error(`${name} finished without recording its success`);
       return result;
@@ -184,10 +231,24 @@ export function command<A extends unknown[], R>(
       // A failure after the success was committed (an engine clean-up) is not a refusal.
       if (cmd.state.committed) throw error;
       const { event, failed } = cmd.state;
+      if (cmd.writeUncountedYet) await countRefusedWrite(actor, name, error);
       throw await recordRefusal(actor, name, event, error, failed ? "failed" : outcomeOf(error));
     }
   };
   return Object.assign(run, { audited: true as const });
+}
+
+/**
+ * A refused command whose write was not counted yet counts it now, unless the limit itself
+ * refused it (a refusal by the limit counts nothing, as with the count before the body).
+ * The limit refusing here changes nothing: the command is refused already.
+ */
+async function countRefusedWrite(actor: Actor, action: ActionName, error: unknown): Promise<void> {
+  if (error instanceof ServiceError && error.code === "rate_limited") return;
+  await assertWriteAllowed(actor, action).catch((countError: unknown) => {
+    if (!(countError instanceof ServiceError && countError.code === "rate_limited"))
+      console.error("[write-limits] could not count a refused write:", countError);
+  });
 }
 
 /**

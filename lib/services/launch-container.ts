@@ -14,6 +14,7 @@ import {
   checkContainerMaxima,
   parseLaunchRequest,
   type DockerCreateOptions,
+  type ExpectedScope,
   type LaunchRequest,
   type TenantContext,
   type Violation,
@@ -22,7 +23,7 @@ import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
-import { allowedCapabilities, expectedScopeFor } from "@/lib/launch-scope";
+import { allowedCapabilities, expectedScopeFor, launchScope } from "@/lib/launch-scope";
 import { allocatePorts } from "@/lib/services/port-allocation";
 import { allocateRoutes, recordRouteChanges } from "@/lib/services/route-allocation";
 import { ingressSettings } from "@/lib/ingress/settings";
@@ -30,7 +31,7 @@ import { kickEdge } from "@/lib/ingress/edge-sync";
 import { healthcheckOf, stringsOf } from "@/lib/services/json-columns";
 import { isUniqueViolation } from "@/lib/prisma-errors";
 import { createEngineVolumes, insertVolumeRows, volumeNameTaken, type NewVolume } from "@/lib/services/volumes";
-import { reserveQuota } from "@/lib/quota/reserve";
+import { reserveQuotaUsage } from "@/lib/quota/reserve";
 
 /** Input problems are 400; anything the hardening policy forbids is 422 (api-v1.md). */
 export function violationError(violations: Violation[]): ServiceError {
@@ -60,6 +61,13 @@ export interface LaunchReservation {
   tenant: Tenant;
   hostPorts: TenantContext["hostPorts"];
   newVolumes: NewVolume[];
+}
+
+/** A launch's own reservation: also the routes it was given and how many containers the tenant had. */
+export interface ReservedLaunch extends LaunchReservation {
+  routes: { containerPort: number; hostName: string }[];
+  /** The tenant's containers (other than gone ones) before this one, counted under the reservation lock. */
+  containersBefore: number;
 }
 
 /** Everything Berth decided for this launch, for the policy (also used by the benchmark's raw baseline). */
@@ -131,7 +139,7 @@ export async function prepareLaunch(actor: Actor, tenant: Tenant, input: unknown
   const tooBig = checkContainerMaxima(req, { maxMemoryMb: tenant.containerMaxMemoryMb, maxCpuMillis: tenant.containerMaxCpuMillis });
   if (tooBig.length) throw violationError(tooBig);
   const image = await catalogImageFor(req);
-  const rows = await db.volume.findMany({ where: { tenantId: tenant.id, name: { in: req.volumes.map((v) => v.volume) } } });
+  const rows = req.volumes.length ? await db.volume.findMany({ where: { tenantId: tenant.id, name: { in: req.volumes.map((v) => v.volume) } } }) : [];
   const existingVolumes = new Map(rows.map((v) => [v.name, { id: v.id, dockerName: v.dockerName }]));
   const newVolumes: PreparedLaunch["newVolumes"] = [];
   req.volumes.forEach((v, i) => {
@@ -150,15 +158,16 @@ export async function prepareLaunch(actor: Actor, tenant: Tenant, input: unknown
 
 /**
  * Step 2: the reservation, all in one transaction under the tenant's reservation lock: the
- * quota check (container, memory, CPU and any new volumes), the container row (which is the
- * reservation), its host ports, the new volumes' rows and the mounts.
+ * actor's write limit (the command counts the launch here), the quota check (container,
+ * memory, CPU and any new volumes), the container row (which is the reservation), its host
+ * ports and routes, the new volumes' rows and the mounts.
  */
-export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promise<LaunchReservation> {
+export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promise<ReservedLaunch> {
   const { actor } = cmd;
   const { tenant, req, image } = launch;
   try {
-    return await db.$transaction(async (tx) => {
-      const locked = await reserveQuota(tx, tenant.id, {
+    return await cmd.transaction(async (tx) => {
+      const { tenant: locked, used } = await reserveQuotaUsage(tx, tenant.id, {
         containers: 1,
         memoryMb: req.memoryMb,
         cpuMillis: req.cpuMillis,
@@ -184,7 +193,7 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
       const cfg = config();
       const published = req.ports.filter((p) => p.expose === "port");
       const hostPorts = await allocatePorts(tx, row.id, published, cfg.publishAddress, cfg.portRange);
-      await allocateRoutes(tx, row.id, { name: req.name, tenantSlug: locked.slug }, req.ports, ingressSettings().appsDomain);
+      const routes = await allocateRoutes(tx, row.id, { name: req.name, tenantSlug: locked.slug }, req.ports, ingressSettings().appsDomain);
       const newVolumes = await insertVolumeRows(tx, tenant, actor.userId, launch.newVolumes);
       const ids = new Map([...launch.existingVolumes].map(([name, v]) => [name, v.id]));
       for (const v of newVolumes) ids.set(v.name, v.id);
@@ -194,7 +203,7 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
           data: mounts.map((v) => ({ containerId: row.id, volumeId: ids.get(v.volume) ?? "", path: v.path, readOnly: v.readOnly })),
         });
       }
-      return { containerId: row.id, tenant: locked, hostPorts, newVolumes };
+      return { containerId: row.id, tenant: locked, hostPorts, newVolumes, routes, containersBefore: used.containers };
     });
   } catch (error) {
     if (isUniqueViolation(error, "name") && !(error instanceof ServiceError)) {
@@ -234,17 +243,32 @@ export function launchOptionsFor(
 /**
  * The engine side of a launch (or of an edit's new container): the tenant network, then
  * create and start, asserted against the scope of a launch (today's tenant policy, the
- * image asked for). Returns the engine's id; touches no rows.
+ * image asked for). `scope` is that scope when the caller already holds it (a launch builds
+ * it from what it reserved: launchScope); otherwise it is read back (expectedScopeFor).
+ * Returns the engine's id; touches no rows.
  */
 export async function sendToEngine(
   reserved: Pick<LaunchReservation, "containerId" | "tenant">,
   image: CatalogImage,
   options: DockerCreateOptions,
   network: { mayRecreateNetwork: boolean },
+  scope?: ExpectedScope,
 ): Promise<string> {
   await ensureTenantNetwork(reserved.tenant, reserved.tenant.allowOutbound, { mayRecreate: network.mayRecreateNetwork });
-  const scope = await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: image.ref }, { asLaunch: true });
-  return (await launchWorkload(options, scope)).dockerId;
+  const asserted = scope ?? (await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: image.ref }, { asLaunch: true }));
+  return (await launchWorkload(options, asserted)).dockerId;
+}
+
+/** The assertion's scope for a launch's own create, from what it read and reserved (launchScope). */
+export function launchScopeFor(launch: PreparedLaunch, reserved: ReservedLaunch): ExpectedScope {
+  return launchScope(reserved.tenant, {
+    containerId: reserved.containerId,
+    image: launch.image,
+    memoryMb: launch.req.memoryMb,
+    cpuMillis: launch.req.cpuMillis,
+    hostPorts: reserved.hostPorts,
+    volumeNames: [...[...launch.existingVolumes.values()].map((v) => v.dockerName), ...reserved.newVolumes.map((v) => v.dockerName)],
+  });
 }
 
 /**
@@ -253,7 +277,7 @@ export async function sendToEngine(
  * transaction. On any failure the engine is cleaned and the reservation deleted, so no
  * port, volume or row is left behind.
  */
-export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved: LaunchReservation): Promise<ContainerDto> {
+export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved: ReservedLaunch): Promise<ContainerDto> {
   const { tenant, req, image } = launch;
   let dockerId: string | undefined;
   let volumesMade = false;
@@ -261,9 +285,17 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
     await createEngineVolumes(tenant, reserved.newVolumes);
     volumesMade = true;
     const options = launchOptionsFor(launch, reserved);
-    const others = await db.container.count({ where: { tenantId: tenant.id, id: { not: reserved.containerId }, status: { not: "missing" } } });
-    dockerId = await sendToEngine(reserved, image, options, { mayRecreateNetwork: others === 0 });
+    // The tenant network may be recreated (for a changed outbound policy) only if no other
+    // container of the tenant could be on it: counted by the reservation, under its lock.
+    dockerId = await sendToEngine(
+      reserved,
+      image,
+      options,
+      { mayRecreateNetwork: reserved.containersBefore === 0 },
+      launchScopeFor(launch, reserved),
+    );
     const launched = dockerId;
+    const publishAddress = config().publishAddress;
     const row = await cmd.commit(
       async (tx) => {
         // Volumes made for this launch are events of their own, in the same transaction.
@@ -280,11 +312,12 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
             tx,
           );
         }
-        const updated = await tx.container.update({
-          where: { id: reserved.containerId },
-          data: { dockerId: launched, status: "running" },
-          include: { ports: true, routes: true },
-        });
+        // The ports and routes are the reservation's own, not read back.
+        const updated = {
+          ...(await tx.container.update({ where: { id: reserved.containerId }, data: { dockerId: launched, status: "running" } })),
+          ports: reserved.hostPorts.map((p) => ({ hostIp: publishAddress, hostPort: p.hostPort, protocol: p.protocol, containerPort: p.container })),
+          routes: reserved.routes,
+        };
         await recordRouteChanges(cmd.actor, "ingress.route.add", updated, tx);
         return updated;
       },
@@ -327,4 +360,6 @@ export const launchContainer = command(
     return startLaunch(cmd, launch, reserved);
   },
   ([_tenantId, input]) => ({ details: { request: requestSummary(input) } }),
+  // The launch's write counts in its reservation: one write transaction less per launch.
+  { countWrite: "first-transaction" },
 );

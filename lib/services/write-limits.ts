@@ -1,8 +1,9 @@
 import "server-only";
 import type { ActionName } from "@/lib/activity/actions";
 import type { Actor } from "@/lib/auth/actor";
+import type { Tx } from "@/lib/db";
 import { ServiceError } from "@/lib/errors";
-import { pruneHits, takeHit, type RateRule } from "@/lib/rate-limit/limiter";
+import { pruneHits, secondsUntilAllowed, takeHit, type RateRule } from "@/lib/rate-limit/limiter";
 
 /**
  * Per-actor limits on the writes that cost the host something (an engine call, a pull, a
@@ -35,18 +36,47 @@ const NAMES: Partial<Record<ActionName, string>> = {
   "user.password.change": "password changes",
 };
 
-/** Counts this write against the actor's limit, or throws `rate_limited` with Retry-After. */
-export async function assertWriteAllowed(actor: Actor, action: ActionName): Promise<void> {
-  const rule = limits()[action];
-  if (!rule) return;
-  // Keys of users who stopped writing are never hit again: drop them now and then.
-  await pruneHits("write:", rule.windowMs);
-  const { allowed, retryAfterSeconds } = await takeHit(`write:${action}:${actor.userId}`, rule);
-  if (allowed) return;
-  throw new ServiceError(
+/** Whether this action has a per-actor write limit. */
+export function hasWriteLimit(action: ActionName): boolean {
+  return limits()[action] !== undefined;
+}
+
+const keyOf = (actor: Actor, action: ActionName) => `write:${action}:${actor.userId}`;
+const longestWindowMs = () => Math.max(...Object.values(limits()).map((r) => r.windowMs));
+
+function tooMany(action: ActionName, rule: RateRule, retryAfterSeconds: number): ServiceError {
+  return new ServiceError(
     "rate_limited",
     `Too many ${NAMES[action] ?? "changes"}: at most ${rule.limit} ${rule.windowMs === 60_000 ? "a minute" : `in ${rule.windowMs / 60_000} minutes`}. Try again in ${retryAfterSeconds} s.`,
     undefined,
     retryAfterSeconds,
   );
+}
+
+/**
+ * Counts this write against the actor's limit, or throws `rate_limited` with Retry-After.
+ * With `tx` the check and the hit join the caller's transaction (call it before the
+ * transaction's other writes): the hit then commits, or rolls back, with the change.
+ */
+export async function assertWriteAllowed(actor: Actor, action: ActionName, tx?: Tx): Promise<void> {
+  const rule = limits()[action];
+  if (!rule) return;
+  // Hits older than the longest window of any write limit (every "write:" key shares the
+  // prefix, so a shorter window here would cut another action's count short) are dropped now
+  // and then, for every key at once: the hits themselves leave them (keepOld).
+  await pruneHits("write:", longestWindowMs());
+  const { allowed, retryAfterSeconds } = await takeHit(keyOf(actor, action), rule, { tx, keepOld: true });
+  if (!allowed) throw tooMany(action, rule, retryAfterSeconds);
+}
+
+/**
+ * Throws `rate_limited` if the actor is already at the limit, recording nothing and taking no
+ * lock (one read): the early refusal of a command that counts its write later, in its first
+ * write transaction (lib/services/command.ts), where assertWriteAllowed decides.
+ */
+export async function assertUnderWriteLimit(actor: Actor, action: ActionName): Promise<void> {
+  const rule = limits()[action];
+  if (!rule) return;
+  const retryAfterSeconds = await secondsUntilAllowed([{ key: keyOf(actor, action), rule }]);
+  if (retryAfterSeconds > 0) throw tooMany(action, rule, retryAfterSeconds);
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import type { ServiceError } from "@/lib/errors";
+import { ServiceError } from "@/lib/errors";
 import { listActivity } from "@/lib/services/activity";
+import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { launchContainer } from "@/lib/services/launch-container";
 import { codeOf } from "./fixtures";
-import { tenantWithOwner } from "./tenancy";
+import { cleanUpTenant, expectHardened, tenantWithOwner } from "./tenancy";
 
 /** The database's size in bytes, as SQLite allocates it (pages in use). */
 async function databaseBytes(): Promise<number> {
@@ -61,6 +62,31 @@ describe("per-actor write limits", () => {
       expect(limited).toBe(2);
     } finally {
       process.env.BERTH_WRITES_PER_MINUTE = "1000";
+    }
+  });
+
+  it("a burst of launches at once passes the limit no further: each counts in its reservation, and a refused one still counts", async () => {
+    await seedStarterCatalog();
+    const t = await tenantWithOwner("burst");
+    process.env.BERTH_WRITES_PER_MINUTE = "4";
+    try {
+      // One refused launch first: it counts too (in its refusal's record).
+      expect(await codeOf(launchContainer(t.owner, t.id, { name: "bad", image: "nope", memoryMb: 32, cpuMillis: 100 }))).toBe("policy_violation");
+      const sleeper = (name: string) => ({ name, image: "berth/shell:1", command: ["sleep", "3600"], memoryMb: 16, cpuMillis: 50 });
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => launchContainer(t.owner, t.id, sleeper(`b${i}`))));
+      const launched = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const codes = results.flatMap((r) => (r.status === "rejected" ? [r.reason instanceof ServiceError ? r.reason.code : String(r.reason)] : []));
+      expect(launched).toHaveLength(3);
+      expect(codes).toEqual(Array(3).fill("rate_limited"));
+      for (const c of launched) await expectHardened(c.id);
+      // Four counted (the refusal and three launches), none for the launches the limit refused.
+      const hits = await db.rateHit.count({ where: { key: `write:container.launch:${t.owner.userId}`, at: { gt: new Date(0) } } });
+      expect(hits).toBe(4);
+      // The limit refused before anything was reserved: no row, no port is left of them.
+      expect(await db.container.count({ where: { tenantId: t.id } })).toBe(3);
+    } finally {
+      process.env.BERTH_WRITES_PER_MINUTE = "1000";
+      await cleanUpTenant(t);
     }
   });
 });

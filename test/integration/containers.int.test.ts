@@ -15,7 +15,9 @@ import {
   removeContainer,
 } from "@/lib/services/containers";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
-import { launchContainer } from "@/lib/services/launch-container";
+import { expectedScopeFor } from "@/lib/launch-scope";
+import { Command } from "@/lib/services/command";
+import { launchContainer, launchScopeFor, prepareLaunch, reserveLaunch } from "@/lib/services/launch-container";
 import { createVolume, deleteVolume, listVolumes } from "@/lib/services/volumes";
 import { codeOf, dockerObjectsOfRun, makeActor } from "./fixtures";
 import { cleanUpTenant, expectHardened, tenantWithOwner, type TestTenant } from "./tenancy";
@@ -386,6 +388,43 @@ describe("volumes", () => {
     expect(await codeOf(createVolume(member, a.id, { name: "x" }))).toBe("forbidden");
     for (const name of ["/etc", "../x", "~", ".", "C:\\\\"]) {
       expect(await codeOf(createVolume(a.owner, a.id, { name }))).toBe("validation_failed");
+    }
+  });
+});
+
+describe("the launch's assertion scope", () => {
+  it("built from what the launch reserved, it is the scope read back from the database, narrowed to the volumes it mounts", async () => {
+    await createVolume(a.owner, a.id, { name: "scope-kept" });
+    const kept = await db.volume.findFirstOrThrow({ where: { tenantId: a.id, name: "scope-kept" } });
+    await createVolume(a.owner, a.id, { name: "scope-other" });
+    const cmd = new Command(a.owner, "container.launch");
+    const launch = await prepareLaunch(a.owner, await db.tenant.findUniqueOrThrow({ where: { id: a.id } }), {
+      name: "scope",
+      image: WEB,
+      ports: [{ container: 8080, expose: "port" }],
+      volumes: [
+        { volume: "scope-kept", path: "/data" },
+        { volume: "scope-new", path: "/more", create: true },
+      ],
+      memoryMb: 48,
+      cpuMillis: 150,
+    });
+    const reserved = await reserveLaunch(cmd, launch);
+    try {
+      const built = launchScopeFor(launch, reserved);
+      const read = await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: launch.image.ref }, { asLaunch: true });
+      const dockerNames = [kept.dockerName, reserved.newVolumes[0].dockerName];
+      expect(built.ownedVolumeNames).toEqual(dockerNames);
+      expect(read.ownedVolumeNames).toEqual(expect.arrayContaining(dockerNames));
+      expect(read.ownedVolumeNames.length).toBeGreaterThan(dockerNames.length);
+      expect({ ...built, ownedVolumeNames: [] }).toEqual({ ...read, ownedVolumeNames: [] });
+      expect(built).toMatchObject({ berthId: reserved.containerId, maxMemoryMb: 48, maxCpuMillis: 150, requireHealthcheck: true });
+      expect(reserved.containersBefore).toBe(
+        await db.container.count({ where: { tenantId: a.id, id: { not: reserved.containerId }, status: { not: "missing" } } }),
+      );
+    } finally {
+      await db.container.delete({ where: { id: reserved.containerId } });
+      for (const v of reserved.newVolumes) await db.volume.delete({ where: { id: v.id } });
     }
   });
 });
