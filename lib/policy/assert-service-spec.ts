@@ -40,7 +40,7 @@ const CONTAINER = [
   "Ulimits",
   "HealthCheck",
 ] as const;
-const CONTAINER_INSPECT = ["Isolation"] as const;
+const CONTAINER_INSPECT = ["Isolation", "StopGracePeriod", "DNSConfig"] as const;
 
 /** Which control a ContainerSpec/TaskTemplate field that Berth never sets would break. */
 const CONTROL_OF: Readonly<Record<string, ControlId>> = {
@@ -205,6 +205,8 @@ function checkContainerSpec(value: unknown, path: string, run: CheckRun, mode: M
   checkHealthcheck(c.get("HealthCheck"), join(path, "HealthCheck"), run);
   checkReadonlyRootfs(c.get("ReadOnly"), join(path, "ReadOnly"), run);
   if (c.get("Init") !== true) run.out.push(violation("R3", join(path, "Init"), "an init process must reap orphans (Init: true)"));
+  const dns = c.get("DNSConfig");
+  if (!isUnset(dns)) run.out.push(violation("N1", join(path, "DNSConfig"), `must be empty (got ${show(dns)})`));
   const isolation = c.get("Isolation");
   if (!(isolation === undefined || isolation === "default"))
     run.out.push(violation("H8", join(path, "Isolation"), `must be the default (got ${show(isolation)})`));

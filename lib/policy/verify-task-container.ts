@@ -67,9 +67,11 @@ function checkTaskMemory(memory: unknown, swap: unknown, run: CheckRun): void {
   if (!isInt(memory) || memory <= 0 || (max !== undefined && memory > max * 2 ** 20)) {
     run.out.push(violation("R1", "HostConfig.Memory", `a memory limit within the per-container maximum is required (got ${show(memory)})`));
   }
-  // A service cannot set MemorySwap on API 1.41; Swarm leaves it 0 (the daemon's default).
-  // Anything else was set behind Berth's back.
-  if (!(swap === 0 || swap === memory)) run.out.push(violation("R1", "HostConfig.MemorySwap", `must be unset or equal Memory (got ${show(swap)})`));
+  // A service cannot set MemorySwap on API 1.41: the node's daemon gives a task twice its
+  // memory (seen here), which only means swap on a node that has swap — node posture's
+  // business. Any other value was set behind Berth's back (`docker update --memory-swap`).
+  const ok = swap === memory || (isInt(memory) && swap === 2 * memory);
+  if (!ok) run.out.push(violation("R1", "HostConfig.MemorySwap", `must be Memory or the Swarm default of twice Memory (got ${show(swap)})`));
 }
 
 /**
@@ -116,7 +118,8 @@ export function verifyTaskContainer(inspect: unknown, expected: ExpectedScope, p
   }
   checkInspectMounts(inspect.Mounts, "Mounts", run);
   checkNamespaces(new Map(Object.entries(hc)), p, run);
-  checkUnsetHostFields(hc, p, run);
+  // Swarm writes the platform's default isolation explicitly into a task's host config.
+  checkUnsetHostFields({ ...hc, Isolation: hc.Isolation === "default" ? "" : hc.Isolation }, p, run);
   checkRuntime(hc.Runtime, `${p}.Runtime`, run);
   checkTaskNetworks(hc, record(inspect.NetworkSettings).Networks, run);
   checkTaskMemory(hc.Memory, hc.MemorySwap, run);

@@ -2,8 +2,11 @@ import { buildServiceSpec } from "../build-service-spec";
 import type { LaunchRequest } from "../launch-request";
 import type { DockerServiceSpec } from "../service-spec";
 import type { TenantContext } from "../tenant-context";
-import { parsed } from "./built";
-import { sampleContext, sampleRequest } from "./sample";
+import type { ExpectedScope } from "../expected-scope";
+import { parsed, type Json } from "./built";
+import serviceFixture from "./service-inspect.json";
+import taskFixture from "./task-container-inspect.json";
+import { sampleContext, sampleRequest, sampleScope } from "./sample";
 
 export const SAMPLE_NODE = "abcdefghijklmnopqrstuvwxy";
 
@@ -15,3 +18,17 @@ export function builtSpec(req: LaunchRequest = swarmRequest(), ctx: TenantContex
   if (!result.ok) throw new Error(`sample spec refused: ${JSON.stringify(result.violations)}`);
   return result.spec;
 }
+
+/** The tenant of the real Swarm fixtures (service-inspect.json, task-container-inspect.json). */
+export function swarmScope(overrides: Partial<ExpectedScope> = {}): ExpectedScope {
+  return sampleScope({
+    allowedImageRefs: ["berth/shell:1"],
+    ownedVolumeNames: [],
+    allowedCapabilities: [],
+    requireHealthcheck: false,
+    networkIds: ["yrfjfw5vsoaup9jgbejwyb2z6"],
+    ...overrides,
+  });
+}
+export const serviceInspect = (): Json => JSON.parse(JSON.stringify(serviceFixture)) as Json;
+export const taskInspect = (): Json => JSON.parse(JSON.stringify(taskFixture)) as Json;
