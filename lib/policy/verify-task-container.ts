@@ -29,7 +29,7 @@ function checkTaskName(name: unknown, run: CheckRun): void {
 }
 
 /** No-new-privileges is the node daemon's default, invisible in inspect: only the probe shows it. */
-function checkSecurityOptTask(securityOpt: unknown, probe: NoNewPrivsProbe, path: string, run: CheckRun): void {
+function checkSecurityOptTask(securityOpt: unknown, probe: NoNewPrivsProbe | null, path: string, run: CheckRun): void {
   const opts = stringArray(securityOpt);
   if (opts === undefined) run.out.push(violation("U6", path, "must be a list of strings"));
   (opts ?? []).forEach((opt, i) => {
@@ -42,7 +42,8 @@ function checkSecurityOptTask(securityOpt: unknown, probe: NoNewPrivsProbe, path
     }
     run.out.push(violation("U6", `${path}[${i}]`, `security option ${JSON.stringify(opt)} is not allowed`));
   });
-  if (probe.noNewPrivs !== 1) {
+  // null: the container is not running, so there is no process to read; it is probed when it starts.
+  if (probe !== null && probe.noNewPrivs !== 1) {
     run.out.push(
       violation(
         "U4",
@@ -77,9 +78,10 @@ function checkTaskMemory(memory: unknown, swap: unknown, run: CheckRun): void {
 /**
  * Enforcement point 3 on Swarm (S3), the node's half: the `docker inspect` of a task's
  * container, read through the engine of the node it runs on, plus the NoNewPrivs probe.
- * The manager's half is assertServiceSpec(spec, …, "inspect").
+ * The manager's half is assertServiceSpec(spec, …, "inspect"). `probe` is null for a
+ * container that is not running.
  */
-export function verifyTaskContainer(inspect: unknown, expected: ExpectedScope, probe: NoNewPrivsProbe): Violation[] {
+export function verifyTaskContainer(inspect: unknown, expected: ExpectedScope, probe: NoNewPrivsProbe | null): Violation[] {
   const out: Violation[] = [];
   const run: CheckRun = { scope: expected, out, mode: "inspect" };
   if (!isPlainObject(inspect)) return [violation("INPUT", "", "inspect output must be a JSON object")];

@@ -7,17 +7,9 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { ensureTenantNetwork, tenantNetworkName } from "@/lib/docker/networks";
 import { removeTenantVolume } from "@/lib/docker/volumes";
-import { launchWorkload, removeWorkload } from "@/lib/docker/workloads";
+import { buildWorkloadOptions, launchWorkload, removeWorkload, type WorkloadOptions } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
-import {
-  buildCreateOptions,
-  checkContainerMaxima,
-  parseLaunchRequest,
-  type DockerCreateOptions,
-  type LaunchRequest,
-  type TenantContext,
-  type Violation,
-} from "@/lib/policy";
+import { checkContainerMaxima, parseLaunchRequest, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
 import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
@@ -208,15 +200,16 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
 
 /**
  * The create options of a launch (or of an edit's new container), built by the policy from
- * the request and what the reservation holds. A refusal here has touched nothing on the engine.
+ * the request and what the reservation holds, in the form the running engine takes (a
+ * service spec on Swarm). A refusal here has touched nothing on the engine.
  */
-export function launchOptionsFor(
+export async function launchOptionsFor(
   launch: PreparedLaunch,
   reserved: Pick<LaunchReservation, "containerId" | "tenant" | "hostPorts" | "newVolumes">,
-): DockerCreateOptions {
+): Promise<WorkloadOptions> {
   const volumes = Object.fromEntries([...launch.existingVolumes].map(([name, v]) => [name, v.dockerName]));
   for (const v of reserved.newVolumes) volumes[v.name] = v.dockerName;
-  const built = buildCreateOptions(
+  const built = await buildWorkloadOptions(
     launch.req,
     contextFor({
       tenant: reserved.tenant,
@@ -239,7 +232,7 @@ export function launchOptionsFor(
 export async function sendToEngine(
   reserved: Pick<LaunchReservation, "containerId" | "tenant">,
   image: CatalogImage,
-  options: DockerCreateOptions,
+  options: WorkloadOptions,
   network: { mayRecreateNetwork: boolean },
 ): Promise<string> {
   await ensureTenantNetwork(reserved.tenant, reserved.tenant.allowOutbound, { mayRecreate: network.mayRecreateNetwork });
@@ -260,7 +253,7 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
   try {
     await createEngineVolumes(tenant, reserved.newVolumes);
     volumesMade = true;
-    const options = launchOptionsFor(launch, reserved);
+    const options = await launchOptionsFor(launch, reserved);
     const others = await db.container.count({ where: { tenantId: tenant.id, id: { not: reserved.containerId }, status: { not: "missing" } } });
     dockerId = await sendToEngine(reserved, image, options, { mayRecreateNetwork: others === 0 });
     const launched = dockerId;

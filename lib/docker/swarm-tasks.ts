@@ -1,0 +1,108 @@
+import "server-only";
+import type Dockerode from "dockerode";
+import { configuredNodeIds, managerDocker, nodeDocker } from "@/lib/docker/client";
+import { isNotFound } from "@/lib/docker/errors";
+
+/**
+ * Reading Swarm's tasks and nodes for the workload verbs (lib/docker/swarm-workloads.ts).
+ * A Berth container on Swarm is a service with one task; the task, not the service, holds
+ * its state, and the task's container lives on the node's own engine.
+ */
+
+export interface SwarmTask {
+  ID: string;
+  ServiceID: string;
+  NodeID?: string;
+  Slot?: number;
+  DesiredState: string;
+  CreatedAt: string;
+  Version?: { Index?: number };
+  Status: {
+    Timestamp?: string;
+    State: string;
+    Message?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string; ExitCode?: number };
+  };
+}
+
+export interface SwarmNode {
+  id: string;
+  hostname: string;
+  state: string;
+  availability: string;
+  /** Berth's posture label (berth.eligible=true) is on the node. */
+  eligible: boolean;
+}
+
+/** Every task of a service, newest first (Swarm keeps a few old ones as history). */
+export async function tasksOf(serviceId: string): Promise<SwarmTask[]> {
+  const tasks = (await managerDocker().listTasks({ filters: { service: [serviceId] } })) as SwarmTask[];
+  // The filter matches by name prefix too: keep only this service's own tasks.
+  return tasks
+    .filter((t) => t.ServiceID === serviceId)
+    .sort((a, b) => (b.Version?.Index ?? 0) - (a.Version?.Index ?? 0) || b.CreatedAt.localeCompare(a.CreatedAt));
+}
+
+/**
+ * The task that stands for the container now: the newest one Swarm wants running, or,
+ * when none is wanted (the service is scaled to 0 or its task ended for good), the newest.
+ */
+export function currentTask(tasks: SwarmTask[]): SwarmTask | undefined {
+  return tasks.find((t) => t.DesiredState === "running") ?? tasks[0];
+}
+
+export async function listSwarmNodes(): Promise<SwarmNode[]> {
+  const nodes = (await managerDocker().listNodes()) as {
+    ID?: string;
+    Description?: { Hostname?: string };
+    Status?: { State?: string };
+    Spec?: { Availability?: string; Labels?: Record<string, string> };
+  }[];
+  return nodes.map((n) => ({
+    id: n.ID ?? "",
+    hostname: n.Description?.Hostname ?? "",
+    state: n.Status?.State ?? "unknown",
+    availability: n.Spec?.Availability ?? "active",
+    eligible: n.Spec?.Labels?.["berth.eligible"] === "true",
+  }));
+}
+
+/** The engine of the node a task runs on, when Berth has an endpoint for it. */
+export function taskEngine(task: SwarmTask | undefined): Dockerode | null {
+  if (!task?.NodeID || !configuredNodeIds().includes(task.NodeID)) return null;
+  return nodeDocker(task.NodeID);
+}
+
+/** The task's container as its node's engine reports it, or null (not created yet, pruned, node down). */
+export async function taskContainer(task: SwarmTask | undefined): Promise<Dockerode.ContainerInspectInfo | null> {
+  const engine = taskEngine(task);
+  const id = task?.Status.ContainerStatus?.ContainerID;
+  if (!engine || !id) return null;
+  try {
+    return await engine.getContainer(id).inspect();
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    // A node whose engine does not answer (its daemon is down): the task's container is unknown.
+    return null;
+  }
+}
+
+/**
+ * The node whose engine holds a local volume (Swarm volumes are per node), or undefined.
+ * Asked of every configured node: a handful of calls, and Berth's answer never depends on
+ * what the service spec itself claims.
+ */
+export async function volumeNodeOf(dockerName: string): Promise<string | undefined> {
+  for (const id of configuredNodeIds()) {
+    const found = await nodeDocker(id)
+      .getVolume(dockerName)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (found) return id;
+  }
+  return undefined;
+}
