@@ -16,6 +16,15 @@ export async function register() {
     console.error(`[berth] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  // A bad engine setting (BERTH_ENGINE, the Swarm endpoints) stops the start, saying which.
+  const { engineConfig } = await import("@/lib/docker/engine-config");
+  let engine;
+  try {
+    engine = engineConfig();
+  } catch (error) {
+    console.error(`[berth] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   // The console's WebSocket: scripts/portal-server.cjs hands it every upgrade first.
   const { registerConsoleUpgrade } = await import("@/lib/console/server");
   registerConsoleUpgrade();
@@ -24,6 +33,11 @@ export async function register() {
   if (process.env.BERTH_RECONCILER === "off") return;
   const { startReconciler } = await import("@/lib/reconciler/reconciler");
   startReconciler();
+  // On Swarm, every node's posture decides its eligibility label (hardening S1).
+  if (engine.kind === "swarm") {
+    const { startNodeWatch } = await import("@/lib/docker/node-watch");
+    startNodeWatch();
+  }
   // The edge follows the database like the reconciler follows the engine (one leader per engine).
   if (ingress.enabled) {
     const { startEdgeSync } = await import("@/lib/ingress/edge-sync");

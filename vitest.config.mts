@@ -40,6 +40,23 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // On a local multi-node Swarm (scripts/swarm.sh up; scripts/test.sh's Swarm stage).
+          name: "swarm",
+          include: ["test/swarm/**/*.swarm.test.ts"],
+          exclude: ["node_modules/**"],
+          environment: "node",
+          globalSetup: ["test/swarm/global-setup.ts"],
+          server: { deps: { inline: ["next-auth"] } },
+          setupFiles: ["test/integration/setup-env.ts", "test/swarm/setup-env.ts"],
+          // One Swarm shared by every file: files run one at a time (a drain moves everyone's tasks).
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

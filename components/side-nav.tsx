@@ -32,6 +32,7 @@ function itemsFor(role: Role, isMember: boolean, ownsTenant: boolean): { section
         { href: "/users", label: "Users" },
         { href: "/images", label: "Images" },
         { href: "/activity", label: "Activity" },
+        { href: "/nodes", label: "Nodes" },
         { href: "/health", label: "Health" },
       ],
     });
@@ -43,6 +44,7 @@ function itemsFor(role: Role, isMember: boolean, ownsTenant: boolean): { section
         { href: "/activity", label: "Activity" },
         { href: "/tenants", label: "Tenants" },
         { href: "/images", label: "Images" },
+        { href: "/nodes", label: "Nodes" },
       ],
     });
   sections.push({

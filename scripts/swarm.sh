@@ -5,6 +5,7 @@
 #                             a healthy Swarm of the same shape is kept as it is
 #   scripts/swarm.sh down     removes daemons (by pid file), namespaces, veths and state
 #   scripts/swarm.sh env      prints the env file (source it to point Berth at this Swarm)
+#   scripts/swarm.sh env-file prints the env file's path
 #
 # Layout (slot 0, the default):
 #   netns berth-swarm-hub    a bridge joining the nodes (a namespace of our own, so the host's
@@ -250,5 +251,6 @@ case "${1:-}" in
   up) up "${2:-2}" ;;
   down) down && say "local Swarm removed" ;;
   env) cat "$DIR/env" 2>/dev/null || die "no local Swarm is up ($DIR/env missing): run scripts/swarm.sh up" ;;
-  *) die "usage: scripts/swarm.sh up [N] | down | env" ;;
+  env-file) [ -f "$DIR/env" ] && echo "$DIR/env" || die "no local Swarm is up ($DIR/env missing): run scripts/swarm.sh up" ;;
+  *) die "usage: scripts/swarm.sh up [N] | down | env | env-file" ;;
 esac

@@ -26,9 +26,29 @@ stage "format check" npx prettier --check .
 stage "unit tests" npx vitest run --project unit
 stage "integration tests" npx vitest run --project integration
 
+# Swarm: a local Swarm of private daemons (scripts/swarm.sh) in a slot of its own, so a
+# developer's `scripts/swarm.sh up` is left alone: nodes 1 and 2 with every node default, node 3
+# without --no-new-privileges (the posture tests need a node that must get no task). The Swarm is
+# removed after the stage, and by the trap below if the run is interrupted.
+export BERTH_SWARM_SLOT="${BERTH_SWARM_SLOT:-9}"
+swarm_started=0
+swarm_stage() {
+  swarm_started=1
+  BERTH_SWARM_WEAK_NODES=3 bash scripts/swarm.sh up 3 || return 1
+  # shellcheck disable=SC1090
+  (source "$(bash scripts/swarm.sh env-file)" && npx vitest run --project swarm)
+}
+cleanup() {
+  if [ "$swarm_started" = 1 ]; then bash scripts/swarm.sh down >/dev/null 2>&1 || true; fi
+  if [ -n "${e2e_dir:-}" ]; then rm -rf "$e2e_dir"; fi
+}
+trap cleanup EXIT
+stage "swarm tests" swarm_stage
+bash scripts/swarm.sh down >/dev/null 2>&1 || true
+swarm_started=0
+
 # End-to-end: a portal of its own (scripts/lib.sh prepare_portal).
 e2e_dir=$(mktemp -d /tmp/berth-e2e.XXXXXX)
-trap 'rm -rf "$e2e_dir"' EXIT
 # Host ports of its own, apart from `npm run up`'s default range and the integration runs.
 export BERTH_PORT_RANGE="${BERTH_E2E_PORT_RANGE:-19000-19499}"
 # Labels everything the e2e server creates, so the Playwright teardown removes it all.

@@ -42,6 +42,8 @@ export const KNOWN_ACTIONS = [
   "ingress.route.add",
   "ingress.route.remove",
   "ingress.drift",
+  "node.drain",
+  "node.activate",
   "volume.create",
   "volume.remove",
   "volume.upload",

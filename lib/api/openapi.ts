@@ -10,6 +10,7 @@ import {
 import { containerSchema, containerStateSchema, launchRequestApiSchema, statsSchema, updateRequestApiSchema } from "@/lib/schemas/container";
 import { errorSchema, healthSchema } from "@/lib/schemas/error";
 import { ingressSchema } from "@/lib/schemas/ingress";
+import { nodeSchema } from "@/lib/schemas/node";
 import { consoleRequestSchema, consoleSessionSchema } from "@/lib/schemas/console";
 import { createVolumeSchema, volumeSchema } from "@/lib/schemas/volume";
 import { uploadFormSchema, uploadResultSchema, volumeFilesSchema } from "@/lib/schemas/volume-files";
@@ -305,6 +306,25 @@ export const operations: Operation[] = [
     path: "/ingress/ca.crt",
     summary: "The internal CA's root certificate as a file (404 with ACME or before the edge made it)",
     response: { status: 200, contentType: "application/x-pem-file" },
+  },
+  {
+    method: "get",
+    path: "/nodes",
+    summary:
+      "The engine's nodes (admin, operator): role, availability, state, Berth's running containers, and posture (a node whose posture is not ok gets no tenant task; problems say why). One item on a single engine",
+    response: { status: 200, schema: items(nodeSchema) },
+  },
+  {
+    method: "post",
+    path: "/nodes/{nodeId}/drain",
+    summary: "Drain a Swarm node: its tasks move to other eligible nodes (admin; 409 on a single engine)",
+    response: { status: 200, schema: nodeSchema },
+  },
+  {
+    method: "post",
+    path: "/nodes/{nodeId}/activate",
+    summary: "Let a drained or paused Swarm node take tasks again (admin; 409 on a single engine)",
+    response: { status: 200, schema: nodeSchema },
   },
   {
     method: "post",

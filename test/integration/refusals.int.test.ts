@@ -105,6 +105,8 @@ const COMMAND_CASES: Record<string, { action: string; call: (fn: (...args: unkno
   resetUserPassword: { action: "user.password.reset", call: (fn, a) => fn(a, randomId(), { password: "long enough password" }) },
   addTenantMember: { action: "tenant.member.add", call: (fn, a) => fn(a, tenantId, { email: `${uniq("m")}@test.berth`, role: "member" }) },
   removeTenantMember: { action: "tenant.member.remove", call: (fn, a) => fn(a, tenantId, randomId()) },
+  drainNode: { action: "node.drain", call: (fn, a) => fn(a, randomId()) },
+  activateNode: { action: "node.activate", call: (fn, a) => fn(a, randomId()) },
 };
 
 /**
@@ -177,6 +179,7 @@ const NOT_COMMANDS: Record<string, string> = {
       "consoleAccessNow",
       "appAddressNotes",
       "internalCaRoot",
+      "listNodes",
     ].map((name) => [name, "reads or a pure helper"]),
   ),
   FIRST_TENANT_UID: "a constant",
@@ -276,6 +279,8 @@ const ROUTE_ACTIONS: Record<string, string> = {
   "POST /app/api/v1/users/[userId]/password": "user.password.reset",
   "POST /app/api/v1/tenants/[tenantId]/members": "tenant.member.add",
   "DELETE /app/api/v1/tenants/[tenantId]/members/[userId]": "tenant.member.remove",
+  "POST /app/api/v1/nodes/[nodeId]/drain": "node.drain",
+  "POST /app/api/v1/nodes/[nodeId]/activate": "node.activate",
 };
 
 describe("every write route records its refusal", () => {
@@ -376,6 +381,7 @@ const ACTION_CASES: Record<string, { action: string; call: (fn: (...args: unknow
   resetPasswordAction: { action: "user.password.reset", call: (fn) => fn(randomId(), {}, form({ password: "long enough password" })) },
   addMemberAction: { action: "tenant.member.add", call: (fn) => fn(tenantId, {}, form({ email: `${uniq("m")}@test.berth`, role: "member" })) },
   removeMemberAction: { action: "tenant.member.remove", call: (fn) => fn(tenantId, randomId()) },
+  setNodeAvailabilityAction: { action: "node.drain", call: (fn) => fn(randomId(), "drain") },
 };
 /** Server Actions that change nothing of Berth's, with why. */
 const NOT_CHANGES: Record<string, string> = {
