@@ -261,15 +261,31 @@ const setReplicas = (n: 0 | 1) => (spec: Record<string, unknown>) => {
   spec.Mode = { Replicated: { Replicas: n } };
 };
 
+/**
+ * Waits until the service's newest task runs (or ended by itself), as `docker start`
+ * returns once the container started; `previous` is the task that must be replaced first.
+ */
+async function untilStarted(serviceId: string, previous?: string): Promise<void> {
+  const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const task = currentTask(await tasksOf(serviceId).catch(() => []));
+    if (task && task.ID !== previous && task.DesiredState === "running" && (task.Status.State === "running" || ENDED.has(task.Status.State))) return;
+    await sleep(POLL_MS);
+  }
+  throw new ServiceError("conflict", `No eligible Swarm node started the container within ${LAUNCH_TIMEOUT_MS / 1000} s.`);
+}
+
 export async function startService(tenantId: string, serviceId: string): Promise<void> {
   const service = await scopedService(tenantId, serviceId);
+  const task = currentTask(await tasksOf(serviceId).catch(() => []));
   if (replicasOf(service) === 1) {
     // Scaled to 1 already, but its task ended (restart "none"): a forced update starts a new one.
-    const task = currentTask(await tasksOf(serviceId).catch(() => []));
     if (task && task.Status.State === "running") return;
-    return updateService(service, bumpForce, "Starting the container");
+    await updateService(service, bumpForce, "Starting the container");
+  } else {
+    await updateService(service, setReplicas(1), "Starting the container");
   }
-  await updateService(service, setReplicas(1), "Starting the container");
+  await untilStarted(serviceId, task?.ID);
 }
 
 export async function stopService(tenantId: string, serviceId: string): Promise<void> {
@@ -293,7 +309,9 @@ function bumpForce(spec: Record<string, unknown>): void {
 
 export async function restartService(tenantId: string, serviceId: string): Promise<void> {
   const service = await scopedService(tenantId, serviceId);
+  const task = currentTask(await tasksOf(serviceId).catch(() => []));
   await updateService(service, bumpForce, "Restarting the container");
+  await untilStarted(serviceId, task?.ID);
 }
 
 /** Quarantine: scaled to 0 at once, its (drifted) spec kept for the admin to look at. */

@@ -60,7 +60,7 @@ const BYPASSES: [string, ControlId | "INPUT", (s: Json) => void][] = [
   ["a writable root filesystem", "R7", (s) => void (cs(s).ReadOnly = false)],
   ["no /tmp tmpfs", "R7", (s) => void (cs(s).Mounts = [at(cs(s), "Mounts", 0)])],
   ["an unbounded tmpfs", "R7", (s) => void (at(cs(s), "Mounts", 1).TmpfsOptions = { Mode: 1023 })],
-  ["healthcheck removed", "R8", (s) => void delete cs(s).HealthCheck],
+  ["healthcheck removed", "R8", (s) => void delete cs(s).Healthcheck],
   ["another tenant's overlay", "N1", (s) => void (at(task(s), "Networks", 0).Target = "berth-other")],
   ["a second network", "N1", (s) => void (task(s).Networks = [{ Target: "berth-acme" }, { Target: "ingress" }])],
   ["extra hosts", "N1", (s) => void (cs(s).Hosts = ["10.0.0.1 portal"])],

@@ -38,7 +38,7 @@ const CONTAINER = [
   "CapabilityDrop",
   "CapabilityAdd",
   "Ulimits",
-  "HealthCheck",
+  "Healthcheck",
 ] as const;
 const CONTAINER_INSPECT = ["Isolation", "StopGracePeriod", "DNSConfig"] as const;
 
@@ -202,7 +202,7 @@ function checkContainerSpec(value: unknown, path: string, run: CheckRun, mode: M
   checkCapabilities(c.get("CapabilityAdd"), c.get("CapabilityDrop"), path, run);
   checkSysctls(c.get("Sysctls"), join(path, "Sysctls"), run);
   checkUlimits(c.get("Ulimits"), join(path, "Ulimits"), run);
-  checkHealthcheck(c.get("HealthCheck"), join(path, "HealthCheck"), run);
+  checkHealthcheck(c.get("Healthcheck"), join(path, "Healthcheck"), run);
   checkReadonlyRootfs(c.get("ReadOnly"), join(path, "ReadOnly"), run);
   if (c.get("Init") !== true) run.out.push(violation("R3", join(path, "Init"), "an init process must reap orphans (Init: true)"));
   const dns = c.get("DNSConfig");

@@ -32,7 +32,7 @@ describe("buildServiceSpec (S1)", () => {
       CapabilityAdd: [],
       Sysctls: { "net.ipv4.ip_unprivileged_port_start": "0" },
       Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 1024 }],
-      HealthCheck: { Test: ["CMD", "/bin/sleep", "0"], Interval: 30e9, Timeout: 5e9, Retries: 3 },
+      Healthcheck: { Test: ["CMD", "/bin/sleep", "0"], Interval: 30e9, Timeout: 5e9, Retries: 3 },
     });
     expect(c.Labels).toEqual({ "berth.managed": "true", "berth.tenant": "t1", "berth.id": "c1", "berth.name": "web", "berth.image": "img1" });
     expect(s.Labels).toEqual(c.Labels);

@@ -104,6 +104,6 @@ export function buildServiceSpec(req: LaunchRequest, ctx: TenantContext, placeme
     EndpointSpec: { Mode: "dnsrr" },
   };
   if (o.Cmd !== undefined) spec.TaskTemplate.ContainerSpec.Args = [...o.Cmd];
-  if (o.Healthcheck !== undefined) spec.TaskTemplate.ContainerSpec.HealthCheck = { ...o.Healthcheck, Test: [...o.Healthcheck.Test] };
+  if (o.Healthcheck !== undefined) spec.TaskTemplate.ContainerSpec.Healthcheck = { ...o.Healthcheck, Test: [...o.Healthcheck.Test] };
   return { ok: true, spec };
 }

@@ -36,7 +36,7 @@ export interface DockerContainerSpec {
   CapabilityDrop: ["ALL"];
   CapabilityAdd: string[];
   Ulimits: { Name: string; Soft: number; Hard: number }[];
-  HealthCheck?: DockerServiceHealthcheck;
+  Healthcheck?: DockerServiceHealthcheck;
 }
 
 export interface DockerTaskTemplate {
