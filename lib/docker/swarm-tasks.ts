@@ -91,18 +91,27 @@ export async function taskContainer(task: SwarmTask | undefined): Promise<Docker
 /**
  * The node whose engine holds a local volume (Swarm volumes are per node), or undefined.
  * Asked of every configured node: a handful of calls, and Berth's answer never depends on
- * what the service spec itself claims.
+ * what the service spec itself claims. `unreachable` lists nodes whose engine did not
+ * answer: the volume may be on one of them.
  */
-export async function volumeNodeOf(dockerName: string): Promise<string | undefined> {
+export async function findVolumeNode(dockerName: string): Promise<{ nodeId?: string; unreachable: string[] }> {
+  const unreachable: string[] = [];
   for (const id of configuredNodeIds()) {
     const found = await nodeDocker(id)
       .getVolume(dockerName)
       .inspect()
       .then(
         () => true,
-        () => false,
+        (error: unknown) => {
+          if (!isNotFound(error)) unreachable.push(id);
+          return false;
+        },
       );
-    if (found) return id;
+    if (found) return { nodeId: id, unreachable };
   }
-  return undefined;
+  return { unreachable };
+}
+
+export async function volumeNodeOf(dockerName: string): Promise<string | undefined> {
+  return (await findVolumeNode(dockerName)).nodeId;
 }

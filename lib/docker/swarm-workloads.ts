@@ -5,7 +5,7 @@ import { managerDocker } from "@/lib/docker/client";
 import { isNotFound, toServiceError } from "@/lib/docker/errors";
 import { LABEL, belongsTo, tenantFilter } from "@/lib/docker/labels";
 import { PolicyAssertionError } from "@/lib/docker/policy-assertion-error";
-import { currentTask, listSwarmNodes, taskContainer, taskEngine, tasksOf, volumeNodeOf, type SwarmTask } from "@/lib/docker/swarm-tasks";
+import { currentTask, findVolumeNode, listSwarmNodes, taskContainer, taskEngine, tasksOf, type SwarmTask } from "@/lib/docker/swarm-tasks";
 import { ServiceError } from "@/lib/errors";
 import {
   assertExecOptions,
@@ -63,15 +63,17 @@ function replicasOf(service: ServiceInfo): number {
 
 /**
  * The state a person sees, from the task when its container cannot be read: a task Swarm
- * is still placing (or re-placing after its node went down) is "restarting", one that ended
- * is "exited" with its exit code.
+ * is still placing (or re-placing after its node went down) is "restarting", one whose node
+ * is down is "dead", one that ended is "exited" with its exit code.
  */
 function taskState(service: ServiceInfo, task: SwarmTask | undefined, nodeDown: boolean): Dockerode.ContainerInspectInfo["State"] {
   const at = task?.Status.Timestamp ?? "0001-01-01T00:00:00Z";
   const exitCode = task?.Status.ContainerStatus?.ExitCode ?? (task?.Status.State === "complete" ? 0 : task ? 1 : 0);
   let status = "created";
   if (!task) status = replicasOf(service) > 0 ? "restarting" : "exited";
-  else if (task.Status.State === "running") status = nodeDown ? "restarting" : "running";
+  // Its node is down: the manager's "running" is stale. Dead until Swarm places it again
+  // (a restarting mark would read as a restart Berth asked for).
+  else if (task.Status.State === "running") status = nodeDown ? "dead" : "running";
   else if (PENDING.has(task.Status.State)) status = "restarting";
   else if (ENDED.has(task.Status.State)) status = task.DesiredState === "running" ? "restarting" : "exited";
   const running = status === "running";
@@ -100,8 +102,10 @@ async function describe(service: ServiceInfo): Promise<SwarmInspect> {
   const task = currentTask(tasks);
   const nodes = await listSwarmNodes().catch(() => []);
   const node = nodes.find((n) => n.id === task?.NodeID);
-  const nodeDown = node !== undefined && node.state !== "ready";
-  const container = nodeDown ? null : await taskContainer(task);
+  // The node's own engine is asked first: the manager marks a node ready again only some
+  // seconds after its daemon is back, and its containers are real before that.
+  const container = await taskContainer(task);
+  const nodeDown = container === null && node !== undefined && node.state !== "ready";
   // Swarm restarts a failed task as a new task; each failed one is a restart.
   const restarts = tasks.filter((t) => t !== task && t.Status.State === "failed").length;
   const details: SwarmDetails = { service, task, nodeId: task?.NodeID, node: node?.hostname, container };
@@ -174,7 +178,13 @@ async function swarmScopeOf(spec: Record<string, unknown>, scope: ExpectedScope)
   const mounts = (
     (spec.TaskTemplate as { ContainerSpec?: { Mounts?: { Type?: string; Source?: string }[] } } | undefined)?.ContainerSpec?.Mounts ?? []
   ).filter((m) => m.Type === "volume" && typeof m.Source === "string" && scope.ownedVolumeNames.includes(m.Source));
-  const volumeNodeId = mounts[0]?.Source ? await volumeNodeOf(mounts[0].Source) : undefined;
+  if (!mounts[0]?.Source) return { scope: { ...scope, networkIds: ids }, swarm: {} };
+  const found = await findVolumeNode(mounts[0].Source);
+  // A volume on a node whose engine is down cannot be seen: a pin to that very node is
+  // consistent with it (the reconciler must not quarantine for want of an answer).
+  const constraints = (spec.TaskTemplate as { Placement?: { Constraints?: unknown[] } } | undefined)?.Placement?.Constraints ?? [];
+  const pinnedTo = constraints.map((c) => (typeof c === "string" ? /^node\.id==(.+)$/.exec(c)?.[1] : undefined)).find((id) => id !== undefined);
+  const volumeNodeId = found.nodeId ?? (pinnedTo !== undefined && found.unreachable.includes(pinnedTo) ? pinnedTo : undefined);
   return { scope: { ...scope, networkIds: ids }, swarm: { volumeNodeId } };
 }
 
