@@ -8,6 +8,8 @@ import { listSwarmNodes } from "@/lib/docker/swarm-tasks";
 import { Reconciler } from "@/lib/reconciler/reconciler";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { launchContainer } from "@/lib/services/launch-container";
+import { activateNode, drainNode } from "@/lib/services/nodes";
+import { makeActor } from "../integration/fixtures";
 import { cleanUpTenant, tenantWithOwner, type TestTenant } from "../integration/tenancy";
 import { expectVerified, liveOf, waitFor } from "./swarm-support";
 
@@ -110,6 +112,36 @@ describe("the reconciler on Swarm", () => {
     }
     // The tenant writes to its volume (owned by its uid on that node).
     expect(a.berthSwarm.container?.Mounts.some((m) => m.Destination === "/data")).toBe(true);
+  });
+
+  it("draining a node moves its tasks, and Berth shows every moved container on its new node within seconds", async () => {
+    const launched = [];
+    for (let i = 0; i < 4; i++) launched.push(await launchContainer(tenant.owner, tenant.id, sleeper(`mover${i}`, { restart: "on-failure" })));
+    const worker = (await listSwarmNodes()).find((n) => nodeIndex(n.id) !== 1);
+    const onWorker: string[] = [];
+    for (const c of launched) if ((await liveOf(c.id)).berthSwarm.nodeId === worker?.id) onWorker.push(c.id);
+    expect(onWorker.length, "some containers run on the worker").toBeGreaterThan(0);
+    await waitFor(
+      "the rows know their node",
+      () => Promise.all(onWorker.map(rowOf)),
+      (rows) => rows.every((r) => r.node === worker?.hostname),
+      10_000,
+    );
+    const admin = await makeActor("admin");
+    const t0 = Date.now();
+    await drainNode(admin, worker?.id ?? "");
+    try {
+      const rows = await waitFor(
+        "every moved container shown on its new node",
+        () => Promise.all(onWorker.map(rowOf)),
+        (rs) => rs.every((r) => r.status === "running" && r.node !== null && r.node !== worker?.hostname),
+        60_000,
+      );
+      console.log(`[swarm] drain: ${rows.length} container(s) shown on their new node after ${Date.now() - t0} ms`);
+      for (const id of onWorker) await expectVerified(id);
+    } finally {
+      await activateNode(admin, worker?.id ?? "");
+    }
   });
 
   it("killing a node's daemon marks its containers, and they recover when it returns", async () => {
