@@ -23,6 +23,7 @@ interface RawEvent {
 // Container actions on a node that change what Berth shows (exec_* is the probe's own noise).
 const CONTAINER_ACTIONS = ["start", "die", "oom", "kill", "stop", "destroy", "health_status"];
 const NODE_RETRY_MS = 2_000;
+const RESETTLE_MS = [5_000, 15_000];
 
 /** Reads an engine's event stream line by line until it ends or `signal` aborts; rejects if it cannot be opened. */
 async function followStream(
@@ -30,8 +31,11 @@ async function followStream(
   filters: Record<string, string[]>,
   onRaw: (raw: RawEvent) => void,
   signal: AbortSignal,
+  onOpen: () => void = () => undefined,
 ): Promise<void> {
   const stream = (await engine.getEvents({ filters })) as NodeJS.ReadableStream & { destroy?: () => void };
+  // Only now does the engine send events: a re-read asked for from here on misses nothing.
+  onOpen();
   await new Promise<void>((resolve) => {
     let buffer = "";
     const finish = () => resolve();
@@ -70,7 +74,7 @@ async function followNode(nodeId: string, onEvent: (event: SwarmWorkloadEvent) =
   let missed = false;
   while (!signal.aborted) {
     try {
-      const opened = followStream(
+      await followStream(
         nodeDocker(nodeId),
         { type: ["container"], label: [`${LABEL.managed}=true`], event: CONTAINER_ACTIONS },
         (raw) => {
@@ -88,10 +92,21 @@ async function followNode(nodeId: string, onEvent: (event: SwarmWorkloadEvent) =
           });
         },
         signal,
+        () => {
+          if (missed) {
+            // A daemon that just came back rejoins the Swarm and restarts tasks for a while,
+            // and not every start of that phase reaches a fresh subscription (seen here):
+            // re-read now and twice more while it settles.
+            for (const delay of [0, ...RESETTLE_MS]) {
+              const timer = setTimeout(() => {
+                if (!signal.aborted) onEvent({ action: "resync", dockerId: "", timeNano: Date.now() * 1e6 });
+              }, delay);
+              timer.unref();
+            }
+          }
+          missed = false;
+        },
       );
-      if (missed) onEvent({ action: "resync", dockerId: "", timeNano: Date.now() * 1e6 });
-      missed = false;
-      await opened;
     } catch {
       // The node's engine does not answer (its daemon is down).
     }
@@ -116,7 +131,8 @@ export async function followSwarmEvents(onEvent: (event: SwarmWorkloadEvent) => 
     (raw) => {
       const time = raw.timeNano ?? 0;
       if (raw.Type === "node") {
-        // A node that went down, came back, was drained: its tasks move; re-read everything.
+        // A node drained, activated or relabelled: its tasks move; re-read everything. (Its
+        // going down or coming back raises no event here; each node's own stream tells that.)
         onEvent({ action: "resync", dockerId: "", timeNano: time });
         return;
       }

@@ -35,6 +35,22 @@ export interface SwarmNode {
   eligible: boolean;
 }
 
+/**
+ * A node engine's answer within `ms`, else `fallback`: a daemon that is just restarting
+ * accepts connections and holds them until it is ready, and the reconciler handles one
+ * thing at a time, so one such call must never hold everything else up.
+ */
+export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+  });
+  return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
+}
+
+const NODE_CALL_MS = 5_000;
+
 /** Every task of a service, newest first (Swarm keeps a few old ones as history). */
 export async function tasksOf(serviceId: string): Promise<SwarmTask[]> {
   const tasks = (await managerDocker().listTasks({ filters: { service: [serviceId] } })) as SwarmTask[];
@@ -79,13 +95,8 @@ export async function taskContainer(task: SwarmTask | undefined): Promise<Docker
   const engine = taskEngine(task);
   const id = task?.Status.ContainerStatus?.ContainerID;
   if (!engine || !id) return null;
-  try {
-    return await engine.getContainer(id).inspect();
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    // A node whose engine does not answer (its daemon is down): the task's container is unknown.
-    return null;
-  }
+  // Not found, or a node whose engine does not answer (its daemon is down): unknown.
+  return within(engine.getContainer(id).inspect(), NODE_CALL_MS, null);
 }
 
 /**
@@ -97,16 +108,21 @@ export async function taskContainer(task: SwarmTask | undefined): Promise<Docker
 export async function findVolumeNode(dockerName: string): Promise<{ nodeId?: string; unreachable: string[] }> {
   const unreachable: string[] = [];
   for (const id of configuredNodeIds()) {
-    const found = await nodeDocker(id)
-      .getVolume(dockerName)
-      .inspect()
-      .then(
-        () => true,
-        (error: unknown) => {
-          if (!isNotFound(error)) unreachable.push(id);
-          return false;
-        },
-      );
+    const found = await within(
+      nodeDocker(id)
+        .getVolume(dockerName)
+        .inspect()
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (!isNotFound(error)) unreachable.push(id);
+            return false;
+          },
+        ),
+      NODE_CALL_MS,
+      null,
+    );
+    if (found === null) unreachable.push(id);
     if (found) return { nodeId: id, unreachable };
   }
   return { unreachable };

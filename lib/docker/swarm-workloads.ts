@@ -5,7 +5,7 @@ import { managerDocker } from "@/lib/docker/client";
 import { isNotFound, toServiceError } from "@/lib/docker/errors";
 import { LABEL, belongsTo, tenantFilter } from "@/lib/docker/labels";
 import { PolicyAssertionError } from "@/lib/docker/policy-assertion-error";
-import { currentTask, findVolumeNode, listSwarmNodes, taskContainer, taskEngine, tasksOf, type SwarmTask } from "@/lib/docker/swarm-tasks";
+import { currentTask, findVolumeNode, listSwarmNodes, taskContainer, taskEngine, tasksOf, within, type SwarmTask } from "@/lib/docker/swarm-tasks";
 import { ServiceError } from "@/lib/errors";
 import {
   assertExecOptions,
@@ -137,7 +137,12 @@ export async function inspectService(tenantId: string, serviceId: string): Promi
 }
 
 /** Reads `NoNewPrivs` of the task's PID 1 through an exec as the tenant user (S3). */
-export async function probeNoNewPrivs(engine: Dockerode, containerId: string, user: { uid: number; gid: number }): Promise<NoNewPrivsProbe> {
+/** The probe, or null when the node's engine did not answer in time (never a pass: see verifyService). */
+export function probeNoNewPrivs(engine: Dockerode, containerId: string, user: { uid: number; gid: number }): Promise<NoNewPrivsProbe | null> {
+  return within<NoNewPrivsProbe | null>(readNoNewPrivs(engine, containerId, user), 15_000, null);
+}
+
+async function readNoNewPrivs(engine: Dockerode, containerId: string, user: { uid: number; gid: number }): Promise<NoNewPrivsProbe> {
   const options = { ...buildExecOptions(user, ["cat", "/proc/1/status"], false), AttachStdin: false };
   const violations = assertExecOptions(options, user);
   if (violations.length) throw new PolicyAssertionError(violations);
@@ -192,14 +197,18 @@ async function swarmScopeOf(spec: Record<string, unknown>, scope: ExpectedScope)
  * Enforcement point 3 on Swarm (S3): the service spec on the manager, and the task's
  * container on its node with the NoNewPrivs probe while it runs.
  */
-export async function verifyService(info: SwarmInspect, expected: ExpectedScope): Promise<Violation[]> {
+export async function verifyService(info: SwarmInspect, expected: ExpectedScope, options: { strict?: boolean } = {}): Promise<Violation[]> {
   const { service, container, task } = info.berthSwarm;
   const { scope, swarm } = await swarmScopeOf(service.Spec, expected);
   const out = assertServiceSpec(service.Spec, scope, swarm, "inspect");
   const engine = taskEngine(task);
   if (container && engine) {
     const running = container.State.Running;
-    const probe = running ? await probeNoNewPrivs(engine, container.Id, { uid: expected.uid, gid: expected.gid }) : null;
+    const answer = running ? await probeNoNewPrivs(engine, container.Id, { uid: expected.uid, gid: expected.gid }) : null;
+    // A probe the node did not answer (its daemon restarting) fails a launch (strict), while
+    // the reconciler leaves the container as it is and probes again on its next event or pass
+    // rather than quarantine it for want of an answer.
+    const probe = running && answer === null ? (options.strict === false ? null : { noNewPrivs: undefined }) : answer;
     out.push(...verifyTaskContainer(container, scope, probe));
   }
   return out;

@@ -75,9 +75,13 @@ export async function buildWorkloadOptions(
   return built.ok ? { ok: true, options: { kind: "service", spec: built.spec, swarm: { volumeNodeId } } } : built;
 }
 
-/** Lists every control a live workload violates (enforcement point 3), on either engine. */
-export async function verifyWorkload(info: WorkloadInspect, scope: ExpectedScope): Promise<Violation[]> {
-  if (info.berthSwarm) return swarm.verifyService({ ...info, berthSwarm: info.berthSwarm }, scope);
+/**
+ * Lists every control a live workload violates (enforcement point 3), on either engine.
+ * `strict: false` (the reconciler): on Swarm, a node that does not answer the probe in time
+ * is asked again later instead of counting as a violation.
+ */
+export async function verifyWorkload(info: WorkloadInspect, scope: ExpectedScope, options: { strict?: boolean } = {}): Promise<Violation[]> {
+  if (info.berthSwarm) return swarm.verifyService({ ...info, berthSwarm: info.berthSwarm }, scope, options);
   return verifyInspect(info, scope);
 }
 

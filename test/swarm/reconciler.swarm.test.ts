@@ -1,17 +1,19 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { managerDocker } from "@/lib/docker/client";
 import { refreshNodePosture } from "@/lib/docker/nodes";
 import { listSwarmNodes } from "@/lib/docker/swarm-tasks";
 import { Reconciler } from "@/lib/reconciler/reconciler";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
+import { removeContainer } from "@/lib/services/containers";
 import { launchContainer } from "@/lib/services/launch-container";
 import { activateNode, drainNode } from "@/lib/services/nodes";
+import { listVolumeFiles } from "@/lib/services/volume-files";
 import { makeActor } from "../integration/fixtures";
 import { cleanUpTenant, tenantWithOwner, type TestTenant } from "../integration/tenancy";
-import { expectVerified, liveOf, waitFor } from "./swarm-support";
+import { execOnNode, expectVerified, liveOf, waitFor } from "./swarm-support";
 
 /*
  * The reconciler on Swarm: it follows the manager's service and node events and every
@@ -28,6 +30,10 @@ beforeAll(async () => {
   reconciler = new Reconciler({ staleCreatingMs: 60_000, initialBackoffMs: 200 });
   reconciler.start();
   await reconciler.waitForPass(0);
+});
+// Each test starts from an empty tenant (its container quota is small).
+afterEach(async () => {
+  for (const c of await db.container.findMany({ where: { tenantId: tenant.id } })) await removeContainer(tenant.owner, c.id).catch(() => undefined);
 });
 afterAll(async () => {
   await reconciler.stop();
@@ -110,16 +116,22 @@ describe("the reconciler on Swarm", () => {
       const c = await launchContainer(tenant.owner, tenant.id, sleeper(`vol-more${i}`, { volumes: [{ volume: "data", path: "/data" }] }));
       expect((await liveOf(c.id)).berthSwarm.nodeId).toBe(a.berthSwarm.nodeId);
     }
-    // The tenant writes to its volume (owned by its uid on that node).
-    expect(a.berthSwarm.container?.Mounts.some((m) => m.Destination === "/data")).toBe(true);
+    // The tenant writes to its volume (owned by its uid on that node), and Berth's file
+    // list, run on the volume's node, shows what it wrote.
+    const wrote = await execOnNode(a.berthSwarm.nodeId ?? "", a.berthSwarm.container?.Id ?? "", ["sh", "-c", "echo hi > /data/hello.txt"], "");
+    expect(wrote.exitCode).toBe(0);
+    const volume = await db.volume.findFirstOrThrow({ where: { tenantId: tenant.id, name: "data" } });
+    const files = await listVolumeFiles(tenant.owner, volume.id);
+    expect(files.items.map((f) => f.path)).toContain("hello.txt");
   });
 
   it("draining a node moves its tasks, and Berth shows every moved container on its new node within seconds", async () => {
-    const launched = [];
-    for (let i = 0; i < 4; i++) launched.push(await launchContainer(tenant.owner, tenant.id, sleeper(`mover${i}`, { restart: "on-failure" })));
     const worker = (await listSwarmNodes()).find((n) => nodeIndex(n.id) !== 1);
     const onWorker: string[] = [];
-    for (const c of launched) if ((await liveOf(c.id)).berthSwarm.nodeId === worker?.id) onWorker.push(c.id);
+    for (let i = 0; i < 6 && onWorker.length < 2; i++) {
+      const c = await launchContainer(tenant.owner, tenant.id, sleeper(`mover${i}`, { restart: "on-failure" }));
+      if ((await liveOf(c.id)).berthSwarm.nodeId === worker?.id) onWorker.push(c.id);
+    }
     expect(onWorker.length, "some containers run on the worker").toBeGreaterThan(0);
     await waitFor(
       "the rows know their node",
