@@ -133,7 +133,13 @@ export async function followSwarmEvents(onEvent: (event: SwarmWorkloadEvent) => 
       if (raw.Type === "node") {
         // A node drained, activated or relabelled: its tasks move; re-read everything. (Its
         // going down or coming back raises no event here; each node's own stream tells that.)
-        onEvent({ action: "resync", dockerId: "", timeNano: time });
+        // Tasks move for a while after it: re-read now and while they settle.
+        for (const delay of [0, ...RESETTLE_MS]) {
+          const timer = setTimeout(() => {
+            if (!local.signal.aborted) onEvent({ action: "resync", dockerId: "", timeNano: time });
+          }, delay);
+          timer.unref();
+        }
         return;
       }
       const id = raw.Actor?.ID ?? "";
