@@ -126,7 +126,7 @@ describe("the reconciler on Swarm", () => {
   });
 
   it("draining a node moves its tasks, and Berth shows every moved container on its new node within seconds", async () => {
-    const worker = (await listSwarmNodes()).find((n) => nodeIndex(n.id) !== 1);
+    const worker = (await listSwarmNodes()).find((n) => nodeIndex(n.id) !== 1 && n.eligible);
     const onWorker: string[] = [];
     for (let i = 0; i < 6 && onWorker.length < 2; i++) {
       const c = await launchContainer(tenant.owner, tenant.id, sleeper(`mover${i}`, { restart: "on-failure" }));
@@ -158,7 +158,7 @@ describe("the reconciler on Swarm", () => {
 
   it("killing a node's daemon marks its containers, and they recover when it returns", async () => {
     const nodes = await listSwarmNodes();
-    const worker = nodes.find((n) => nodeIndex(n.id) !== 1);
+    const worker = nodes.find((n) => nodeIndex(n.id) !== 1 && n.eligible);
     expect(worker, "a worker node").toBeDefined();
     // A container pinned to the worker by its volume cannot move while the worker is down.
     let pinned = null;
