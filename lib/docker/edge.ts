@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { lchown, mkdir, open, readdir, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { docker } from "@/lib/docker/client";
+import { engineDocker as docker } from "@/lib/docker/engine-client";
 import { daemonMessage, isNotFound, isStatus, toServiceError } from "@/lib/docker/errors";
 import { LABEL, testLabels } from "@/lib/docker/labels";
 import { ServiceError } from "@/lib/errors";

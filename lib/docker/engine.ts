@@ -1,5 +1,5 @@
 import "server-only";
-import { docker } from "@/lib/docker/client";
+import { engineDocker as docker } from "@/lib/docker/engine-client";
 
 export interface EngineStatus {
   reachable: boolean;

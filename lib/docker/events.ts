@@ -1,9 +1,15 @@
 import "server-only";
-import { docker } from "@/lib/docker/client";
+import { engineDocker as docker } from "@/lib/docker/engine-client";
+import { engineKind } from "@/lib/docker/engine-config";
 import { LABEL } from "@/lib/docker/labels";
+import { followSwarmEvents } from "@/lib/docker/swarm-events";
 
 export interface WorkloadEvent {
-  /** Docker's action: create, start, die, oom, kill, stop, restart, destroy, update, health_status: … */
+  /**
+   * Docker's action: create, start, die, oom, kill, stop, restart, destroy, update, health_status: …
+   * On Swarm also "resync" (a node changed or a node's stream came back: re-read everything)
+   * and "container-destroy" (a task's container pruned; the service lives on).
+   */
   action: string;
   dockerId: string;
   berthId?: string;
@@ -20,6 +26,7 @@ const ACTIONS = ["start", "die", "oom", "kill", "stop", "restart", "destroy", "u
  * caller decides how to reconnect; rejects when the engine cannot be reached at all.
  */
 export async function followWorkloadEvents(onEvent: (event: WorkloadEvent) => void, signal: AbortSignal): Promise<void> {
+  if (engineKind() === "swarm") return followSwarmEvents(onEvent, signal);
   const stream = (await docker().getEvents({
     filters: { type: ["container"], label: [`${LABEL.managed}=true`], event: ACTIONS },
   })) as NodeJS.ReadableStream & { destroy?: () => void };

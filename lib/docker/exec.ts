@@ -1,8 +1,7 @@
 import "server-only";
 import { PassThrough, type Duplex } from "node:stream";
-import { docker } from "@/lib/docker/client";
 import { toServiceError } from "@/lib/docker/errors";
-import { PolicyAssertionError, inspectWorkload } from "@/lib/docker/workloads";
+import { PolicyAssertionError, locateWorkload } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
 import { assertExecOptions, buildExecOptions, verifyExecInspect } from "@/lib/policy";
 
@@ -16,18 +15,20 @@ export interface ExecResult {
  * never privileged), waits for it and returns its combined output.
  */
 export async function execInWorkload(tenant: { id: string; uid: number }, dockerId: string, cmd: string[], timeoutMs = 15_000): Promise<ExecResult> {
-  const info = await inspectWorkload(tenant.id, dockerId);
-  if (!info) throw new ServiceError("not_found", "Container was not found.");
+  // The engine that holds the container: on Swarm, the node its task runs on.
+  const located = await locateWorkload(tenant.id, dockerId);
+  if (!located) throw new ServiceError("not_found", "Container was not found.");
+  const engine = located.engine;
   const options = { ...buildExecOptions({ uid: tenant.uid, gid: tenant.uid }, cmd, false), AttachStdin: false };
   const violations = assertExecOptions(options, { uid: tenant.uid, gid: tenant.uid });
   if (violations.length) throw new PolicyAssertionError(violations);
   try {
-    const exec = await docker().getContainer(info.Id).exec(options);
+    const exec = await engine.getContainer(located.containerId).exec(options);
     const stream = await exec.start({ hijack: true, stdin: false });
     const out = new PassThrough();
     const chunks: Buffer[] = [];
     out.on("data", (c: Buffer) => chunks.push(c));
-    docker().modem.demuxStream(stream, out, out);
+    engine.modem.demuxStream(stream, out, out);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         stream.destroy();
@@ -62,14 +63,14 @@ export interface ConsoleExec {
  * checks that before a byte is relayed: an exec the engine would run otherwise never starts.
  */
 export async function openConsoleExec(tenant: { id: string; uid: number }, dockerId: string, cmd: string[]): Promise<ConsoleExec> {
-  const info = await inspectWorkload(tenant.id, dockerId);
-  if (!info) throw new ServiceError("not_found", "Container was not found.");
+  const located = await locateWorkload(tenant.id, dockerId);
+  if (!located) throw new ServiceError("not_found", "Container was not found.");
   const expected = { uid: tenant.uid, gid: tenant.uid };
   const options = buildExecOptions(expected, cmd, true);
   const violations = assertExecOptions(options, expected);
   if (violations.length) throw new PolicyAssertionError(violations);
   try {
-    const exec = await docker().getContainer(info.Id).exec(options);
+    const exec = await located.engine.getContainer(located.containerId).exec(options);
     const inspected = verifyExecInspect(await exec.inspect(), expected);
     if (inspected.length) throw new PolicyAssertionError(inspected);
     const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;

@@ -1,8 +1,8 @@
 import "server-only";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
-import { docker } from "@/lib/docker/client";
+import type Dockerode from "dockerode";
 import { toServiceError } from "@/lib/docker/errors";
-import { inspectWorkload } from "@/lib/docker/workloads";
+import { locateWorkload } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
 
 export interface LogOptions {
@@ -38,11 +38,13 @@ export const downloadCutNotice = (maxBytes: number) =>
  * backpressure, so a slow reader pauses the engine connection instead of growing a buffer.
  */
 export async function workloadLogs(tenantId: string, dockerId: string, options: LogOptions, signal?: AbortSignal): Promise<Readable> {
-  const info = await inspectWorkload(tenantId, dockerId);
-  if (!info) throw new ServiceError("not_found", "Container was not found.");
+  // The engine that holds the container: on Swarm, the node its task runs (or ran) on.
+  const located = await locateWorkload(tenantId, dockerId);
+  if (!located) throw new ServiceError("not_found", "Container was not found.");
+  const info = located.info;
   let raw: Readable;
   try {
-    raw = await openLogStream(info.Id, {
+    raw = await openLogStream(located.engine, located.containerId, {
       stdout: true,
       stderr: true,
       timestamps: options.timestamps,
@@ -76,9 +78,9 @@ interface LogQuery {
  * whole answer when `follow` is false, which for a chatty container is tens of MiB in one
  * Buffer; asking the modem directly with `isStream` keeps it a stream.
  */
-function openLogStream(id: string, { signal, ...query }: LogQuery): Promise<Readable> {
+function openLogStream(engine: Dockerode, id: string, { signal, ...query }: LogQuery): Promise<Readable> {
   return new Promise((resolve, reject) => {
-    docker().modem.dial(
+    engine.modem.dial(
       {
         path: `/containers/${encodeURIComponent(id)}/logs?`,
         method: "GET",

@@ -1,7 +1,8 @@
 import "server-only";
 import type Dockerode from "dockerode";
 import { ingressSettings } from "@/lib/ingress/settings";
-import { docker } from "@/lib/docker/client";
+import { engineDocker as docker } from "@/lib/docker/engine-client";
+import { engineKind } from "@/lib/docker/engine-config";
 import { isStatus, toServiceError } from "@/lib/docker/errors";
 import { LABEL, belongsTo, testLabels } from "@/lib/docker/labels";
 import { ServiceError } from "@/lib/errors";
@@ -11,7 +12,7 @@ export function tenantNetworkName(slug: string): string {
 }
 
 /**
- * The tenant's own bridge network (control N1), created on first launch. Docker isolates
+ * The tenant's own bridge network (control N1), or on Swarm its own overlay (S2), created on first launch. Docker isolates
  * user-defined bridges from each other, so tenants cannot reach each other, while a
  * tenant's containers resolve each other by name. Without outbound access the network is
  * `internal` (no route off the host).
@@ -64,7 +65,10 @@ async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutb
     await docker()
       .createNetwork({
         Name: name,
-        Driver: "bridge",
+        // Swarm (S2): an overlay spanning the nodes, attachable so Berth's edge (a plain
+        // container on the manager) can join it; services on it use dnsrr endpoints.
+        Driver: engineKind() === "swarm" ? "overlay" : "bridge",
+        ...(engineKind() === "swarm" ? { Attachable: true } : {}),
         CheckDuplicate: true,
         Internal: !allowOutbound,
         Labels: { [LABEL.managed]: "true", [LABEL.tenant]: tenant.id, ...testLabels() },

@@ -1,8 +1,7 @@
 import "server-only";
 import type Dockerode from "dockerode";
-import { docker } from "@/lib/docker/client";
 import { toServiceError } from "@/lib/docker/errors";
-import { inspectWorkload } from "@/lib/docker/workloads";
+import { inspectWorkload, locateWorkload } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
 
 export interface WorkloadStats {
@@ -32,13 +31,20 @@ const noUsage = (memoryLimitBytes: number): WorkloadStats => ({
  * `not_found`, stopped is the zeros, never a server error.
  */
 export async function workloadStats(tenantId: string, dockerId: string): Promise<WorkloadStats> {
-  const info = await inspectWorkload(tenantId, dockerId);
-  if (!info) throw new ServiceError("not_found", "Container was not found.");
+  // The engine that holds the container: on Swarm, the node its task runs on.
+  const located = await locateWorkload(tenantId, dockerId);
+  if (!located) {
+    // On Swarm a service whose task has no container now (stopped, being placed) uses nothing.
+    const known = await inspectWorkload(tenantId, dockerId);
+    if (!known) throw new ServiceError("not_found", "Container was not found.");
+    return noUsage(known.HostConfig.Memory ?? 0);
+  }
+  const info = located.info;
   if (!info.State.Running) return noUsage(info.HostConfig.Memory ?? 0);
   let sample: Dockerode.ContainerStats | undefined;
   let failure: unknown;
   try {
-    sample = (await docker().getContainer(info.Id).stats({ stream: false })) as Dockerode.ContainerStats;
+    sample = (await located.engine.getContainer(located.containerId).stats({ stream: false })) as Dockerode.ContainerStats;
   } catch (error) {
     failure = error;
   }

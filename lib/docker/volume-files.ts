@@ -2,7 +2,7 @@ import "server-only";
 import { PassThrough, type Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import { config } from "@/lib/config";
-import { docker } from "@/lib/docker/client";
+import { volumeEngine } from "@/lib/docker/engine-client";
 import { isNotFound, toServiceError } from "@/lib/docker/errors";
 import { belongsTo, testLabels, LABEL } from "@/lib/docker/labels";
 import { PolicyAssertionError } from "@/lib/docker/workloads";
@@ -39,12 +39,16 @@ const MAX_HELPERS_PER_TENANT = 4;
 const running = new Map<string, number>();
 const HELPER_ROLE = "volume-files";
 
-async function assertTenantVolume(tenant: Tenant, dockerName: string): Promise<void> {
-  const info = await docker()
+/** The engine holding the volume (on Swarm, its node's), once the volume is known to be the tenant's. */
+async function assertTenantVolume(tenant: Tenant, dockerName: string): Promise<Dockerode> {
+  const docker = await volumeEngine(dockerName).catch((error: unknown) => Promise.reject(toServiceError(error, "Finding the volume")));
+  if (!docker) throw new ServiceError("not_found", "Volume was not found on the engine.");
+  const info = await docker
     .getVolume(dockerName)
     .inspect()
     .catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(toServiceError(error, "Reading the volume"))));
   if (!info || !belongsTo(info.Labels, tenant.id)) throw new ServiceError("not_found", "Volume was not found on the engine.");
+  return docker;
 }
 
 function collect(stream: NodeJS.ReadableStream, limit: number): () => string {
@@ -79,7 +83,7 @@ export async function runVolumeHelper(tenant: Tenant, dockerName: string, cmd: s
 }
 
 async function runHelper(tenant: Tenant, dockerName: string, cmd: string[], stdin: Buffer | undefined, timeoutMs: number): Promise<HelperRun> {
-  await assertTenantVolume(tenant, dockerName);
+  const docker = await assertTenantVolume(tenant, dockerName);
   const ctx = {
     tenantId: tenant.id,
     uid: Math.trunc(tenant.uid),
@@ -92,7 +96,7 @@ async function runHelper(tenant: Tenant, dockerName: string, cmd: string[], stdi
   const options = buildHelperOptions({ ...ctx, stdin: stdin !== undefined, testRunId: testLabels()[LABEL.test] });
   let helper: Dockerode.Container;
   try {
-    helper = await docker().createContainer(options as Dockerode.ContainerCreateOptions);
+    helper = await docker.createContainer(options as Dockerode.ContainerCreateOptions);
   } catch (error) {
     throw toServiceError(error, "Creating the file helper");
   }
@@ -104,7 +108,7 @@ async function runHelper(tenant: Tenant, dockerName: string, cmd: string[], stdi
     const err = new PassThrough();
     const stdout = collect(out, MAX_OUTPUT_BYTES);
     const stderr = collect(err, 64 * 1024);
-    docker().modem.demuxStream(stream, out, err);
+    docker.modem.demuxStream(stream, out, err);
     // The helper may exit before reading all of stdin (a refused path): the write then
     // fails with EPIPE, and the exit code says why.
     stream.on("error", () => undefined);

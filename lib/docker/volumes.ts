@@ -1,7 +1,7 @@
 import "server-only";
 import type Dockerode from "dockerode";
 import { config } from "@/lib/config";
-import { docker } from "@/lib/docker/client";
+import { engineForNewVolume, volumeEngine } from "@/lib/docker/engine-client";
 import { daemonMessage, isNotFound, toServiceError } from "@/lib/docker/errors";
 import { LABEL, belongsTo, testLabels } from "@/lib/docker/labels";
 import { ServiceError } from "@/lib/errors";
@@ -19,10 +19,12 @@ import { ServiceError } from "@/lib/errors";
  * never choose anything about this container, and it is removed when it exits.
  */
 export async function createTenantVolume(tenant: { id: string; uid: number }, dockerName: string): Promise<void> {
+  // On Swarm the new volume goes to one node (engine-client.ts); a name taken on any node is taken.
+  const docker = await engineForNewVolume().catch((error: unknown) => Promise.reject(toServiceError(error, "Choosing a node for the volume")));
   // Docker answers a create for an existing name with that volume, labels and driver
   // options unchanged: a leftover, unmanaged or `o=bind` volume would silently become the
   // tenant's. Refuse any name that is already taken on the engine.
-  const existing = await docker()
+  const existing = await ((await volumeEngine(dockerName).catch(() => null)) ?? docker)
     .getVolume(dockerName)
     .inspect()
     .catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(toServiceError(error, "Checking the volume name"))));
@@ -31,7 +33,7 @@ export async function createTenantVolume(tenant: { id: string; uid: number }, do
       { path: "name", message: "already taken on the engine" },
     ]);
   try {
-    await docker().createVolume({
+    await docker.createVolume({
       Name: dockerName,
       Driver: "local",
       Labels: { [LABEL.managed]: "true", [LABEL.tenant]: tenant.id, ...testLabels() },
@@ -40,9 +42,9 @@ export async function createTenantVolume(tenant: { id: string; uid: number }, do
     throw toServiceError(error, "Creating the volume");
   }
   try {
-    await handVolumeToTenant(tenant, dockerName);
+    await handVolumeToTenant(docker, tenant, dockerName);
   } catch (error) {
-    await docker()
+    await docker
       .getVolume(dockerName)
       .remove()
       .catch(() => undefined);
@@ -50,9 +52,9 @@ export async function createTenantVolume(tenant: { id: string; uid: number }, do
   }
 }
 
-async function handVolumeToTenant(tenant: { id: string; uid: number }, dockerName: string): Promise<void> {
+async function handVolumeToTenant(docker: Dockerode, tenant: { id: string; uid: number }, dockerName: string): Promise<void> {
   const uid = Math.trunc(tenant.uid);
-  const helper = await docker().createContainer({
+  const helper = await docker.createContainer({
     Image: config().helperImage,
     User: "0:0",
     Cmd: ["sh", "-c", `chmod 0770 /volume && chown ${uid}:${uid} /volume`],
@@ -89,7 +91,9 @@ async function handVolumeToTenant(tenant: { id: string; uid: number }, dockerNam
 
 /** Removes a tenant's volume; refuses one that is not Berth's volume for this tenant. */
 export async function removeTenantVolume(tenantId: string, dockerName: string): Promise<void> {
-  const volume = docker().getVolume(dockerName);
+  const engine = await volumeEngine(dockerName).catch((error: unknown) => Promise.reject(toServiceError(error, "Finding the volume")));
+  if (!engine) return; // on no node: already gone
+  const volume = engine.getVolume(dockerName);
   try {
     const info = await volume.inspect();
     if (!belongsTo(info.Labels, tenantId)) throw new ServiceError("not_found", "Volume was not found.");

@@ -2,27 +2,98 @@ import "server-only";
 import type Dockerode from "dockerode";
 import { docker } from "@/lib/docker/client";
 import { isNotFound, isStatus, toServiceError } from "@/lib/docker/errors";
+import { engineKind } from "@/lib/docker/engine-config";
 import { LABEL, belongsTo, tenantFilter } from "@/lib/docker/labels";
+import { PolicyAssertionError } from "@/lib/docker/policy-assertion-error";
+import { volumeNodeOf } from "@/lib/docker/swarm-tasks";
+import * as swarm from "@/lib/docker/swarm-workloads";
 import { ServiceError } from "@/lib/errors";
-import { assertCreateOptions, formatViolation, type DockerCreateOptions, type ExpectedScope, type Violation } from "@/lib/policy";
+import {
+  assertCreateOptions,
+  buildCreateOptions,
+  buildServiceSpec,
+  verifyInspect,
+  type DockerCreateOptions,
+  type DockerServiceSpec,
+  type ExpectedScope,
+  type LaunchRequest,
+  type SwarmScope,
+  type TenantContext,
+  type Violation,
+} from "@/lib/policy";
 
 /**
- * Tenant workloads in Berth's terms (launch, inspect, stop, remove). Today a workload is
- * one container; the same interface can later place Swarm services.
+ * Tenant workloads in Berth's terms (launch, inspect, stop, remove). On the single engine
+ * (BERTH_ENGINE=docker, the default) a workload is one container; on Swarm it is a service
+ * with one task (lib/docker/swarm-workloads.ts). Every verb dispatches here, so nothing
+ * above lib/docker knows which engine runs; the engine id callers keep (Container.dockerId)
+ * is the container's id on one engine and the service's id on Swarm.
  */
 
-export class PolicyAssertionError extends ServiceError {
-  constructor(readonly violations: Violation[]) {
-    super(
-      "policy_violation",
-      `Berth refused to send this container to the engine: ${violations.map(formatViolation).join("; ")}`,
-      violations.map((v) => ({ path: v.path, message: `${v.message} (${v.control})` })),
-    );
+export { PolicyAssertionError };
+
+const onSwarm = (): boolean => engineKind() === "swarm";
+
+/**
+ * A container's `docker inspect` document, for the verifier and the reconciler. On Swarm:
+ * the task's container (or a document made from the task) with the service id as Id, and
+ * `berthSwarm` saying where it came from.
+ */
+export type WorkloadInspect = Dockerode.ContainerInspectInfo & { berthSwarm?: swarm.SwarmDetails };
+
+/** What the policy built for one launch, in the form the running engine takes. */
+export type WorkloadOptions = { kind: "container"; options: DockerCreateOptions } | { kind: "service"; spec: DockerServiceSpec; swarm: SwarmScope };
+
+/**
+ * The policy's construction for the running engine, from one TenantContext: create options
+ * on one engine, the service-spec form on Swarm (placed on the node of the volumes it mounts).
+ */
+export async function buildWorkloadOptions(
+  req: LaunchRequest,
+  ctx: TenantContext,
+): Promise<{ ok: true; options: WorkloadOptions } | { ok: false; violations: Violation[] }> {
+  if (!onSwarm()) {
+    const built = buildCreateOptions(req, ctx);
+    return built.ok ? { ok: true, options: { kind: "container", options: built.options } } : built;
   }
+  const sources = req.volumes.map((v) => ctx.volumes[v.volume]).filter((v): v is string => v !== undefined);
+  const nodes = new Set<string>();
+  for (const source of sources) {
+    const node = await volumeNodeOf(source).catch(() => undefined);
+    if (node) nodes.add(node);
+  }
+  if (nodes.size > 1) {
+    return {
+      ok: false,
+      violations: [
+        { control: "H2", path: "volumes", message: "these volumes live on different Swarm nodes; one container can only mount volumes of one node" },
+      ],
+    };
+  }
+  const volumeNodeId = [...nodes][0];
+  const built = buildServiceSpec(req, ctx, { volumeNodeId });
+  return built.ok ? { ok: true, options: { kind: "service", spec: built.spec, swarm: { volumeNodeId } } } : built;
 }
 
-/** A container's `docker inspect` document, for the verifier and the reconciler. */
-export type WorkloadInspect = Dockerode.ContainerInspectInfo;
+/**
+ * Lists every control a live workload violates (enforcement point 3), on either engine.
+ * `strict: false` (the reconciler): on Swarm, a node that does not answer the probe in time
+ * is asked again later instead of counting as a violation.
+ */
+export async function verifyWorkload(info: WorkloadInspect, scope: ExpectedScope, options: { strict?: boolean } = {}): Promise<Violation[]> {
+  if (info.berthSwarm) return swarm.verifyService({ ...info, berthSwarm: info.berthSwarm }, scope, options);
+  return verifyInspect(info, scope);
+}
+
+/** Where a workload's container is now, for logs, stats and exec: its engine and id. */
+export async function locateWorkload(
+  tenantId: string,
+  dockerId: string,
+): Promise<{ engine: Dockerode; containerId: string; info: WorkloadInspect } | null> {
+  if (onSwarm()) return swarm.locateService(tenantId, dockerId);
+  const info = await inspectWorkload(tenantId, dockerId);
+  return info ? { engine: docker(), containerId: info.Id, info } : null;
+}
 
 export interface WorkloadState {
   dockerId: string;
@@ -34,13 +105,18 @@ export interface WorkloadState {
   health?: string;
   startedAt?: string;
   finishedAt?: string;
+  /** Swarm: host name of the node the task runs on. */
+  node?: string;
 }
 
 /**
  * Creates and starts a hardened container. The assertion re-reads the exact body that is
  * sent; if start fails the half-made container is removed, so a failed launch leaves nothing.
  */
-export async function launchWorkload(options: DockerCreateOptions, scope: ExpectedScope): Promise<{ dockerId: string }> {
+export async function launchWorkload(workload: WorkloadOptions, scope: ExpectedScope): Promise<{ dockerId: string }> {
+  if (workload.kind === "service") return swarm.launchService(workload.spec, scope, workload.swarm);
+  if (onSwarm()) throw new ServiceError("internal", "A container body cannot be launched on Swarm.");
+  const options = workload.options;
   const violations = assertCreateOptions(options, scope);
   if (violations.length) throw new PolicyAssertionError(violations);
   let container: Dockerode.Container;
@@ -59,7 +135,8 @@ export async function launchWorkload(options: DockerCreateOptions, scope: Expect
 }
 
 /** A managed container of this tenant, or null: another tenant's or an unmanaged id is invisible. */
-export async function inspectWorkload(tenantId: string, dockerId: string): Promise<Dockerode.ContainerInspectInfo | null> {
+export async function inspectWorkload(tenantId: string, dockerId: string): Promise<WorkloadInspect | null> {
+  if (onSwarm()) return swarm.inspectService(tenantId, dockerId);
   try {
     const info = await docker().getContainer(dockerId).inspect();
     return belongsTo(info.Config.Labels, tenantId) ? info : null;
@@ -69,7 +146,7 @@ export async function inspectWorkload(tenantId: string, dockerId: string): Promi
   }
 }
 
-function stateOf(info: Dockerode.ContainerInspectInfo): WorkloadState {
+function stateOf(info: WorkloadInspect): WorkloadState {
   return {
     dockerId: info.Id,
     berthId: info.Config.Labels?.[LABEL.id] ?? "",
@@ -79,6 +156,7 @@ function stateOf(info: Dockerode.ContainerInspectInfo): WorkloadState {
     health: info.State.Health?.Status,
     startedAt: info.State.StartedAt,
     finishedAt: info.State.FinishedAt,
+    ...(info.berthSwarm?.node ? { node: info.berthSwarm.node } : {}),
   };
 }
 
@@ -92,6 +170,14 @@ export async function workloadState(tenantId: string, dockerId: string): Promise
  * from the status text; OOM kills need an inspect, done only for stopped containers.
  */
 export async function listWorkloads(tenantId: string): Promise<Map<string, WorkloadState>> {
+  if (onSwarm()) {
+    const states = new Map<string, WorkloadState>();
+    for (const info of await swarm.listServiceInspects(tenantId)) {
+      const state = stateOf(info);
+      if (state.berthId) states.set(state.berthId, state);
+    }
+    return states;
+  }
   let list: Dockerode.ContainerInfo[];
   try {
     list = await docker().listContainers({ all: true, filters: tenantFilter(tenantId) });
@@ -124,6 +210,7 @@ async function scoped(tenantId: string, dockerId: string): Promise<Dockerode.Con
 }
 
 export async function startWorkload(tenantId: string, dockerId: string): Promise<void> {
+  if (onSwarm()) return swarm.startService(tenantId, dockerId);
   const container = await scoped(tenantId, dockerId);
   await container.start().catch((error: unknown) => {
     if (isStatus(error, 304)) return; // already running
@@ -132,6 +219,7 @@ export async function startWorkload(tenantId: string, dockerId: string): Promise
 }
 
 export async function stopWorkload(tenantId: string, dockerId: string, timeoutSeconds = 10): Promise<void> {
+  if (onSwarm()) return swarm.stopService(tenantId, dockerId);
   const container = await scoped(tenantId, dockerId);
   await container.stop({ t: timeoutSeconds }).catch((error: unknown) => {
     if (isStatus(error, 304)) return; // already stopped
@@ -140,6 +228,7 @@ export async function stopWorkload(tenantId: string, dockerId: string, timeoutSe
 }
 
 export async function restartWorkload(tenantId: string, dockerId: string, timeoutSeconds = 10): Promise<void> {
+  if (onSwarm()) return swarm.restartService(tenantId, dockerId);
   const container = await scoped(tenantId, dockerId);
   await container.restart({ t: timeoutSeconds }).catch((error: unknown) => {
     throw toServiceError(error, "Restarting the container");
@@ -152,6 +241,8 @@ export async function restartWorkload(tenantId: string, dockerId: string, timeou
  * one gets it back. `name` is built by Berth (containerDockerName), never by a tenant.
  */
 export async function renameWorkload(tenantId: string, dockerId: string, name: string): Promise<void> {
+  // A Swarm service keeps its name for life; an edit there would need an in-place update.
+  if (onSwarm()) throw new ServiceError("conflict", "Editing a container is not available on Swarm yet; remove it and launch it again.");
   const container = await scoped(tenantId, dockerId);
   await container.rename({ name }).catch((error: unknown) => {
     throw toServiceError(error, "Renaming the container");
@@ -160,6 +251,7 @@ export async function renameWorkload(tenantId: string, dockerId: string, name: s
 
 /** Removes the container and its anonymous volumes (`v`: named volumes are never touched). A container already gone is fine. */
 export async function removeWorkload(tenantId: string, dockerId: string): Promise<void> {
+  if (onSwarm()) return swarm.removeService(tenantId, dockerId);
   const info = await inspectWorkload(tenantId, dockerId);
   if (!info) return;
   await docker()
@@ -176,6 +268,7 @@ export async function removeWorkload(tenantId: string, dockerId: string): Promis
  * crashed between create and the database update left behind.
  */
 export async function removeWorkloadsOf(tenantId: string, berthId: string, options: { except?: string } = {}): Promise<number> {
+  if (onSwarm()) return swarm.removeServicesOf(tenantId, berthId, options);
   let list: Dockerode.ContainerInfo[];
   try {
     list = await docker().listContainers({ all: true, filters: { label: [...tenantFilter(tenantId).label, `${LABEL.id}=${berthId}`] } });
@@ -190,6 +283,7 @@ export async function removeWorkloadsOf(tenantId: string, berthId: string, optio
 
 /** Every Berth-managed tenant container on the engine, with its labels (for full re-reads). */
 export async function listAllWorkloads(): Promise<{ dockerId: string; berthId?: string; tenantId?: string }[]> {
+  if (onSwarm()) return swarm.listAllServices();
   try {
     const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL.managed}=true`] } });
     return list.map((c) => ({ dockerId: c.Id, berthId: c.Labels?.[LABEL.id], tenantId: c.Labels?.[LABEL.tenant] }));
@@ -200,6 +294,7 @@ export async function listAllWorkloads(): Promise<{ dockerId: string; berthId?: 
 
 /** Stops a container now (no grace period): used to quarantine one that drifted. */
 export async function haltWorkload(tenantId: string, dockerId: string): Promise<void> {
+  if (onSwarm()) return swarm.haltService(tenantId, dockerId);
   const info = await inspectWorkload(tenantId, dockerId);
   if (!info || !info.State.Running) return;
   await docker()

@@ -8,6 +8,8 @@ export interface ExpectedScope {
   gid: number;
   /** `berth-<slug>`; also the prefix of every container name of the tenant (O3). */
   networkName: string;
+  /** Swarm: the tenant overlay's id, which a live service spec names instead of the network's name. */
+  networkIds?: readonly string[];
   allowedCapabilities: readonly string[];
   allowedImageRefs: readonly string[];
   /** Docker names of the tenant's volumes. */

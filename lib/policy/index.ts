@@ -23,3 +23,8 @@ export {
   type HelperContext,
   type HelperCreateOptions,
 } from "./helper-options";
+export type { DockerServiceSpec, DockerContainerSpec, DockerServiceMount } from "./service-spec";
+export { ELIGIBLE_CONSTRAINT } from "./service-spec";
+export { buildServiceSpec, NODE_ID_PATTERN, type ServiceBuildResult, type SwarmPlacement } from "./build-service-spec";
+export { assertServiceSpec, type SwarmScope } from "./assert-service-spec";
+export { verifyTaskContainer, parseNoNewPrivs, type NoNewPrivsProbe } from "./verify-task-container";

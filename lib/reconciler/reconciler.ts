@@ -187,12 +187,20 @@ export class Reconciler {
   }
 
   private enqueue(event: WorkloadEvent, attempt = 0): void {
-    if (!event.berthId) return;
+    // Swarm: a node changed, or a node's event stream came back after missing events.
+    if (event.action === "resync") {
+      void this.requestPass();
+      return;
+    }
+    // A Swarm service event names the service only; its row is found by that id.
+    if (!event.berthId && !event.dockerId) return;
     this.queue = this.queue
       .then(async () => {
-        const row = await db.container.findUnique({ where: { id: event.berthId }, include: { tenant: true } });
+        const row = event.berthId
+          ? await db.container.findUnique({ where: { id: event.berthId }, include: { tenant: true } })
+          : await db.container.findUnique({ where: { dockerId: event.dockerId }, include: { tenant: true } });
         // Only containers of this Berth's database, and only their own tenant's labels.
-        if (!row || row.tenantId !== event.tenantId) return;
+        if (!row || (event.berthId && row.tenantId !== event.tenantId)) return;
         if (row.status === "creating") {
           // The launch has not committed yet (a container can exit before it does): look
           // again shortly, so that exit is not lost until the next full pass.

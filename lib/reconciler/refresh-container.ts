@@ -2,9 +2,9 @@ import "server-only";
 import type { ActionName } from "@/lib/activity/actions";
 import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
-import { haltWorkload, type WorkloadInspect } from "@/lib/docker/workloads";
+import { haltWorkload, verifyWorkload, type WorkloadInspect } from "@/lib/docker/workloads";
 import type { Container, Tenant } from "@/lib/generated/prisma/client";
-import { formatViolation, verifyInspect } from "@/lib/policy";
+import { formatViolation } from "@/lib/policy";
 import { expectedScopeFor } from "@/lib/launch-scope";
 
 export type TrackedContainer = Container & { tenant: Tenant };
@@ -79,7 +79,7 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
     return;
   }
 
-  const violations = verifyInspect(info, await expectedScopeFor(row.tenant, { id: row.id, imageRef: row.imageRef }));
+  const violations = await verifyWorkload(info, await expectedScopeFor(row.tenant, { id: row.id, imageRef: row.imageRef }), { strict: false });
   if (violations.length > 0) {
     const reason = violations.map(formatViolation).join("; ");
     await haltWorkload(row.tenantId, info.Id);
@@ -149,15 +149,22 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
 
   const health = state.Health?.Status ?? null;
   const exitCode = stopped ? state.ExitCode : null;
+  // On Swarm, the node its current task was placed on (none while Swarm is placing it).
+  const node = info.berthSwarm?.node ?? null;
   const unchanged =
-    status === row.status && exitCode === row.exitCode && state.OOMKilled === row.oomKilled && health === row.health && changedAt === known;
+    status === row.status &&
+    exitCode === row.exitCode &&
+    state.OOMKilled === row.oomKilled &&
+    health === row.health &&
+    changedAt === known &&
+    node === row.node;
   if (unchanged) return;
   await db.$transaction(async (tx) => {
     // Only if the row is still as read: a user's stop or start that changed it meanwhile
     // wins, and the next event or pass looks again. No lost update, no false "died".
     const { count } = await tx.container.updateMany({
       where: { id: row.id, status: row.status },
-      data: { status, exitCode, oomKilled: state.OOMKilled, health, stateChangedAt: changedAt ? new Date(changedAt) : row.stateChangedAt },
+      data: { status, exitCode, oomKilled: state.OOMKilled, health, node, stateChangedAt: changedAt ? new Date(changedAt) : row.stateChangedAt },
     });
     if (count === 0) return;
     for (const event of events) await recordActivity(system, { ...base, ...event }, tx);

@@ -27,6 +27,8 @@ export const containerSchema = z
     exitCode: z.int().optional(),
     oomKilled: z.boolean().optional(),
     health: z.string().optional(),
+    /** On Swarm: the host name of the node the container runs on. */
+    node: z.string().optional(),
     ports: z.array(portSchema),
     memoryMb: z.int(),
     cpuMillis: z.int(),

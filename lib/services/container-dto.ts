@@ -21,6 +21,8 @@ export interface ContainerRow {
   exitCode?: number | null;
   oomKilled?: boolean;
   health?: string | null;
+  /** Swarm: the node's host name as the reconciler last saw it. */
+  node?: string | null;
 }
 
 const RECORDED_STATE: Record<string, string> = { running: "running", restarting: "restarting", exited: "exited", stopped: "exited", dead: "dead" };
@@ -39,6 +41,7 @@ export function recordedState(row: ContainerRow & { dockerId: string | null }): 
     exitCode: row.exitCode ?? undefined,
     oomKilled: row.oomKilled,
     health: row.health ?? undefined,
+    node: row.node ?? undefined,
   };
 }
 
@@ -101,6 +104,7 @@ export function toContainerDto(row: ContainerRow, live: WorkloadState | null | u
     ...(live && (status === "exited" || status === "stopped" || status === "dead") && live.exitCode !== undefined ? { exitCode: live.exitCode } : {}),
     ...(live?.oomKilled ? { oomKilled: true } : {}),
     ...(live?.health ? { health: live.health } : {}),
+    ...((live?.node ?? row.node) ? { node: live?.node ?? row.node ?? "" } : {}),
     ports: portsOf(row),
     memoryMb: row.memoryMb,
     cpuMillis: row.cpuMillis,

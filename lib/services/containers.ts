@@ -137,6 +137,7 @@ export async function getContainerDetail(actor: Actor, containerId: string) {
         exitCode: info.State.ExitCode,
         oomKilled: info.State.OOMKilled,
         health: info.State.Health?.Status,
+        ...(info.berthSwarm?.node ? { node: info.berthSwarm.node } : {}),
       }
     : null;
   const mounts = await db.containerMount.findMany({

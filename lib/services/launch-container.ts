@@ -7,18 +7,9 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { ensureTenantNetwork, tenantNetworkName } from "@/lib/docker/networks";
 import { removeTenantVolume } from "@/lib/docker/volumes";
-import { launchWorkload, removeWorkload } from "@/lib/docker/workloads";
+import { buildWorkloadOptions, launchWorkload, removeWorkload, type WorkloadOptions } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
-import {
-  buildCreateOptions,
-  checkContainerMaxima,
-  parseLaunchRequest,
-  type DockerCreateOptions,
-  type ExpectedScope,
-  type LaunchRequest,
-  type TenantContext,
-  type Violation,
-} from "@/lib/policy";
+import { checkContainerMaxima, parseLaunchRequest, type ExpectedScope, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
 import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
@@ -217,15 +208,16 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
 
 /**
  * The create options of a launch (or of an edit's new container), built by the policy from
- * the request and what the reservation holds. A refusal here has touched nothing on the engine.
+ * the request and what the reservation holds, in the form the running engine takes (a
+ * service spec on Swarm). A refusal here has touched nothing on the engine.
  */
-export function launchOptionsFor(
+export async function launchOptionsFor(
   launch: PreparedLaunch,
   reserved: Pick<LaunchReservation, "containerId" | "tenant" | "hostPorts" | "newVolumes">,
-): DockerCreateOptions {
+): Promise<WorkloadOptions> {
   const volumes = Object.fromEntries([...launch.existingVolumes].map(([name, v]) => [name, v.dockerName]));
   for (const v of reserved.newVolumes) volumes[v.name] = v.dockerName;
-  const built = buildCreateOptions(
+  const built = await buildWorkloadOptions(
     launch.req,
     contextFor({
       tenant: reserved.tenant,
@@ -250,7 +242,7 @@ export function launchOptionsFor(
 export async function sendToEngine(
   reserved: Pick<LaunchReservation, "containerId" | "tenant">,
   image: CatalogImage,
-  options: DockerCreateOptions,
+  options: WorkloadOptions,
   network: { mayRecreateNetwork: boolean },
   scope?: ExpectedScope,
 ): Promise<string> {
@@ -284,7 +276,7 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
   try {
     await createEngineVolumes(tenant, reserved.newVolumes);
     volumesMade = true;
-    const options = launchOptionsFor(launch, reserved);
+    const options = await launchOptionsFor(launch, reserved);
     // The tenant network may be recreated (for a changed outbound policy) only if no other
     // container of the tenant could be on it: counted by the reservation, under its lock.
     dockerId = await sendToEngine(

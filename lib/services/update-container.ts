@@ -227,7 +227,7 @@ async function replaceWorkload(cmd: Command, row: EditedRow, old: WorkloadInspec
   let newId: string | undefined;
   let updated: EditedRow;
   try {
-    const options = launchOptionsFor(launch, reserved);
+    const options = await launchOptionsFor(launch, reserved);
     await renameWorkload(tenant.id, oldId, asideName(tenant.slug, row.name));
     renamed = true;
     // What an interrupted edit (or a removal refused after one) left under this Berth id goes

@@ -190,7 +190,8 @@ const NOT_COMMANDS: Record<string, string> = {
   launchScopeFor: "a step of launchContainer: the assertion's scope from its reservation, no I/O",
   reserveLaunch: "a step of launchContainer: takes its Command",
   startLaunch: "a step of launchContainer: takes its Command",
-  launchOptionsFor: "a step of launchContainer and updateContainer: the policy's construction, no I/O",
+  launchOptionsFor:
+    "a step of launchContainer and updateContainer: the policy's construction (on Swarm it reads which node holds the volumes), no change",
   sendToEngine: "a step of launchContainer and updateContainer (engine side of a container their reservation holds)",
   actionableContainer: "a step of the container commands: takes their Command",
   editedLaunchRequest: "a pure helper of updateContainer",

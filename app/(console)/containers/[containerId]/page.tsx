@@ -103,6 +103,12 @@ export default async function ContainerPage({
               <dd>
                 <code>{c.image}</code>
               </dd>
+              {c.node ? (
+                <>
+                  <dt>Node</dt>
+                  <dd data-testid="container-node">{c.node}</dd>
+                </>
+              ) : null}
               <dt>Command</dt>
               <dd>{detail.command ? <code>{detail.command.join(" ")}</code> : <span className="muted">image default</span>}</dd>
               <dt>Environment</dt>

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Container" ADD COLUMN "node" TEXT;
+
