@@ -43,6 +43,8 @@ export type SwarmInspect = Dockerode.ContainerInspectInfo & { berthSwarm: SwarmD
 const LAUNCH_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
 const PENDING = new Set(["new", "pending", "assigned", "accepted", "preparing", "ready", "starting"]);
+/** How long a started service may have no task Swarm wants running before it is nudged. */
+const NUDGE_AFTER_MS = 5_000;
 const ENDED = new Set(["complete", "failed", "shutdown", "rejected", "orphaned", "remove"]);
 
 type ServiceInfo = SwarmDetails["service"];
@@ -286,9 +288,19 @@ const setReplicas = (n: 0 | 1) => (spec: Record<string, unknown>) => {
  */
 async function untilStarted(serviceId: string, previous?: string): Promise<void> {
   const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+  let nudgeAt = Date.now() + NUDGE_AFTER_MS;
   while (Date.now() < deadline) {
-    const task = currentTask(await tasksOf(serviceId).catch(() => []));
+    const tasks = await tasksOf(serviceId).catch(() => []);
+    const task = currentTask(tasks);
     if (task && task.ID !== previous && task.DesiredState === "running" && (task.Status.State === "running" || ENDED.has(task.Status.State))) return;
+    // Seen on Engine 20.10: a service scaled from 0 back to 1 sometimes gets no task at all
+    // (its scaled-down task was reaped and the orchestrator made no new one). A forced update
+    // makes it reconcile the service again (moby/moby#40190 describes the same remedy).
+    if (!tasks.some((t) => t.DesiredState === "running") && Date.now() >= nudgeAt) {
+      const service = await readService(serviceId);
+      if (service && replicasOf(service) === 1) await updateService(service, bumpForce, "Starting the container").catch(() => undefined);
+      nudgeAt = Date.now() + NUDGE_AFTER_MS;
+    }
     await sleep(POLL_MS);
   }
   throw new ServiceError("conflict", `No eligible Swarm node started the container within ${LAUNCH_TIMEOUT_MS / 1000} s.`);
