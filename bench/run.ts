@@ -268,7 +268,9 @@ async function main() {
         // the items after this one run in WAL (the portal defaults to it once lib/db.ts sets it).
         if (restored !== mode) log(`   journal mode ${mode} ${restored}: what follows runs in WAL`);
       } else {
-        recordedAsIs.chainOk = (await verifyChain()).ok;
+        const verdict = await verifyChain();
+        recordedAsIs.chainOk = verdict.ok;
+        recordedAsIs.chainChecked = verdict.checked;
       }
       results.activity = {
         seed,

@@ -30,8 +30,10 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is in 
 work=$(mktemp -d /tmp/berth-bench.XXXXXX)
 run_id="bench-$(date +%s)-$$"
 server_pid=""
+swarm_up=0
 cleanup() {
   local rc=$?
+  if [ "$swarm_up" = 1 ]; then bash "$repo/scripts/swarm.sh" down >/dev/null 2>&1 || true; fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -85,3 +87,18 @@ curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null || { tail -40 "$work/
 
 BENCH_BASE_URL="http://127.0.0.1:$port" BENCH_SERVER_PID="$server_pid" BENCH_DIST_DIR="$snap/.next" \
   BENCH_RESULTS_DIR="$repo/bench/results" npx tsx --conditions=react-server bench/run.ts
+
+# Item 9: the Swarm backend (bench/swarm.ts), on a local Swarm of its own (slot 8 unless
+# BENCH_SWARM_SLOT says otherwise) and a database of its own; the Swarm is removed afterwards.
+if [[ ",${BENCH_ONLY:-9}," == *",9,"* ]]; then
+  export BERTH_SWARM_SLOT="${BENCH_SWARM_SLOT:-8}"
+  swarm_up=1
+  bash scripts/swarm.sh up 2 || die "the local Swarm did not come up"
+  (
+    # shellcheck disable=SC1090
+    source "$(bash scripts/swarm.sh env-file)" || exit 1
+    export DATABASE_URL="file:$work/swarm.db" BERTH_EDGE=off
+    npx prisma migrate deploy >/dev/null || exit 1
+    BENCH_RESULTS_DIR="$repo/bench/results" npx tsx --conditions=react-server bench/swarm.ts
+  ) || die "the Swarm item failed"
+fi
