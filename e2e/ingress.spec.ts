@@ -76,7 +76,19 @@ test.afterAll(async () => {
 });
 
 async function signInAt(page: Page, email: string, password: string) {
-  await page.goto(`${portal}/signin`);
+  // The edge may still be starting when the first test begins (its container is made by the
+  // portal's first sync): a refused connection is tried again for a while (seen once in CI).
+  for (let i = 0; i < 40; i++) {
+    if (
+      await page.goto(`${portal}/signin`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await page.waitForTimeout(500);
+  }
+  await expect(page).toHaveURL(/\/signin/);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
