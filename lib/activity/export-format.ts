@@ -3,8 +3,9 @@ import type { ActivityEvent } from "@/lib/generated/prisma/client";
 /** An event as the export reads it: the stored columns, no link (prevHash). */
 export type ExportRow = Omit<ActivityEvent, "prevHash">;
 
-export const CSV_COLUMNS = [
-  "id",
+/** The stored columns the export reads (lib/services/activity.ts), in the file's order. */
+export const EXPORT_COLUMNS = [
+  "seq",
   "at",
   "actorType",
   "actorId",
@@ -21,6 +22,9 @@ export const CSV_COLUMNS = [
   "details",
   "hash",
 ] as const;
+
+/** The CSV header: the stored columns, with `seq` named `id` as the API names it. */
+export const CSV_COLUMNS = EXPORT_COLUMNS.map((c) => (c === "seq" ? "id" : c));
 
 // The API's actor type and id (lib/activity/event-dto.ts): anything but a token or the system is a user.
 const actorType = (t: string) => (t === "token" || t === "system" ? t : "user");

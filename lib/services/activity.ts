@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 import { forbidden, notFound } from "@/lib/errors";
 import { Prisma, type ActivityEvent } from "@/lib/generated/prisma/client";
 import type { Outcome } from "@/lib/schemas/activity";
-import type { ExportRow } from "@/lib/activity/export-format";
+import { EXPORT_COLUMNS, type ExportRow } from "@/lib/activity/export-format";
 import { guardedRead } from "@/lib/services/command";
 import {
   activityExportQuerySchema,
@@ -32,28 +32,7 @@ import { parseInput } from "@/lib/validation";
 // Rows per export query: large enough that the per-query cost vanishes, small enough
 // (~3 MB of rows) to hold while a slow reader takes them.
 const EXPORT_PAGE = 5000;
-const EXPORT_COLUMNS = Prisma.raw(
-  [
-    "seq",
-    "at",
-    "actorType",
-    "actorId",
-    "actorEmail",
-    "actorRole",
-    "tenantId",
-    "action",
-    "target",
-    "outcome",
-    "reason",
-    "ip",
-    "userAgent",
-    "requestId",
-    "details",
-    "hash",
-  ]
-    .map((c) => `"${c}"`)
-    .join(", "),
-);
+const EXPORT_SQL_COLUMNS = Prisma.raw(EXPORT_COLUMNS.map((c) => `"${c}"`).join(", "));
 
 type Where = Prisma.ActivityEventWhereInput;
 
@@ -258,7 +237,7 @@ export async function exportActivity(actor: Actor, input: unknown, pageSize = EX
     for (;;) {
       const and = before === undefined ? conditions : [...conditions, Prisma.sql`"seq" < ${before}`];
       const where = and.length ? Prisma.sql`WHERE ${Prisma.join(and, " AND ")}` : Prisma.empty;
-      const rows = await db.$queryRaw<ExportRow[]>`SELECT ${EXPORT_COLUMNS} FROM "ActivityEvent" ${where} ORDER BY "seq" DESC LIMIT ${pageSize}`;
+      const rows = await db.$queryRaw<ExportRow[]>`SELECT ${EXPORT_SQL_COLUMNS} FROM "ActivityEvent" ${where} ORDER BY "seq" DESC LIMIT ${pageSize}`;
       if (rows.length) yield rows;
       if (rows.length < pageSize) return;
       before = Number(rows[rows.length - 1].seq);
