@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { auth, getThroughEdge, removeAll, signIn, tenantWithOwner } from "./support";
+import { auth, expectHardened, getThroughEdge, removeAll, signIn, tenantWithOwner } from "./support";
 
 test("a member launches the static web server, opens its URL, watches logs, stops and removes it; another tenant never sees it", async ({
   page,
@@ -29,10 +29,13 @@ test("a member launches the static web server, opens its URL, watches logs, stop
     await page.getByLabel("Variable 1 value").fill("planted-secret-value");
     await page.getByRole("button", { name: "Launch" }).click();
 
-    await expect(page).toHaveURL(/\/containers\/[a-z0-9]+$/);
+    // A launch returns once the container runs and passed the verifier; on Swarm that includes
+    // the task being placed and its container checked on its node, so it may take a while.
+    await expect(page).toHaveURL(/\/containers\/(?!new$)[a-z0-9]+$/, { timeout: 30_000 });
     await expect(page.getByRole("heading", { name: /site/ })).toContainText("running");
     await expect(page.getByText("GREETING")).toBeVisible();
     await expect(page.getByText("planted-secret-value")).toHaveCount(0);
+    expectHardened([new URL(page.url()).pathname.split("/").pop() ?? ""]);
     // Served by the edge at the app's own name (opened in e2e/ingress.spec.ts, where the browser trusts Berth's CA).
     const link = page.getByRole("link", { name: new RegExp(`^https://site--${a.tenant.slug}\\.apps\\.berth\\.test:\\d+/$`) });
     await expect(link).toBeVisible();

@@ -1,11 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { auth, removeAll, signIn, tenantWithOwner } from "./support";
-
-/** Every container the test launched passes the inspect-verifier (e2e/verify-hardened.ts). */
-function expectHardened(ids: string[]) {
-  execFileSync("npx", ["tsx", "--conditions=react-server", "e2e/verify-hardened.ts", ...ids], { stdio: "pipe", env: process.env });
-}
+import { auth, expectHardened, removeAll, signIn, tenantWithOwner } from "./support";
 
 /** The env of a container as the engine holds it (what Berth never shows). */
 function engineEnv(tenantId: string, name: string): string[] {
@@ -106,7 +101,7 @@ test("a member edits a container's memory and command in the browser and sees th
     if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/duplicate-1280.png`, fullPage: true });
     await page.getByLabel("Variable 1 value").fill("copy-value");
     await page.getByRole("button", { name: "Launch" }).click();
-    await expect(page).toHaveURL(/\/containers\/[a-z0-9]+$/);
+    await expect(page).toHaveURL(/\/containers\/(?!new$)[a-z0-9]+$/);
     await expect(page.getByRole("heading", { name: /worker-copy/ })).toContainText("running");
     const copyId = new URL(page.url()).pathname.split("/").pop() ?? "";
     expect(copyId).not.toBe(id);

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, expect, test, type Browser, type Page } from "@playwright/test";
-import { auth, removeAll, tenantWithOwner } from "./support";
+import { auth, edgeAddress, removeAll, tenantWithOwner } from "./support";
 
 /**
  * The portal and a tenant app through Berth's edge, in a Chromium that trusts Berth's internal
- * CA (added to the profile's NSS database with certutil) and maps *.berth.test to loopback.
+ * CA (added to the profile's NSS database with certutil) and maps *.berth.test to the edge's
+ * address (loopback; on the local Swarm the manager's, BERTH_EDGE_ADDRESS).
  * No certificate error is ignored: a bad certificate fails the navigation.
  */
 
@@ -65,7 +66,7 @@ test.beforeAll(async ({ request }) => {
       "--no-first-run",
       "--disable-background-networking",
       "--disable-http2",
-      `--host-resolver-rules=MAP *.berth.test 127.0.0.1`,
+      `--host-resolver-rules=MAP *.berth.test ${edgeAddress}`,
     ],
   });
 });
@@ -128,7 +129,9 @@ test("a member launches the static web server and opens its https:// URL from th
     await page.getByText("Static web server").click();
     await page.getByLabel("Name").fill("site");
     await page.getByRole("button", { name: "Launch" }).click();
-    await expect(page).toHaveURL(/\/containers\/[a-z0-9]+$/);
+    // A launch returns once the container runs and passed the verifier; on Swarm that includes
+    // the task being placed and its container checked on its node, so it may take a while.
+    await expect(page).toHaveURL(/\/containers\/(?!new$)[a-z0-9]+$/, { timeout: 30_000 });
     const appUrl = `https://site--${a.tenant.slug}.${appsDomain}:${httpsPort}/`;
     const link = page.getByRole("link", { name: appUrl });
     await expect(link).toBeVisible();

@@ -1,13 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { apiToken, auth, removeAll, signIn, tenantWithOwner, uniq } from "./support";
+import { apiToken, auth, expectHardened, removeAll, signIn, tenantWithOwner, uniq } from "./support";
 
 const base = { maxContainers: 10, maxMemoryMb: 2048, maxCpuMillis: 4000, maxVolumes: 10 };
-
-/** Every container the test launched passes the inspect-verifier (e2e/verify-hardened.ts). */
-function expectHardened(ids: string[]) {
-  execFileSync("npx", ["tsx", "--conditions=react-server", "e2e/verify-hardened.ts", ...ids], { stdio: "pipe", env: process.env });
-}
 
 /** Berth's containers of a tenant as the daemon lists them, by the tenant label. */
 function daemonContainers(tenantId: string): string[] {

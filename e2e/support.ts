@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import https from "node:https";
 import Database from "better-sqlite3";
@@ -57,10 +58,19 @@ export function readDb<T>(sql: string, ...params: unknown[]): T[] {
   }
 }
 
+/** Every container the test launched passes the inspect-verifier (e2e/verify-hardened.ts). */
+export function expectHardened(ids: string[]) {
+  execFileSync("npx", ["tsx", "--conditions=react-server", "e2e/verify-hardened.ts", ...ids], { stdio: "pipe", env: process.env });
+}
+
+/** Where the tests reach Berth's edge: scripts/swarm.sh's env file sets it for the Swarm run. */
+export const edgeAddress = process.env.BERTH_EDGE_ADDRESS || "127.0.0.1";
+
 /**
  * GET an app's https:// URL through Berth's edge from Node, trusting only the edge's internal
- * CA (from GET /api/v1/ingress); the name is resolved to loopback, where the edge listens in the
- * tests. Retries while the edge picks up a new route (it follows the database within seconds).
+ * CA (from GET /api/v1/ingress); the name is resolved to the address the edge listens on in the
+ * tests (loopback, or BERTH_EDGE_ADDRESS on the local Swarm, where the edge runs on the
+ * manager). Retries while the edge picks up a new route (it follows the database within seconds).
  */
 export async function getThroughEdge(request: APIRequestContext, token: string, url: string): Promise<{ status: number; body: string }> {
   const { caCertificate } = (await (await request.get("/api/v1/ingress", { headers: auth(token) })).json()) as { caCertificate?: string };
@@ -69,7 +79,7 @@ export async function getThroughEdge(request: APIRequestContext, token: string, 
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = https.get(
         {
-          host: "127.0.0.1",
+          host: edgeAddress,
           port: Number(target.port || 443),
           servername: target.hostname,
           headers: { host: target.host },

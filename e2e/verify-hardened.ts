@@ -2,11 +2,13 @@
  * The inspect-verifier for end-to-end tests: checks live containers (by Berth id) against
  * every hardening control, with the scope built from the e2e database as the integration
  * tests' expectHardened does. Prints each violation and exits 1 if there is any.
+ * On Swarm (the portal started with the local Swarm's env) it checks the service spec and the
+ * task's container through its node's engine, as the portal does (S3).
  * Run with `npx tsx --conditions=react-server e2e/verify-hardened.ts <containerId>…`.
  */
 import { db } from "@/lib/db";
-import { inspectWorkload } from "@/lib/docker/workloads";
-import { formatViolation, verifyInspect } from "@/lib/policy";
+import { inspectWorkload, verifyWorkload } from "@/lib/docker/workloads";
+import { formatViolation } from "@/lib/policy";
 import { expectedScopeFor } from "@/lib/launch-scope";
 
 async function main(ids: string[]) {
@@ -19,7 +21,7 @@ async function main(ids: string[]) {
       continue;
     }
     const scope = await expectedScopeFor(row.tenant, { id: row.id, imageRef: row.imageRef });
-    problems.push(...verifyInspect(info, scope).map((v) => `${id}: ${formatViolation(v)}`));
+    problems.push(...(await verifyWorkload(info, scope)).map((v) => `${id}: ${formatViolation(v)}`));
   }
   return problems;
 }

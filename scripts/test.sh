@@ -73,9 +73,12 @@ fi
 remove_run_objects "$BERTH_TEST_RUN_ID"
 
 # End-to-end on the Swarm: the same build (the engine is chosen when the portal starts), a portal
-# started with the local Swarm's env file, and the specs SWARM_E2E_GREP names (Playwright's -g).
+# started with the local Swarm's env file, and the specs SWARM_E2E_GREP names (Playwright's -g):
+# the member's journey (launch the static web server from the form, its https:// URL through the
+# edge, logs, stats, another tenant sees nothing, stop, remove; the same app and console through
+# the edge in a browser that trusts Berth's CA) and the admin's Nodes page.
 # Swarm.sh down removes everything the run made on the Swarm.
-SWARM_E2E_GREP="${SWARM_E2E_GREP:-admins see every node}"
+SWARM_E2E_GREP="${SWARM_E2E_GREP:-a member launches the static web server|admins see every node}"
 swarm_e2e() {
   swarm_started=1
   BERTH_SWARM_WEAK_NODES=3 bash scripts/swarm.sh up 3 || return 1 # kept from the Swarm stage when it is healthy
@@ -86,7 +89,8 @@ swarm_e2e() {
     export BERTH_EDGE_NAME="berth-edge-$BERTH_TEST_RUN_ID" BERTH_EDGE_DIR="$e2e_dir/edge-swarm"
     npx playwright test -g "$SWARM_E2E_GREP"
     rc=$?
-    remove_run_objects "$BERTH_TEST_RUN_ID"
+    # The edge of this run lives on the manager's engine.
+    DOCKER_HOST="$BERTH_SWARM_MANAGER" remove_run_objects "$BERTH_TEST_RUN_ID"
     exit $rc
   )
 }
