@@ -13,10 +13,13 @@ bash scripts/ensure-images.sh
 bash scripts/ensure-registry.sh
 
 failed=()
+# Each stage prints how long it took, so a slower `npm test` shows which stage grew.
 stage() {
   local name=$1; shift
+  local began=$SECONDS
   say "── $name"
-  if "$@"; then return 0; fi
+  if "$@"; then say "── $name: passed in $((SECONDS - began)) s"; return 0; fi
+  say "── $name: FAILED after $((SECONDS - began)) s"
   failed+=("$name")
 }
 
