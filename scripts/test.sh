@@ -90,7 +90,9 @@ swarm_e2e() {
     source "$(bash scripts/swarm.sh env-file)" || exit 1
     export BERTH_TEST_RUN_ID="e2e-swarm-$$-$(date +%s)"
     export BERTH_EDGE_NAME="berth-edge-$BERTH_TEST_RUN_ID" BERTH_EDGE_DIR="$e2e_dir/edge-swarm"
-    npx playwright test -g "$SWARM_E2E_GREP"
+    # Twice the single engine's test timeout: on Swarm a launch, stop or start waits for the
+    # task to be placed, ended or started and its container verified on its node.
+    npx playwright test -g "$SWARM_E2E_GREP" --timeout 120000
     rc=$?
     # The edge of this run lives on the manager's engine.
     DOCKER_HOST="$BERTH_SWARM_MANAGER" remove_run_objects "$BERTH_TEST_RUN_ID"
