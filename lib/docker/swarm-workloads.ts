@@ -12,7 +12,10 @@ import {
   assertServiceSpec,
   buildExecOptions,
   parseNoNewPrivs,
+  redeploySpec,
+  serviceSpecEnv,
   verifyTaskContainer,
+  withForceAfter,
   type DockerServiceSpec,
   type ExpectedScope,
   type NoNewPrivsProbe,
@@ -120,13 +123,12 @@ async function describe(service: ServiceInfo): Promise<SwarmInspect> {
   const labels = (service.Spec.Labels ?? {}) as Record<string, string>;
   // The env the service's tasks get, from its spec: an edit of a stopped container keeps the
   // values it was launched with (lib/services/update-container.ts reads Config.Env).
-  const env = (service.Spec.TaskTemplate as { ContainerSpec?: { Env?: unknown } } | undefined)?.ContainerSpec?.Env;
   const synthetic = {
     Id: service.ID,
     Name: `/${String(service.Spec.Name ?? "")}`,
     RestartCount: restarts,
     State: taskState(service, task, nodeDown),
-    Config: { Labels: labels, Env: Array.isArray(env) ? env.filter((e): e is string => typeof e === "string") : [], Tty: false, User: "" },
+    Config: { Labels: labels, Env: serviceSpecEnv(service.Spec), Tty: false, User: "" },
     HostConfig: {},
   };
   // Only what Berth's callers read of a container document exists here; the verifier
@@ -303,8 +305,6 @@ async function updateService(service: ServiceInfo, change: (spec: Record<string,
   await writeSpec(service, spec, doing);
 }
 
-const forceOf = (spec: Record<string, unknown>): number => (spec.TaskTemplate as { ForceUpdate?: number } | undefined)?.ForceUpdate ?? 0;
-
 /**
  * The independent assertion on the live spec (S3), as the verifier and the reconciler run it,
  * before Berth makes the service run a task again: a spec changed behind Berth's back while
@@ -341,10 +341,9 @@ export async function redeployService(
 ): Promise<ServiceRedeploy> {
   const service = old.berthSwarm.service;
   if (!belongsTo(service.Spec.Labels, tenantId)) throw new ServiceError("not_found", "Container was not found.");
-  // A service keeps its name for life; the policy builds it from the row's name, which an edit keeps.
-  if (spec.Name !== service.Spec.Name) throw new ServiceError("internal", "An edit cannot rename the service.");
-  // A new task whatever changed (an edit that changes nothing still redeploys, as on one engine).
-  const next: DockerServiceSpec = { ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: forceOf(service.Spec) + 1 } };
+  const redeploy = redeploySpec(spec, service.Spec);
+  if (!redeploy.ok) throw new ServiceError("internal", `The edit was not sent: ${redeploy.reason}.`);
+  const next = redeploy.spec;
   const violations = assertServiceSpec(next, scope, swarm);
   if (violations.length) throw new PolicyAssertionError(violations);
   // What an interrupted launch left under this Berth id goes first: only the row's service may carry it.
@@ -355,9 +354,8 @@ export async function redeployService(
   const rollBack = async () => {
     const now = await readService(service.ID);
     if (!now) return;
-    const before = JSON.parse(JSON.stringify(service.Spec)) as Record<string, unknown>;
     // Past the edit's own ForceUpdate: the old spec's task is made again, not taken for unchanged.
-    (before.TaskTemplate as { ForceUpdate?: number }).ForceUpdate = forceOf(now.Spec) + 1;
+    const before = withForceAfter(service.Spec, now.Spec);
     const replaced = currentTask(await tasksOf(service.ID).catch(() => []));
     await writeSpec(now, before, "Putting the container back");
     if (wasRunning) await untilTaskSettles(service.ID, replaced?.ID);
