@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { managerDocker } from "@/lib/docker/client";
+import { managerDocker, nodeDocker } from "@/lib/docker/client";
 import { refreshNodePosture } from "@/lib/docker/nodes";
 import { tasksOf } from "@/lib/docker/swarm-tasks";
 import { ServiceError } from "@/lib/errors";
@@ -149,7 +149,19 @@ describe("edit and redeploy on Swarm", () => {
     expect((await changeContainerState(t.owner, c.id, "stop")).status).toBe("stopped");
     const stopped = await liveOf(c.id);
     expect(stopped.State.Running).toBe(false);
-    expect(stopped.berthSwarm.container, "no task container to read the env from").toBeNull();
+    // Swarm reaps a stopped task's container in its own time; removed here on its node, so the
+    // edit has only the service spec to read the env from.
+    const old = stopped.berthSwarm.container;
+    if (old)
+      await nodeDocker(stopped.berthSwarm.nodeId ?? "")
+        .getContainer(old.Id)
+        .remove({ force: true });
+    const reaped = await waitFor(
+      "no task container left",
+      () => liveOf(c.id),
+      (i) => i.berthSwarm.container === null,
+    );
+    expect(reaped.Config.Env).toContain("TOKEN=keep-me");
 
     const edited = await updateContainer(t.owner, c.id, {
       image: SHELL,
