@@ -379,7 +379,7 @@ const setReplicas = (n: 0 | 1) => (spec: Record<string, unknown>) => {
  * Waits until the service's newest task runs (or ended by itself), as `docker start`
  * returns once the container started; `previous` is the task that must be replaced first.
  */
-async function untilStarted(serviceId: string, previous?: string): Promise<void> {
+async function untilStarted(serviceId: string, scope: ExpectedScope, previous?: string): Promise<void> {
   const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
   let nudgeAt = Date.now() + NUDGE_AFTER_MS;
   while (Date.now() < deadline) {
@@ -391,7 +391,11 @@ async function untilStarted(serviceId: string, previous?: string): Promise<void>
     // makes it reconcile the service again (moby/moby#40190 describes the same remedy).
     if (!tasks.some((t) => t.DesiredState === "running") && Date.now() >= nudgeAt) {
       const service = await readService(serviceId);
-      if (service && replicasOf(service) === 1) await updateService(service, bumpForce, "Starting the container").catch(() => undefined);
+      if (service && replicasOf(service) === 1) {
+        // The nudge writes the spec as it is now: asserted again, as the start did.
+        await assertLiveSpec(service, scope);
+        await updateService(service, bumpForce, "Starting the container").catch(() => undefined);
+      }
       nudgeAt = Date.now() + NUDGE_AFTER_MS;
     }
     await sleep(POLL_MS);
@@ -413,7 +417,7 @@ export async function startService(tenantId: string, serviceId: string, scope: E
     // Written at the version just asserted: a change made in between fails the write.
     await updateService(service, setReplicas(1), "Starting the container");
   }
-  await untilStarted(serviceId, task?.ID);
+  await untilStarted(serviceId, scope, task?.ID);
 }
 
 export async function stopService(tenantId: string, serviceId: string): Promise<void> {
@@ -440,7 +444,7 @@ export async function restartService(tenantId: string, serviceId: string, scope:
   await assertLiveSpec(service, scope);
   const task = currentTask(await tasksOf(serviceId).catch(() => []));
   await updateService(service, bumpForce, "Restarting the container");
-  await untilStarted(serviceId, task?.ID);
+  await untilStarted(serviceId, scope, task?.ID);
 }
 
 /** Quarantine: scaled to 0 at once, its (drifted) spec kept for the admin to look at. */
