@@ -12,7 +12,10 @@ import {
   assertServiceSpec,
   buildExecOptions,
   parseNoNewPrivs,
+  redeploySpec,
+  serviceSpecEnv,
   verifyTaskContainer,
+  withForceAfter,
   type DockerServiceSpec,
   type ExpectedScope,
   type NoNewPrivsProbe,
@@ -118,12 +121,14 @@ async function describe(service: ServiceInfo): Promise<SwarmInspect> {
     return { ...container, Id: service.ID, RestartCount: restarts, berthSwarm: details };
   }
   const labels = (service.Spec.Labels ?? {}) as Record<string, string>;
+  // The env the service's tasks get, from its spec: an edit of a stopped container keeps the
+  // values it was launched with (lib/services/update-container.ts reads Config.Env).
   const synthetic = {
     Id: service.ID,
     Name: `/${String(service.Spec.Name ?? "")}`,
     RestartCount: restarts,
     State: taskState(service, task, nodeDown),
-    Config: { Labels: labels, Env: [] as string[], Tty: false, User: "" },
+    Config: { Labels: labels, Env: serviceSpecEnv(service.Spec), Tty: false, User: "" },
     HostConfig: {},
   };
   // Only what Berth's callers read of a container document exists here; the verifier
@@ -219,6 +224,34 @@ export async function verifyService(info: SwarmInspect, expected: ExpectedScope,
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Waits until the service's current task (a new one: not `previous`) runs on a node or has
+ * already ended by itself; a task Swarm rejected, or none placed in time, is an error.
+ */
+async function untilTaskSettles(serviceId: string, previous?: string): Promise<void> {
+  const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+  for (;;) {
+    const task = currentTask(await tasksOf(serviceId));
+    const fresh = task !== undefined && task.ID !== previous;
+    const state = fresh ? task.Status.State : "new";
+    if (state === "running" || state === "complete" || state === "failed") return;
+    if (state === "rejected") throw new ServiceError("internal", `Swarm could not start the container: ${task?.Status.Err ?? "rejected"}.`);
+    if (Date.now() > deadline) {
+      const why = (fresh && (task.Status.Err || task.Status.Message)) || state;
+      throw new ServiceError("conflict", `No eligible Swarm node took the container within ${LAUNCH_TIMEOUT_MS / 1000} s (${why}).`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** The launch's verification (strict): the live spec and the task's container on its node. */
+async function verifyLaunched(serviceId: string, scope: ExpectedScope): Promise<void> {
+  const info = await inspectService(scope.tenantId, serviceId);
+  if (!info) throw new ServiceError("internal", "The service vanished while it was being launched.");
+  const found = await verifyService(info, scope);
+  if (found.length) throw new PolicyAssertionError(found);
+}
+
+/**
  * Creates the service, waits until its task runs on a node (or has already ended by itself),
  * and verifies the spec and the task's container before the launch counts. Anything that
  * fails removes the service, so a failed launch leaves nothing.
@@ -233,22 +266,8 @@ export async function launchService(spec: DockerServiceSpec, scope: ExpectedScop
     throw toServiceError(error, "Creating the service");
   }
   try {
-    const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
-    for (;;) {
-      const task = currentTask(await tasksOf(id));
-      const state = task?.Status.State ?? "new";
-      if (state === "running" || state === "complete" || state === "failed") break;
-      if (state === "rejected") throw new ServiceError("internal", `Swarm could not start the container: ${task?.Status.Err ?? "rejected"}.`);
-      if (Date.now() > deadline) {
-        const why = task?.Status.Err || task?.Status.Message || state;
-        throw new ServiceError("conflict", `No eligible Swarm node took the container within ${LAUNCH_TIMEOUT_MS / 1000} s (${why}).`);
-      }
-      await sleep(POLL_MS);
-    }
-    const info = await inspectService(scope.tenantId, id);
-    if (!info) throw new ServiceError("internal", "The service vanished while it was being launched.");
-    const found = await verifyService(info, scope);
-    if (found.length) throw new PolicyAssertionError(found);
+    await untilTaskSettles(id);
+    await verifyLaunched(id, scope);
     return { dockerId: id };
   } catch (error) {
     await managerDocker()
@@ -265,10 +284,11 @@ async function scopedService(tenantId: string, serviceId: string): Promise<Servi
   return service;
 }
 
-/** Writes the service's own spec back with one change (Swarm's optimistic version check). */
-async function updateService(service: ServiceInfo, change: (spec: Record<string, unknown>) => void, doing: string): Promise<void> {
-  const spec = JSON.parse(JSON.stringify(service.Spec)) as Record<string, unknown>;
-  change(spec);
+/**
+ * Writes a spec over the service at the version it was read at (Swarm's optimistic check:
+ * a change made since, by anyone, fails the write instead of being overwritten).
+ */
+async function writeSpec(service: ServiceInfo, spec: object, doing: string): Promise<void> {
   try {
     await managerDocker()
       .getService(service.ID)
@@ -276,6 +296,79 @@ async function updateService(service: ServiceInfo, change: (spec: Record<string,
   } catch (error) {
     throw toServiceError(error, doing);
   }
+}
+
+/** Writes the service's own spec back with one change. */
+async function updateService(service: ServiceInfo, change: (spec: Record<string, unknown>) => void, doing: string): Promise<void> {
+  const spec = JSON.parse(JSON.stringify(service.Spec)) as Record<string, unknown>;
+  change(spec);
+  await writeSpec(service, spec, doing);
+}
+
+/**
+ * The independent assertion on the live spec (S3), as the verifier and the reconciler run it,
+ * before Berth makes the service run a task again: a spec changed behind Berth's back while
+ * the service was scaled to 0 is refused here rather than started and quarantined after.
+ */
+async function assertLiveSpec(service: ServiceInfo, expected: ExpectedScope): Promise<void> {
+  const { scope, swarm } = await swarmScopeOf(service.Spec, expected);
+  const found = assertServiceSpec(service.Spec, scope, swarm, "inspect");
+  if (found.length) throw new PolicyAssertionError(found);
+}
+
+/** A redeploy that ran and passed the verification: committed (finish) or undone (rollBack). */
+export interface ServiceRedeploy {
+  dockerId: string;
+  finish(): Promise<void>;
+  rollBack(): Promise<void>;
+}
+
+/**
+ * Edit and redeploy on Swarm: the service is updated in place (it keeps its id and name, so
+ * the row's dockerId stays). The new spec is asserted (create mode, as a launch's) before the
+ * engine is touched, written at the version the edit read the old one at, and its new task
+ * is waited for and verified exactly as a launch's. On any failure the previous spec is
+ * written back (its task runs again if it ran) and the error thrown: nothing half-made.
+ * `old` is the edit's own read of the service (the env values it keeps came from it).
+ */
+export async function redeployService(
+  tenantId: string,
+  berthId: string,
+  old: SwarmInspect,
+  spec: DockerServiceSpec,
+  scope: ExpectedScope,
+  swarm: SwarmScope,
+): Promise<ServiceRedeploy> {
+  const service = old.berthSwarm.service;
+  if (!belongsTo(service.Spec.Labels, tenantId)) throw new ServiceError("not_found", "Container was not found.");
+  const redeploy = redeploySpec(spec, service.Spec);
+  if (!redeploy.ok) throw new ServiceError("internal", `The edit was not sent: ${redeploy.reason}.`);
+  const next = redeploy.spec;
+  const violations = assertServiceSpec(next, scope, swarm);
+  if (violations.length) throw new PolicyAssertionError(violations);
+  // What an interrupted launch left under this Berth id goes first: only the row's service may carry it.
+  await removeServicesOf(tenantId, berthId, { except: service.ID });
+  const wasRunning = old.State.Running;
+  const previousTask = currentTask(await tasksOf(service.ID).catch(() => []));
+  await writeSpec(service, next, "Redeploying the container");
+  const rollBack = async () => {
+    const now = await readService(service.ID);
+    if (!now) return;
+    // Past the edit's own ForceUpdate: the old spec's task is made again, not taken for unchanged.
+    const before = withForceAfter(service.Spec, now.Spec);
+    const replaced = currentTask(await tasksOf(service.ID).catch(() => []));
+    await writeSpec(now, before, "Putting the container back");
+    if (wasRunning) await untilTaskSettles(service.ID, replaced?.ID);
+  };
+  try {
+    await untilTaskSettles(service.ID, previousTask?.ID);
+    await verifyLaunched(service.ID, scope);
+  } catch (error) {
+    await rollBack().catch((undoError: unknown) => console.error("[swarm] could not put a service back after a failed edit:", undoError));
+    throw toServiceError(error, "Starting the container");
+  }
+  // Committed: nothing to remove, the service is the one the row names.
+  return { dockerId: service.ID, finish: () => Promise.resolve(), rollBack };
 }
 
 const setReplicas = (n: 0 | 1) => (spec: Record<string, unknown>) => {
@@ -286,7 +379,7 @@ const setReplicas = (n: 0 | 1) => (spec: Record<string, unknown>) => {
  * Waits until the service's newest task runs (or ended by itself), as `docker start`
  * returns once the container started; `previous` is the task that must be replaced first.
  */
-async function untilStarted(serviceId: string, previous?: string): Promise<void> {
+async function untilStarted(serviceId: string, scope: ExpectedScope, previous?: string): Promise<void> {
   const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
   let nudgeAt = Date.now() + NUDGE_AFTER_MS;
   while (Date.now() < deadline) {
@@ -298,7 +391,11 @@ async function untilStarted(serviceId: string, previous?: string): Promise<void>
     // makes it reconcile the service again (moby/moby#40190 describes the same remedy).
     if (!tasks.some((t) => t.DesiredState === "running") && Date.now() >= nudgeAt) {
       const service = await readService(serviceId);
-      if (service && replicasOf(service) === 1) await updateService(service, bumpForce, "Starting the container").catch(() => undefined);
+      if (service && replicasOf(service) === 1) {
+        // The nudge writes the spec as it is now: asserted again, as the start did.
+        await assertLiveSpec(service, scope);
+        await updateService(service, bumpForce, "Starting the container").catch(() => undefined);
+      }
       nudgeAt = Date.now() + NUDGE_AFTER_MS;
     }
     await sleep(POLL_MS);
@@ -306,17 +403,21 @@ async function untilStarted(serviceId: string, previous?: string): Promise<void>
   throw new ServiceError("conflict", `No eligible Swarm node started the container within ${LAUNCH_TIMEOUT_MS / 1000} s.`);
 }
 
-export async function startService(tenantId: string, serviceId: string): Promise<void> {
+/** Scales the service back to 1 (or makes a new task): only a live spec that passes the assertion. */
+export async function startService(tenantId: string, serviceId: string, scope: ExpectedScope): Promise<void> {
   const service = await scopedService(tenantId, serviceId);
   const task = currentTask(await tasksOf(serviceId).catch(() => []));
   if (replicasOf(service) === 1) {
     // Scaled to 1 already, but its task ended (restart "none"): a forced update starts a new one.
     if (task && task.Status.State === "running") return;
+    await assertLiveSpec(service, scope);
     await updateService(service, bumpForce, "Starting the container");
   } else {
+    await assertLiveSpec(service, scope);
+    // Written at the version just asserted: a change made in between fails the write.
     await updateService(service, setReplicas(1), "Starting the container");
   }
-  await untilStarted(serviceId, task?.ID);
+  await untilStarted(serviceId, scope, task?.ID);
 }
 
 export async function stopService(tenantId: string, serviceId: string): Promise<void> {
@@ -338,11 +439,12 @@ function bumpForce(spec: Record<string, unknown>): void {
   spec.Mode = { Replicated: { Replicas: 1 } };
 }
 
-export async function restartService(tenantId: string, serviceId: string): Promise<void> {
+export async function restartService(tenantId: string, serviceId: string, scope: ExpectedScope): Promise<void> {
   const service = await scopedService(tenantId, serviceId);
+  await assertLiveSpec(service, scope);
   const task = currentTask(await tasksOf(serviceId).catch(() => []));
   await updateService(service, bumpForce, "Restarting the container");
-  await untilStarted(serviceId, task?.ID);
+  await untilStarted(serviceId, scope, task?.ID);
 }
 
 /** Quarantine: scaled to 0 at once, its (drifted) spec kept for the admin to look at. */

@@ -23,7 +23,7 @@ import {
 } from "@/lib/policy";
 
 /**
- * Tenant workloads in Berth's terms (launch, inspect, stop, remove). On the single engine
+ * Tenant workloads in Berth's terms (launch, inspect, start, stop, redeploy, remove). On the single engine
  * (BERTH_ENGINE=docker, the default) a workload is one container; on Swarm it is a service
  * with one task (lib/docker/swarm-workloads.ts). Every verb dispatches here, so nothing
  * above lib/docker knows which engine runs; the engine id callers keep (Container.dockerId)
@@ -209,8 +209,19 @@ async function scoped(tenantId: string, dockerId: string): Promise<Dockerode.Con
   return docker().getContainer(info.Id);
 }
 
-export async function startWorkload(tenantId: string, dockerId: string): Promise<void> {
-  if (onSwarm()) return swarm.startService(tenantId, dockerId);
+/**
+ * Starts a stopped workload. `scope` is what Berth records for it (expectedScopeFor, as the
+ * reconciler verifies with): on Swarm the live service spec is asserted against it before the
+ * service is scaled up, since a spec can be changed while it is scaled to 0 (S3). One engine
+ * starts the container as created: what `docker update` can change while it is stopped the
+ * reconciler catches on the start event and quarantines.
+ */
+export async function startWorkload(tenantId: string, dockerId: string, scope: ExpectedScope): Promise<void> {
+  if (onSwarm()) return swarm.startService(tenantId, dockerId, scope);
+  await startContainer(tenantId, dockerId);
+}
+
+async function startContainer(tenantId: string, dockerId: string): Promise<void> {
   const container = await scoped(tenantId, dockerId);
   await container.start().catch((error: unknown) => {
     if (isStatus(error, 304)) return; // already running
@@ -227,22 +238,78 @@ export async function stopWorkload(tenantId: string, dockerId: string, timeoutSe
   });
 }
 
-export async function restartWorkload(tenantId: string, dockerId: string, timeoutSeconds = 10): Promise<void> {
-  if (onSwarm()) return swarm.restartService(tenantId, dockerId);
+/** Restarts a workload; `scope` as for startWorkload (a restart makes a new task on Swarm). */
+export async function restartWorkload(tenantId: string, dockerId: string, scope: ExpectedScope, timeoutSeconds = 10): Promise<void> {
+  if (onSwarm()) return swarm.restartService(tenantId, dockerId, scope);
   const container = await scoped(tenantId, dockerId);
   await container.restart({ t: timeoutSeconds }).catch((error: unknown) => {
     throw toServiceError(error, "Restarting the container");
   });
 }
 
+/** A redeployed workload: runs and passed the verification; the caller commits and finishes, or rolls back. */
+export interface Redeploy {
+  /** The engine id the row names from now on: a new container's, the same service's on Swarm. */
+  dockerId: string;
+  /** After the commit: what was replaced goes (the old container; nothing on Swarm). Never removes `dockerId`. */
+  finish(): Promise<void>;
+  /** Instead of the commit: the old workload back as it was (name or spec, running if it ran). */
+  rollBack(): Promise<void>;
+}
+
 /**
- * Gives a container another engine name. An edit moves the container it replaces aside this
- * way: the new one takes the name (the edge dials containers by it), and on failure the old
- * one gets it back. `name` is built by Berth (containerDockerName), never by a tenant.
+ * Edit and redeploy (lib/services/update-container.ts): replaces the workload the row names
+ * with one built from `workload`, asserted and verified as a launch's against `scope`. One
+ * engine recreates the container (the old one is renamed aside and stopped, the new one takes
+ * its name; finish removes the old one); Swarm updates the service in place
+ * (swarm.redeployService). If this throws, the engine is as it was: nothing half-made.
+ * Whatever an interrupted edit left under `berthId` besides the row's own goes first.
+ * `names`: the container's own engine name and the one it waits under while replaced (one
+ * engine only), both built by Berth (containerDockerName), never by a tenant.
  */
-export async function renameWorkload(tenantId: string, dockerId: string, name: string): Promise<void> {
-  // A Swarm service keeps its name for life; an edit there would need an in-place update.
-  if (onSwarm()) throw new ServiceError("conflict", "Editing a container is not available on Swarm yet; remove it and launch it again.");
+export async function redeployWorkload(
+  tenantId: string,
+  berthId: string,
+  old: WorkloadInspect,
+  workload: WorkloadOptions,
+  scope: ExpectedScope,
+  names: { own: string; aside: string },
+): Promise<Redeploy> {
+  if (old.berthSwarm) {
+    if (workload.kind !== "service") throw new ServiceError("internal", "A container body cannot be launched on Swarm.");
+    return swarm.redeployService(tenantId, berthId, { ...old, berthSwarm: old.berthSwarm }, workload.spec, scope, workload.swarm);
+  }
+  const oldId = old.Id;
+  let renamed = false;
+  let stopped = false;
+  const putBack = async (newId?: string) => {
+    if (newId) await removeWorkload(tenantId, newId).catch(() => undefined);
+    if (renamed) await renameContainer(tenantId, oldId, names.own).catch(() => undefined);
+    if (stopped) await startContainer(tenantId, oldId).catch(() => undefined);
+  };
+  try {
+    // The new container takes the name (the edge dials containers by it); on failure the old one gets it back.
+    await renameContainer(tenantId, oldId, names.aside);
+    renamed = true;
+    await removeWorkloadsOf(tenantId, berthId, { except: oldId });
+    // Stopped first: its host ports and memory are free for the new one.
+    if (old.State.Running) {
+      await stopWorkload(tenantId, oldId);
+      stopped = true;
+    }
+    const { dockerId } = await launchWorkload(workload, scope);
+    return {
+      dockerId,
+      finish: () => (dockerId === oldId ? Promise.resolve() : removeWorkload(tenantId, oldId)),
+      rollBack: () => putBack(dockerId),
+    };
+  } catch (error) {
+    await putBack();
+    throw error;
+  }
+}
+
+async function renameContainer(tenantId: string, dockerId: string, name: string): Promise<void> {
   const container = await scoped(tenantId, dockerId);
   await container.rename({ name }).catch((error: unknown) => {
     throw toServiceError(error, "Renaming the container");

@@ -27,4 +27,5 @@ export type { DockerServiceSpec, DockerContainerSpec, DockerServiceMount } from 
 export { ELIGIBLE_CONSTRAINT } from "./service-spec";
 export { buildServiceSpec, NODE_ID_PATTERN, type ServiceBuildResult, type SwarmPlacement } from "./build-service-spec";
 export { assertServiceSpec, type SwarmScope } from "./assert-service-spec";
+export { redeploySpec, serviceSpecEnv, withForceAfter } from "./redeploy-spec";
 export { verifyTaskContainer, parseNoNewPrivs, type NoNewPrivsProbe } from "./verify-task-container";

@@ -4,8 +4,9 @@ import { recordActivity } from "@/lib/activity/record";
 import { db } from "@/lib/db";
 import { haltWorkload, verifyWorkload, type WorkloadInspect } from "@/lib/docker/workloads";
 import type { Container, Tenant } from "@/lib/generated/prisma/client";
-import { formatViolation } from "@/lib/policy";
+import { formatViolation, type Violation } from "@/lib/policy";
 import { expectedScopeFor } from "@/lib/launch-scope";
+import { editInFlight } from "@/lib/reconciler/edit-lease";
 
 export type TrackedContainer = Container & { tenant: Tenant };
 
@@ -46,11 +47,65 @@ function markedStop(status: Container["status"], restartCount: number): boolean 
  * Idempotent: the engine's own timestamps (FinishedAt, StartedAt) are stored, so an event
  * seen twice, or a full re-read after a reconnect, finds nothing new to record.
  */
+/**
+ * Quarantine: the workload stopped at once (its drifted config kept for an administrator to
+ * review), the row marked with the violations as its reason, and a system record of it. Also
+ * used when a start finds the workload drifted before it runs (lib/services/containers.ts).
+ */
+export async function quarantineContainer(
+  row: Pick<Container, "id" | "tenantId" | "name">,
+  dockerId: string,
+  violations: Violation[],
+): Promise<void> {
+  const reason = violations.map(formatViolation).join("; ");
+  await haltWorkload(row.tenantId, dockerId);
+  await db.$transaction(async (tx) => {
+    await tx.container.update({
+      where: { id: row.id },
+      data: { status: "quarantined", quarantineReason: reason.slice(0, 4000), stateChangedAt: new Date() },
+    });
+    await recordActivity(
+      system,
+      {
+        tenantId: row.tenantId,
+        target: `container:${row.name}`,
+        action: "container.quarantine",
+        outcome: "denied",
+        reason,
+        details: { containerId: row.id, controls: [...new Set(violations.map((v) => v.control))] },
+      },
+      tx,
+    );
+  });
+}
+
+/** Whether the row's record (what the verification's scope is read from) changed, or an edit began. */
+async function changedSince(row: TrackedContainer): Promise<boolean> {
+  const now = await db.container.findUnique({
+    where: { id: row.id },
+    select: { status: true, dockerId: true, imageRef: true, memoryMb: true, cpuMillis: true, readOnlyRootfs: true },
+  });
+  if (!now) return true;
+  const same =
+    now.status === row.status &&
+    now.dockerId === row.dockerId &&
+    now.imageRef === row.imageRef &&
+    now.memoryMb === row.memoryMb &&
+    now.cpuMillis === row.cpuMillis &&
+    now.readOnlyRootfs === row.readOnlyRootfs;
+  return !same || (await editInFlight(row.id));
+}
+
 export async function refreshContainer(row: TrackedContainer, info: WorkloadInspect | null): Promise<void> {
   // A missing row is final: the engine's ids are never reused. Berth's own removal marks the
   // row missing before it removes the container (lib/services/containers.ts), so the kill,
   // die and destroy that follow are not read as the container dying or vanishing by itself.
   if (row.status === "creating" || row.status === "quarantined" || row.status === "missing") return;
+  // An edit in flight (lib/services/update-container.ts) marks its row `restarting` and holds
+  // the row's edit lease: the engine may already run the new workload the row does not record
+  // yet (on Swarm the service's live spec is the new one), which is no drift. The edit
+  // verifies what it made itself; the reconciler judges the row again once it ends.
+  if (row.status === "restarting" && (await editInFlight(row.id))) return;
   const target = `container:${row.name}`;
   const base = { tenantId: row.tenantId, target };
 
@@ -81,25 +136,11 @@ export async function refreshContainer(row: TrackedContainer, info: WorkloadInsp
 
   const violations = await verifyWorkload(info, await expectedScopeFor(row.tenant, { id: row.id, imageRef: row.imageRef }), { strict: false });
   if (violations.length > 0) {
-    const reason = violations.map(formatViolation).join("; ");
-    await haltWorkload(row.tenantId, info.Id);
-    await db.$transaction(async (tx) => {
-      await tx.container.update({
-        where: { id: row.id },
-        data: { status: "quarantined", quarantineReason: reason.slice(0, 4000), stateChangedAt: new Date() },
-      });
-      await recordActivity(
-        system,
-        {
-          ...base,
-          action: "container.quarantine",
-          outcome: "denied",
-          reason,
-          details: { containerId: row.id, controls: [...new Set(violations.map((v) => v.control))] },
-        },
-        tx,
-      );
-    });
+    // Judged against the row as read: an edit that began or committed since then changed what
+    // Berth records (and the edit verified its own workload). The next event or pass judges
+    // the row as it is now, rather than quarantine an edit's result for a stale record.
+    if (await changedSince(row)) return;
+    await quarantineContainer(row, info.Id, violations);
     return;
   }
 

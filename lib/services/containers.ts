@@ -10,7 +10,9 @@ import { ServiceError, forbidden, notFound } from "@/lib/errors";
 import { recordedState, toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
 import { currentReconciler } from "@/lib/reconciler/reconciler";
-import { engineTime } from "@/lib/reconciler/refresh-container";
+import { engineTime, quarantineContainer } from "@/lib/reconciler/refresh-container";
+import { PolicyAssertionError } from "@/lib/docker/policy-assertion-error";
+import { expectedScopeFor } from "@/lib/launch-scope";
 import { command, type Command } from "@/lib/services/command";
 import { stringsOf } from "@/lib/services/json-columns";
 import { recordRouteChanges } from "@/lib/services/route-allocation";
@@ -195,10 +197,8 @@ export const changeContainerState = command<[containerId: string, change: Lifecy
     try {
       if (!row.dockerId || row.status === "creating") throw new ServiceError("conflict", "This container is still being created.");
       if (row.status === "quarantined") throw new ServiceError("conflict", "This container is quarantined; an administrator must review it first.");
-      if (change !== "stop") {
-        const tenant = await db.tenant.findUnique({ where: { id: row.tenantId }, select: { suspended: true } });
-        if (tenant?.suspended) throw new ServiceError("conflict", "This tenant is suspended; its containers cannot be started.");
-      }
+      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: row.tenantId } });
+      if (change !== "stop" && tenant.suspended) throw new ServiceError("conflict", "This tenant is suspended; its containers cannot be started.");
       if (change !== "stop" && !holdsResources(row)) {
         await db.$transaction(async (tx) => {
           await reserveQuota(tx, row.tenantId, { memoryMb: row.memoryMb, cpuMillis: row.cpuMillis });
@@ -218,10 +218,27 @@ export const changeContainerState = command<[containerId: string, change: Lifecy
         });
         reservedFrom ??= row.status;
       }
-      if (change === "start") await startWorkload(row.tenantId, row.dockerId);
-      else if (change === "stop") await stopWorkload(row.tenantId, row.dockerId);
-      else await restartWorkload(row.tenantId, row.dockerId);
+      // A start (or restart) is checked against what Berth recorded for the container, as
+      // the reconciler verifies it: on Swarm the live spec is asserted before it runs again.
+      if (change === "stop") await stopWorkload(row.tenantId, row.dockerId);
+      else {
+        const scope = await expectedScopeFor(tenant, { id: row.id, imageRef: row.imageRef });
+        if (change === "start") await startWorkload(row.tenantId, row.dockerId, scope);
+        else await restartWorkload(row.tenantId, row.dockerId, scope);
+      }
     } catch (error) {
+      // Drifted while stopped (changed behind Berth's back): refused, and quarantined as the
+      // reconciler quarantines a drifted container, for an administrator to review.
+      if (error instanceof PolicyAssertionError && row.dockerId) {
+        const quarantined = await quarantineContainer(row, row.dockerId, error.violations).then(
+          () => true,
+          (qError: unknown) => {
+            console.error("[containers] could not quarantine a drifted container:", qError);
+            return false;
+          },
+        );
+        if (quarantined) throw error;
+      }
       const previous = reservedFrom;
       if (previous) await db.container.update({ where: { id: row.id }, data: { status: previous } }).catch(() => undefined);
       throw error;

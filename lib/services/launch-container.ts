@@ -246,9 +246,23 @@ export async function sendToEngine(
   network: { mayRecreateNetwork: boolean },
   scope?: ExpectedScope,
 ): Promise<string> {
-  await ensureTenantNetwork(reserved.tenant, reserved.tenant.allowOutbound, { mayRecreate: network.mayRecreateNetwork });
-  const asserted = scope ?? (await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: image.ref }, { asLaunch: true }));
+  const asserted = await readyForEngine(reserved, image, network, scope);
   return (await launchWorkload(options, asserted)).dockerId;
+}
+
+/**
+ * What sendToEngine does before the create: the tenant network made sure of, and the scope
+ * the create is asserted against (given, or read back as a launch's: expectedScopeFor with
+ * asLaunch). An edit's redeploy uses it directly.
+ */
+export async function readyForEngine(
+  reserved: Pick<LaunchReservation, "containerId" | "tenant">,
+  image: CatalogImage,
+  network: { mayRecreateNetwork: boolean },
+  scope?: ExpectedScope,
+): Promise<ExpectedScope> {
+  await ensureTenantNetwork(reserved.tenant, reserved.tenant.allowOutbound, { mayRecreate: network.mayRecreateNetwork });
+  return scope ?? (await expectedScopeFor(reserved.tenant, { id: reserved.containerId, imageRef: image.ref }, { asLaunch: true }));
 }
 
 /** The assertion's scope for a launch's own create, from what it read and reserved (launchScope). */

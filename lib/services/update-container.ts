@@ -3,15 +3,7 @@ import { randomBytes } from "node:crypto";
 import { requestSummary } from "@/lib/activity/request-summary";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import {
-  inspectWorkload,
-  removeWorkload,
-  removeWorkloadsOf,
-  renameWorkload,
-  startWorkload,
-  stopWorkload,
-  type WorkloadInspect,
-} from "@/lib/docker/workloads";
+import { inspectWorkload, redeployWorkload, type Redeploy, type WorkloadInspect } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
 import { Prisma, type Container, type IngressRoute, type PortAllocation } from "@/lib/generated/prisma/client";
 import { kickEdge } from "@/lib/ingress/edge-sync";
@@ -20,41 +12,55 @@ import { containerDockerName } from "@/lib/policy/build-create-options";
 import type { HostPortAllocation } from "@/lib/policy";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
+import { takeEditLease } from "@/lib/reconciler/edit-lease";
 import { engineTime } from "@/lib/reconciler/refresh-container";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
 import { actionableContainer } from "@/lib/services/containers";
 import { stringsOf } from "@/lib/services/json-columns";
-import { launchOptionsFor, prepareLaunch, sendToEngine, type LaunchReservation, type PreparedLaunch } from "@/lib/services/launch-container";
+import { launchOptionsFor, prepareLaunch, readyForEngine, type LaunchReservation, type PreparedLaunch } from "@/lib/services/launch-container";
 import { allocatePorts } from "@/lib/services/port-allocation";
 import { allocateRoutes, recordRouteChanges } from "@/lib/services/route-allocation";
 import type { ContainerDto } from "@/lib/schemas/container";
 
 /*
- * Edit and redeploy: a recreate of the container behind the same row. The row's id (Berth's
- * `berth.id` label), its name, its mounts and its HTTPS routes stay; the engine container is
- * replaced. The request goes through the launch's own steps (prepareLaunch: suspension,
- * per-container maxima, catalog, policy input; launchOptionsFor: the policy's construction;
- * sendToEngine: network, assertion, create and start), so an edit can do nothing a launch
- * could not.
+ * Edit and redeploy: the workload behind the same row is replaced. The row's id (Berth's
+ * `berth.id` label), its name, its mounts and its HTTPS routes stay. The request goes through
+ * the launch's own steps (prepareLaunch: suspension, per-container maxima, catalog, policy
+ * input; launchOptionsFor: the policy's construction; readyForEngine: network and the
+ * assertion's scope; the gateway's redeploy: assertion, create/update, start, verification),
+ * so an edit can do nothing a launch could not. How the engine replaces it is the gateway's
+ * (redeployWorkload): one engine recreates the container (a new engine id), Swarm updates the
+ * service in place (the same id).
  *
- * All or nothing. The order is chosen so that every step before the new container runs can
+ * All or nothing. The order is chosen so that every step before the new workload runs can
  * be undone:
  *   1. reserve (one transaction under the tenant's reservation lock): the quota check for the
  *      difference only, the row marked `restarting` (so the reconciler reads the old
  *      container's stop as one Berth asked for, and the row keeps holding its quota) and
  *      holding the larger of the old and new limits until the edit ends, host ports and
- *      routes for ports the container did not have yet;
- *   2. the policy builds the new create options (a refusal has touched nothing on the engine);
- *   3. the old container is renamed aside and stopped (its name goes to the new one, and its
- *      host ports and memory are free again), then the new one is created and started;
- *   4. the row points at the new container, ports and routes no longer asked for are
- *      released, the success recorded: one transaction; then the old container is removed.
- * If 2-4 fail, the new container is removed, the old one gets its name back and is started
- * again if it was running, and the reservation is undone: nothing is left over or lost.
+ *      routes for ports the container did not have yet; an edit lease on the row tells the
+ *      reconciler not to judge it meanwhile (on Swarm the live spec is the new one before
+ *      the row says so);
+ *   2. the policy builds the new create options or service spec (a refusal has touched
+ *      nothing on the engine);
+ *   3. the gateway's redeploy: one engine renames the old container aside and stops it (its
+ *      name goes to the new one, and its host ports and memory are free again), then creates
+ *      and starts the new one; Swarm writes the new spec over the service. Either way the new
+ *      workload is verified as a launch's, and a failure there puts the old one back itself;
+ *   4. the row points at the new workload, ports and routes no longer asked for are
+ *      released, the success recorded: one transaction; then what was replaced goes (the old
+ *      container; nothing on Swarm, where the row's dockerId stays the service's).
+ * If 4's commit fails, the redeploy is rolled back (the new container removed and the old
+ * one renamed back and started if it ran; on Swarm the previous spec written back); in every
+ * case the reservation is undone: nothing is left over or lost.
  */
 
-/** The current value of each env variable the container was launched with, read from the engine's config. */
+/**
+ * The current value of each env variable the container was launched with, read from the
+ * engine's config (on Swarm the task's container, or the service spec's ContainerSpec.Env
+ * when the task has none: lib/docker/swarm-workloads.ts describe).
+ */
 function envOf(info: WorkloadInspect, keys: string[]): Map<string, string> {
   const wanted = new Set(keys);
   const values = new Map<string, string>();
@@ -221,24 +227,16 @@ function asideName(tenantSlug: string, name: string): string {
 async function replaceWorkload(cmd: Command, row: EditedRow, old: WorkloadInspect, launch: PreparedLaunch, reserved: EditReservation) {
   const { req, image, tenant } = launch;
   const oldId = old.Id;
-  const wasRunning = old.State.Running;
-  let renamed = false;
-  let stopped = false;
-  let newId: string | undefined;
+  let redeploy: Redeploy | undefined;
   let updated: EditedRow;
   try {
     const options = await launchOptionsFor(launch, reserved);
-    await renameWorkload(tenant.id, oldId, asideName(tenant.slug, row.name));
-    renamed = true;
-    // What an interrupted edit (or a removal refused after one) left under this Berth id goes
-    // first: the row names one container, and only that one may carry its id.
-    await removeWorkloadsOf(tenant.id, row.id, { except: oldId });
-    if (wasRunning) {
-      await stopWorkload(tenant.id, oldId);
-      stopped = true;
-    }
-    newId = await sendToEngine(reserved, image, options, { mayRecreateNetwork: false });
-    const dockerId = newId;
+    const scope = await readyForEngine(reserved, image, { mayRecreateNetwork: false });
+    redeploy = await redeployWorkload(tenant.id, row.id, old, options, scope, {
+      own: containerDockerName(tenant.slug, row.name),
+      aside: asideName(tenant.slug, row.name),
+    });
+    const dockerId = redeploy.dockerId;
     updated = await cmd.commit(
       async (tx) => {
         for (const p of reserved.dropPorts) {
@@ -290,21 +288,23 @@ async function replaceWorkload(cmd: Command, row: EditedRow, old: WorkloadInspec
     );
   } catch (error) {
     // Put the engine back first, then the rows: the reconciler then reads the old container
-    // running under its own name before the row stops saying `restarting`.
-    if (newId) await removeWorkload(tenant.id, newId).catch(() => undefined);
-    if (renamed) await renameWorkload(tenant.id, oldId, containerDockerName(tenant.slug, row.name)).catch(() => undefined);
-    if (stopped) await startWorkload(tenant.id, oldId).catch(() => undefined);
+    // running under its own name before the row stops saying `restarting`. A redeploy that
+    // threw has put the engine back itself.
+    if (redeploy) await redeploy.rollBack().catch((undoError: unknown) => console.error("[edit] could not roll a redeploy back:", undoError));
     await undoReservation(row, reserved).catch((undoError: unknown) => console.error("[edit] could not undo a reservation:", undoError));
     throw error;
   }
-  // Committed: the old container goes. If the engine refuses now, the edit still stands; the
-  // leftover (stopped, under its aside name) is recorded so it can be removed by hand.
-  await removeWorkload(tenant.id, oldId).catch((error: unknown) =>
-    cmd.note(
-      "failed",
-      `the replaced container ${oldId.slice(0, 12)} could not be removed: ${error instanceof Error ? error.message : "unknown error"}`,
-    ),
-  );
+  // Committed: what was replaced goes (never the workload the row now names: on Swarm that is
+  // the same service, and finish removes nothing). If the engine refuses now, the edit still
+  // stands; the leftover (stopped, under its aside name) is recorded so it can be removed by hand.
+  await redeploy
+    .finish()
+    .catch((error: unknown) =>
+      cmd.note(
+        "failed",
+        `the replaced container ${oldId.slice(0, 12)} could not be removed: ${error instanceof Error ? error.message : "unknown error"}`,
+      ),
+    );
   if (reserved.freshRoutes.length || reserved.dropRoutes.length) kickEdge();
   return updated;
 }
@@ -338,8 +338,16 @@ export const updateContainer = command(
       mounts: mounts.map((m) => ({ volume: m.volume.name, path: m.path, readOnly: m.readOnly })),
     });
     const launch = await prepareLaunch(cmd.actor, tenant, request);
-    const reserved = await reserveEdit(row, launch, engineTime(old.State.StartedAt));
-    const updated = await replaceWorkload(cmd, row, old, launch, reserved);
+    // Held until the edit has committed or put everything back: the reconciler leaves the row alone meanwhile.
+    const lease = await takeEditLease(row.id);
+    if (!lease) throw new ServiceError("conflict", "This container is restarting or being redeployed; try again in a moment.");
+    let updated: EditedRow;
+    try {
+      const reserved = await reserveEdit(row, launch, engineTime(old.State.StartedAt));
+      updated = await replaceWorkload(cmd, row, old, launch, reserved);
+    } finally {
+      await lease.release().catch((error: unknown) => console.error("[edit] could not release an edit lease:", error));
+    }
     return toContainerDto(updated, { dockerId: updated.dockerId ?? "", berthId: updated.id, state: "running" });
   },
   ([containerId, input]) => ({ details: { containerId, request: requestSummary(input) } }),

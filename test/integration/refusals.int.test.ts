@@ -193,6 +193,7 @@ const NOT_COMMANDS: Record<string, string> = {
   launchOptionsFor:
     "a step of launchContainer and updateContainer: the policy's construction (on Swarm it reads which node holds the volumes), no change",
   sendToEngine: "a step of launchContainer and updateContainer (engine side of a container their reservation holds)",
+  readyForEngine: "a step of sendToEngine and updateContainer (the tenant network and the create's scope, before the engine is asked)",
   actionableContainer: "a step of the container commands: takes their Command",
   editedLaunchRequest: "a pure helper of updateContainer",
   insertVolumeRows: "a step: takes the caller's transaction",
