@@ -23,6 +23,8 @@ export default async function ImagesPage() {
     if (!(error instanceof ServiceError)) throw error;
     failure = error.message;
   }
+  // On Swarm every image says which nodes lack it (missingOn); on one engine the field is absent.
+  const onSwarm = images.some((i) => i.missingOn !== undefined);
   return (
     <>
       <PageHeader title="Image catalog" action={!isAdmin && <span className="badge">read-only</span>} />
@@ -51,7 +53,7 @@ export default async function ImagesPage() {
                 <th>Reference</th>
                 <th className="nowrap">Default port</th>
                 <th>Description</th>
-                <th>On host</th>
+                <th>{onSwarm ? "On nodes" : "On host"}</th>
                 {isAdmin && (
                   <th>
                     <span className="visually-hidden">Actions</span>
@@ -70,7 +72,11 @@ export default async function ImagesPage() {
                   <td className="muted">{image.description}</td>
                   <td className="nowrap">
                     {image.present ? (
-                      <span className="badge ok">present on host</span>
+                      <span className="badge ok">{onSwarm ? "on every node" : "present on host"}</span>
+                    ) : image.missingOn && image.missingOn.length > 0 ? (
+                      <span className="badge warn" title="Launching it is refused until every node that can run tenants' containers has it">
+                        missing on {image.missingOn.join(", ")}
+                      </span>
                     ) : (
                       <span className="badge warn" title="Launching it will fail until the image is pulled again">
                         missing
