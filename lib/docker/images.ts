@@ -3,6 +3,7 @@ import type Dockerode from "dockerode";
 import { docker, nodeDocker } from "@/lib/docker/client";
 import { engineKind } from "@/lib/docker/engine-config";
 import { tenantNodes, type TenantNode as ImageNode } from "@/lib/docker/nodes";
+import { within } from "@/lib/docker/swarm-tasks";
 import { engineFailure } from "@/lib/docker/engine-words";
 import { daemonMessage, daemonUnavailable, isUnreachable, toServiceError } from "@/lib/docker/errors";
 import { ServiceError } from "@/lib/errors";
@@ -26,6 +27,8 @@ export interface PullProgress {
 }
 
 export type { ImageNode };
+
+const NODE_LIST_MS = 5_000;
 
 /** Per reference: whether a tenant can launch it, and the Swarm nodes that lack it (empty on one engine). */
 export type ImagePresence = Map<string, { present: boolean; missingOn: ImageNode[] }>;
@@ -58,7 +61,12 @@ export async function imagePresence(refs: string[], nodes?: readonly ImageNode[]
     return result;
   }
   nodes ??= await tenantNodes();
-  const perNode = await Promise.all(nodes.map((n) => presentOn(nodeDocker(n.id), refs, `node ${n.hostname}`)));
+  // A node whose engine does not answer in a few seconds cannot show it has the image: it
+  // counts as lacking it (a task placed there could not be verified either), and the page
+  // still loads.
+  const perNode = await Promise.all(
+    nodes.map((n) => within(presentOn(nodeDocker(n.id), refs, `node ${n.hostname}`), NODE_LIST_MS, new Set<string>())),
+  );
   for (const ref of refs) {
     const missingOn = nodes.filter((_, i) => !perNode[i].has(ref));
     // With no node able to run tenant tasks, nothing can be launched: not "present everywhere".

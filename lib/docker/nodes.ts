@@ -206,8 +206,10 @@ export interface TenantNode {
  */
 export async function tenantNodes(): Promise<TenantNode[]> {
   if (engineKind() === "docker") return [];
-  const nodes = await listSwarmNodes(false);
-  return nodes.filter((n) => n.state === "ready" && n.posture.ok).map((n) => ({ id: n.id, hostname: n.hostname }));
+  // Every launch asks: the node list and the cached postures only, not listSwarmNodes' task counts.
+  const nodes = (await managerDocker().listNodes()) as SwarmNodeInfo[];
+  const postures = await Promise.all(nodes.map((n) => swarmNodePosture(n.ID, false)));
+  return nodes.filter((n, i) => n.Status?.State === "ready" && postures[i].ok).map((n) => ({ id: n.ID, hostname: n.Description?.Hostname ?? n.ID }));
 }
 
 /** Checks every node now (and labels them); for the watch and for tests that need labels set. */
