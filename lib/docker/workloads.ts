@@ -140,8 +140,8 @@ export interface WorkloadState {
  * does not look at images: a task placed on such a node pulls there, fails, and the launch
  * fails after the fact. Refusing up front keeps one rule for where tenant tasks may run (the
  * posture's eligibility label); a label per image on every node would be a second one, kept in
- * step with every node's images. The catalog page names the nodes; adding the image again
- * (after removing it from the catalog) pulls it onto them.
+ * step with every node's images. The catalog page names the nodes, and its "Pull again"
+ * pulls the image onto them.
  */
 async function requireImageOnNodes(ref: string, volumeNodeId: string | undefined): Promise<void> {
   const nodes = await tenantNodes();
@@ -151,7 +151,7 @@ async function requireImageOnNodes(ref: string, volumeNodeId: string | undefined
   if (missing.length > 0) {
     throw new ServiceError(
       "conflict",
-      `The image ${ref} is missing on ${missing.length === 1 ? "node" : "nodes"} ${missing.join(", ")}, where this container could be placed. An administrator puts it there by removing it from the image catalog and adding it again, which pulls it onto every node.`,
+      `The image ${ref} is missing on ${missing.length === 1 ? "node" : "nodes"} ${missing.join(", ")}, where this container could be placed. An administrator can pull it there again from the image catalog.`,
     );
   }
 }

@@ -106,6 +106,38 @@ function refTarget(input: unknown): string | null {
   return typeof ref === "string" && ref.length <= 255 && !/[\u0000-\u001f\u007f]/.test(ref) ? `image:${ref}` : null;
 }
 
+/**
+ * Pulls a catalog image again where it is missing: on one engine the host, on Swarm each node
+ * that can run tenant tasks and lacks it (the catalog names them), so that tenants can launch
+ * it again (admin). Nothing is pulled when it is everywhere already.
+ */
+export const pullCatalogImage = command(
+  "image.pull",
+  async (cmd, imageId: string, onProgress?: (progress: PullProgress) => void): Promise<CatalogImageDto> => {
+    requireRole(cmd.actor, "admin");
+    const image = await db.catalogImage.findUnique({ where: { id: imageId } });
+    if (!image) throw notFound("Image");
+    cmd.about({ target: `image:${image.ref}`, details: { ref: image.ref } });
+    const before = (await imagePresence([image.ref])).get(image.ref) ?? { present: false, missingOn: [] };
+    if (!before.present) {
+      await pullImage(image.ref, onProgress, engineKind() === "swarm" ? before.missingOn : undefined).catch((error: unknown) => {
+        throw cmd.failure(error);
+      });
+    }
+    cmd.about({
+      details: {
+        ref: image.ref,
+        pulled: !before.present,
+        ...(engineKind() === "swarm" && !before.present ? { pulledOn: before.missingOn.map((n) => n.hostname) } : {}),
+      },
+    });
+    await cmd.recordAlone();
+    const after = (await imagePresence([image.ref])).get(image.ref) ?? { present: false, missingOn: [] };
+    return toCatalogImageDto(image, after);
+  },
+  ([imageId]) => ({ target: typeof imageId === "string" ? `image:${imageId.slice(0, 128)}` : null }),
+);
+
 /** Takes an image out of the catalog. The image stays on the host: running containers may use it. */
 export const removeCatalogImage = command(
   "image.remove",

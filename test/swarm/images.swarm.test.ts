@@ -8,7 +8,7 @@ import { LABEL } from "@/lib/docker/labels";
 import { listEngineNodes, refreshNodePosture, tenantNodes, type TenantNode } from "@/lib/docker/nodes";
 import { ServiceError } from "@/lib/errors";
 import { getContainerDetail, removeContainer } from "@/lib/services/containers";
-import { addCatalogImage, listCatalogImages, removeCatalogImage } from "@/lib/services/images";
+import { addCatalogImage, listCatalogImages, pullCatalogImage, removeCatalogImage } from "@/lib/services/images";
 import { launchContainer } from "@/lib/services/launch-container";
 import { makeActor } from "../integration/fixtures";
 import { cleanUpTenant, tenantWithOwner, type TestTenant } from "../integration/tenancy";
@@ -121,6 +121,13 @@ describe("catalog images on every node", () => {
       // Gone from one node behind Berth's back: the catalog names that node.
       await nodeDocker(eligible[1].id).getImage(ref).remove({ force: true });
       expect((await listCatalogImages(admin)).find((i) => i.id === image.id)).toMatchObject({ present: false, missingOn: [eligible[1].hostname] });
+      // Pull again: only onto that node.
+      const again: PullProgress[] = [];
+      expect(await pullCatalogImage(admin, image.id, (p) => again.push(p))).toMatchObject({ present: true, missingOn: [] });
+      expect(new Set(again.at(-1)!.layers.map((l) => l.id.split(":")[0]))).toEqual(new Set([eligible[1].hostname]));
+      expect(await hasImage(eligible[1].id, ref)).toBe(true);
+      const pulledEvent = await db.activityEvent.findFirst({ where: { action: "image.pull", target: `image:${ref}` }, orderBy: { seq: "desc" } });
+      expect(JSON.parse(pulledEvent!.details!)).toEqual({ ref, pulled: true, pulledOn: [eligible[1].hostname] });
       await removeCatalogImage(admin, image.id);
     } finally {
       await removeFromNodes(ref);

@@ -4,7 +4,7 @@ import { ServiceError } from "@/lib/errors";
 import type { CatalogImageDto } from "@/lib/schemas/image";
 import { listCatalogImages } from "@/lib/services/images";
 import { AddImageForm } from "@/components/add-image-form";
-import { removeCatalogImageAction } from "@/lib/actions/images";
+import { pullCatalogImageAction, removeCatalogImageAction } from "@/lib/actions/images";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
@@ -85,13 +85,25 @@ export default async function ImagesPage() {
                   </td>
                   {isAdmin && (
                     <td>
-                      <ConfirmActionButton
-                        action={removeCatalogImageAction.bind(null, image.id)}
-                        question={`Remove “${image.name}” (${image.ref}) from the catalog? Tenants can no longer launch it; running containers and the image on the host are kept.`}
-                        label="Remove"
-                        pendingLabel="Removing…"
-                        ariaLabel={`Remove ${image.name}`}
-                      />
+                      <div className="actions">
+                        {!image.present && (
+                          <ConfirmActionButton
+                            action={pullCatalogImageAction.bind(null, image.id)}
+                            question={`Pull ${image.ref} ${image.missingOn?.length ? `onto ${image.missingOn.join(", ")}` : "to the host"} again, so tenants can launch it?`}
+                            label="Pull again"
+                            pendingLabel="Pulling…"
+                            ariaLabel={`Pull ${image.name} again`}
+                            tone="plain"
+                          />
+                        )}
+                        <ConfirmActionButton
+                          action={removeCatalogImageAction.bind(null, image.id)}
+                          question={`Remove “${image.name}” (${image.ref}) from the catalog? Tenants can no longer launch it; running containers and the image on the host are kept.`}
+                          label="Remove"
+                          pendingLabel="Removing…"
+                          ariaLabel={`Remove ${image.name}`}
+                        />
+                      </div>
                     </td>
                   )}
                 </tr>
