@@ -15,6 +15,8 @@ export function ConfirmActionButton(props: {
   label: string;
   pendingLabel: string;
   ariaLabel: string;
+  /** "danger" (default) for what removes or stops; "plain" for what only adds. */
+  tone?: "danger" | "plain";
 }) {
   const [state, setState] = useState<FormState>(emptyFormState);
   const [pending, startTransition] = useTransition();
@@ -22,7 +24,7 @@ export function ConfirmActionButton(props: {
     <>
       <button
         type="button"
-        className="danger"
+        className={props.tone === "plain" ? undefined : "danger"}
         disabled={pending}
         aria-label={props.ariaLabel}
         onClick={() => {

@@ -35,6 +35,10 @@
 # Starter images (scripts/ensure-images.sh) are copied into every node with docker save | load
 # (a node in its own namespace cannot reach the host's 127.0.0.1:5000 registry); the edge
 # image only into the manager, where Berth runs its edge as a standalone container.
+# When the local registry is set up (scripts/ensure-registry.sh), every node also gets a
+# registry process of its own on the node's own 127.0.0.1:5000, serving the same storage: an
+# image pushed to the host's registry is then pullable on every node by the same reference
+# (what Berth does when an admin adds a catalog image on Swarm).
 source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
@@ -88,6 +92,7 @@ config_line() { echo "nodes=$1 weak=$WEAK userns=$USERNS"; }
 stop_node() { # I
   local d pid cpid
   d=$(node_dir "$1")
+  if pid=$(pid_of "$d/registry.pid"); then kill -TERM "$pid" 2>/dev/null || true; fi
   if pid=$(pid_of "$d/docker.pid"); then
     # Tenant tasks and probes first, so no shim outlives its daemon.
     dk "$1" ps -aq 2>/dev/null | xargs -r docker --host "$(node_sock "$1")" rm -f >/dev/null 2>&1 || true
@@ -191,6 +196,22 @@ start_node() { # I
     </dev/null >"$d/dockerd.log" 2>&1 &
 }
 
+REGISTRY_CONFIG="${BERTH_REGISTRY_DIR:-/var/lib/berth-registry}/config.yml"
+
+# The host registry's storage, served inside node I's namespace on its own 127.0.0.1:5000 (a
+# loopback registry needs no TLS, as on the host). Several registry processes may share one
+# filesystem store (distribution's own deployment model); these only serve the nodes' pulls.
+start_registry_view() { # I
+  [ -f "$REGISTRY_CONFIG" ] || return 0
+  local d bin
+  bin=$(dpkg -L docker-registry 2>/dev/null | grep -m1 '/bin/docker-registry$') || return 0
+  d=$(node_dir "$1")
+  # nsenter --net execs the registry itself (no fork), so $! is the registry's pid.
+  setsid nsenter --net="/var/run/netns/$(node_ns "$1")" "$bin" serve "$REGISTRY_CONFIG" \
+    </dev/null >"$d/registry.log" 2>&1 &
+  echo $! >"$d/registry.pid"
+}
+
 load_images() { # I REF...
   local i=$1
   shift
@@ -212,7 +233,10 @@ up() { # N
   mkdir -p "$DIR"
   touch "$DIR/.berth-swarm"
   make_network "$n"
-  for i in $(seq 1 "$n"); do start_node "$i"; done
+  for i in $(seq 1 "$n"); do
+    start_node "$i"
+    start_registry_view "$i"
+  done
   for i in $(seq 1 "$n"); do
     wait_for 60 "node $i" answers "$i" || { tail -20 "$(node_dir "$i")/dockerd.log" >&2; die "node $i's dockerd did not start"; }
   done

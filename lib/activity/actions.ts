@@ -25,6 +25,7 @@ export const KNOWN_ACTIONS = [
   "tenant.member.remove",
   "image.add",
   "image.remove",
+  "image.pull",
   "container.launch",
   "container.update",
   "container.start",

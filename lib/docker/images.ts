@@ -1,5 +1,9 @@
 import "server-only";
-import { docker } from "@/lib/docker/client";
+import type Dockerode from "dockerode";
+import { docker, nodeDocker } from "@/lib/docker/client";
+import { engineKind } from "@/lib/docker/engine-config";
+import { tenantNodes, type TenantNode as ImageNode } from "@/lib/docker/nodes";
+import { within } from "@/lib/docker/swarm-tasks";
 import { engineFailure } from "@/lib/docker/engine-words";
 import { daemonMessage, daemonUnavailable, isUnreachable, toServiceError } from "@/lib/docker/errors";
 import { ServiceError } from "@/lib/errors";
@@ -22,17 +26,53 @@ export interface PullProgress {
   status: string;
 }
 
-/** Which of `refs` the engine has, by tag or by digest, in one listing. */
-export async function imagePresence(refs: string[]): Promise<Set<string>> {
-  if (refs.length === 0) return new Set();
+export type { ImageNode };
+
+const NODE_LIST_MS = 5_000;
+
+/** Per reference: whether a tenant can launch it, and the Swarm nodes that lack it (empty on one engine). */
+export type ImagePresence = Map<string, { present: boolean; missingOn: ImageNode[] }>;
+
+/** Which of `refs` one engine has, by tag or by digest, in one listing. */
+async function presentOn(engine: Dockerode, refs: string[], where: string): Promise<Set<string>> {
   let known: Set<string>;
   try {
-    const images = await docker().listImages();
+    const images = await engine.listImages();
     known = new Set(images.flatMap((image) => [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]));
   } catch (error) {
-    throw toServiceError(error, "Listing the images on the host");
+    throw toServiceError(error, `Listing the images on ${where}`);
   }
   return new Set(refs.filter((ref) => known.has(canonicalRef(ref))));
+}
+
+/**
+ * Which of `refs` a tenant can launch as far as images go: on one engine, the ones the host
+ * has; on Swarm, the ones every node in `nodes` has (the nodes that can run tenant tasks:
+ * Swarm's scheduler knows nothing of images, and a task placed on a node without its image
+ * tries to pull it there and is rejected). `missingOn` names the nodes that lack it.
+ * `nodes` defaults to every node that can run tenant tasks now (lib/docker/nodes.ts).
+ */
+export async function imagePresence(refs: string[], nodes?: readonly ImageNode[]): Promise<ImagePresence> {
+  const result: ImagePresence = new Map();
+  if (refs.length === 0) return result;
+  if (engineKind() !== "swarm") {
+    const present = await presentOn(docker(), refs, "the host");
+    for (const ref of refs) result.set(ref, { present: present.has(ref), missingOn: [] });
+    return result;
+  }
+  nodes ??= await tenantNodes();
+  // A node whose engine does not answer in a few seconds cannot show it has the image: it
+  // counts as lacking it (a task placed there could not be verified either), and the page
+  // still loads.
+  const perNode = await Promise.all(
+    nodes.map((n) => within(presentOn(nodeDocker(n.id), refs, `node ${n.hostname}`), NODE_LIST_MS, new Set<string>())),
+  );
+  for (const ref of refs) {
+    const missingOn = nodes.filter((_, i) => !perNode[i].has(ref));
+    // With no node able to run tenant tasks, nothing can be launched: not "present everywhere".
+    result.set(ref, { present: nodes.length > 0 && missingOn.length === 0, missingOn });
+  }
+  return result;
 }
 
 /**
@@ -76,18 +116,67 @@ const layerStatuses = new Set([
  * Pulls `ref`, reporting the engine's per-layer events folded into one snapshot after
  * each event. A registry that refuses (unknown name, unknown tag, unreachable host) is
  * the caller's input being wrong: `validation_failed` on `ref`, in the engine's words.
+ *
+ * On Swarm the pull goes to each node's own engine at once (`nodes`, by default every node that
+ * can run tenant tasks), since each node runs its tasks from its own images; the snapshot then
+ * holds every node's layers, named `<host name>:<layer>`, and a node that fails fails the
+ * pull, named.
  */
-export async function pullImage(ref: string, onProgress?: (progress: PullProgress) => void): Promise<void> {
-  const tracker = new PullTracker();
+export async function pullImage(ref: string, onProgress?: (progress: PullProgress) => void, nodes?: readonly ImageNode[]): Promise<void> {
+  if (engineKind() !== "swarm") {
+    const tracker = new PullTracker();
+    await pullOn(docker(), ref, (event) => {
+      if (tracker.apply(event)) onProgress?.(tracker.snapshot());
+    });
+    return;
+  }
+  const targets = nodes ?? (await tenantNodes());
+  if (targets.length === 0) {
+    throw new ServiceError(
+      "conflict",
+      "No Swarm node can run tenants' containers now (see the Nodes page), so there is nowhere to pull the image to.",
+    );
+  }
+  const trackers = targets.map(() => new PullTracker());
+  const combined = (latest: number): PullProgress => {
+    const snapshots = trackers.map((t) => t.snapshot());
+    return {
+      layers: snapshots.flatMap((s, i) => s.layers.map((l) => ({ ...l, id: `${targets[i].hostname}:${l.id}` }))),
+      currentBytes: snapshots.reduce((sum, s) => sum + s.currentBytes, 0),
+      totalBytes: snapshots.reduce((sum, s) => sum + s.totalBytes, 0),
+      status: `${targets[latest].hostname}: ${snapshots[latest].status}`,
+    };
+  };
+  const results = await Promise.allSettled(
+    targets.map((node, i) =>
+      pullOn(nodeDocker(node.id), ref, (event) => {
+        if (trackers[i].apply(event)) onProgress?.(combined(i));
+      }),
+    ),
+  );
+  const failed = results.findIndex((r) => r.status === "rejected");
+  if (failed >= 0) {
+    const error = (results[failed] as PromiseRejectedResult).reason as unknown;
+    if (error instanceof ServiceError && error.code === "validation_failed") {
+      const plain = error.fields?.[0]?.message ?? error.message;
+      throw new ServiceError("validation_failed", `Could not pull ${ref} on node ${targets[failed].hostname}. ${plain}`, [
+        { path: "ref", message: `on node ${targets[failed].hostname}: ${plain}` },
+      ]);
+    }
+    throw error;
+  }
+}
+
+async function pullOn(engine: Dockerode, ref: string, onEvent: (event: EngineEvent) => void): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker().pull(ref);
+    stream = await engine.pull(ref);
   } catch (error) {
     throw pullError(error, ref);
   }
   await new Promise<void>((resolve, reject) => {
     let failure: ServiceError | undefined;
-    docker().modem.followProgress(
+    engine.modem.followProgress(
       stream,
       (error: unknown) => {
         if (error) reject(pullError(error, ref));
@@ -101,7 +190,7 @@ export async function pullImage(ref: string, onProgress?: (progress: PullProgres
           failure ??= refError(ref, event.errorDetail?.message ?? event.error ?? "unknown error");
           return;
         }
-        if (tracker.apply(event)) onProgress?.(tracker.snapshot());
+        onEvent(event);
       },
     );
   });

@@ -53,7 +53,7 @@ async function ensureNetworkOnce(tenant: { id: string; slug: string }, allowOutb
       // take effect on a new network, and stopped containers still point at the old one, so it
       // is recreated only when the tenant has no other containers; otherwise the launch is
       // refused rather than silently running with the old setting.
-      if (!mayRecreate || tenantContainersOn(existing).length > 0) {
+      if (!mayRecreate || (await networkInUse(existing))) {
         throw new ServiceError(
           "conflict",
           `This tenant's outbound network access was ${allowOutbound ? "allowed" : "turned off"} after its network was created. It takes effect once the tenant's existing containers are removed; remove them and launch again.`,
@@ -103,6 +103,25 @@ const isEdge = (endpoint: { Name?: string }) => endpoint.Name === ingressSetting
 
 function tenantContainersOn(network: Dockerode.NetworkInspectInfo) {
   return Object.values(network.Containers ?? {}).filter((c) => !isEdge(c));
+}
+
+/**
+ * Whether anything of the tenant's still uses its network. On Swarm the manager's inspect of
+ * an overlay lists only the manager's own containers on it: a service whose task runs on
+ * another node, or one scaled to 0 (stopped), is not there. Any service whose spec attaches
+ * the overlay keeps it in use, as a stopped container does on one engine.
+ */
+async function networkInUse(network: Dockerode.NetworkInspectInfo): Promise<boolean> {
+  if (tenantContainersOn(network).length > 0) return true;
+  if (engineKind() !== "swarm") return false;
+  const services = (await docker().listServices()) as {
+    Spec?: { TaskTemplate?: { Networks?: { Target?: string }[] }; Networks?: { Target?: string }[] };
+  }[];
+  return services.some((service) =>
+    [...(service.Spec?.TaskTemplate?.Networks ?? []), ...(service.Spec?.Networks ?? [])].some(
+      (n) => n.Target === network.Id || n.Target === network.Name,
+    ),
+  );
 }
 
 async function detachEdge(network: Dockerode.NetworkInspectInfo): Promise<void> {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePosture, postureRules, securityOptionNames, type PostureFacts } from "@/lib/docker/node-posture";
+import { evaluatePosture, parseProbeOutput, postureRules, securityOptionNames, type PostureFacts } from "@/lib/docker/node-posture";
 
 const healthy: PostureFacts = {
   endpoint: true,
   reachable: true,
   noNewPrivs: true,
+  swapTotalBytes: 0,
   securityOptions: ["name=seccomp,profile=default"],
   memoryLimit: true,
   pidsLimit: true,
@@ -38,6 +39,12 @@ describe("evaluatePosture", () => {
     ["no memory limits", { memoryLimit: false }, /memory limits/],
     ["no PIDs limits", { pidsLimit: false }, /PIDs limits/],
     ["no CPU limits", { cpuLimit: false }, /CPU limits/],
+    [
+      "swap on the node (R1: a service cannot cap a task's swap on API 1.41)",
+      { swapTotalBytes: 2 * 2 ** 30 },
+      /has swap \(2048 MiB\).*swap beyond its limit/,
+    ],
+    ["a probe that could not read SwapTotal", { swapTotalBytes: null }, /could not read whether it has swap/],
   ])("%s is not ok, and says why", (_, change, problem) => {
     const posture = evaluatePosture({ ...healthy, ...change }, rules, at);
     expect(posture.ok).toBe(false);
@@ -49,6 +56,13 @@ describe("evaluatePosture", () => {
     expect(evaluatePosture({ ...healthy, noNewPrivs: null }, rules, at).noNewPrivileges).toBe(false);
     // An unreachable engine says nothing else: one problem, not a list of consequences.
     expect(evaluatePosture({ ...healthy, reachable: false, noNewPrivs: null }, rules, at).problems).toHaveLength(1);
+  });
+
+  it("swap is checked only where the probe ran: not on the single engine, not twice when the probe failed", () => {
+    // One engine: each container's own MemorySwap = Memory caps swap (R1), so the host's swap is no problem.
+    expect(evaluatePosture({ ...healthy, swapTotalBytes: undefined }, rules, at).ok).toBe(true);
+    const failed = evaluatePosture({ ...healthy, noNewPrivs: null, swapTotalBytes: undefined, probeError: "the engine refused it" }, rules, at);
+    expect(failed.problems).toEqual([expect.stringMatching(/could not run its probe/)]);
   });
 
   it("user-namespace remapping is reported, and required only when the operator asks", () => {
@@ -65,6 +79,31 @@ describe("evaluatePosture", () => {
   it("reads the rule from BERTH_REQUIRE_USERNS_REMAP", () => {
     expect(postureRules({})).toEqual({ requireUsernsRemap: false });
     expect(postureRules({ BERTH_REQUIRE_USERNS_REMAP: "true" })).toEqual({ requireUsernsRemap: true });
+  });
+});
+
+describe("parseProbeOutput", () => {
+  // The probe's terminal output: /proc/self/status, then /proc/meminfo, with CRLF line ends.
+  const output = (nnp: string, swap: string | null) =>
+    [
+      "Name:\tcat",
+      "Uid:\t65534\t65534\t65534\t65534",
+      `NoNewPrivs:\t${nnp}`,
+      "Seccomp:\t2",
+      "MemTotal:        8127476 kB",
+      ...(swap === null ? [] : [`SwapTotal:      ${swap} kB`]),
+      "SwapFree:              0 kB",
+      "",
+    ].join("\r\n");
+
+  it("reads NoNewPrivs and SwapTotal in bytes", () => {
+    expect(parseProbeOutput(output("1", "0"))).toEqual({ noNewPrivs: true, swapTotalBytes: 0 });
+    expect(parseProbeOutput(output("0", "1048572"))).toEqual({ noNewPrivs: false, swapTotalBytes: 1048572 * 1024 });
+  });
+
+  it("a missing line is null, never a pass", () => {
+    expect(parseProbeOutput(output("1", null))).toEqual({ noNewPrivs: true, swapTotalBytes: null });
+    expect(parseProbeOutput("garbage")).toEqual({ noNewPrivs: null, swapTotalBytes: null });
   });
 });
 

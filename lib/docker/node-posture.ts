@@ -13,6 +13,10 @@ import { testLabels, LABEL } from "@/lib/docker/labels";
  *   container's inspect shows the daemon default;
  * - seccomp on, with a profile other than unconfined (U6);
  * - memory, PIDs and CPU limits enforceable (R1-R3);
+ * - no swap (`SwapTotal: 0 kB` in the probe's /proc/meminfo, which is the node's): R1 wants
+ *   `MemorySwap = Memory`, and the service API of Engine 20.10 cannot set a task's swap limit,
+ *   so with swap on the node a task could swap past its memory limit (Docker's default for a
+ *   memory-limited container is as much swap again);
  * - an engine endpoint Berth can reach (the verifier inspects a task's container through
  *   its node's engine, S3; a node Berth cannot verify cannot hold tenant tasks).
  *
@@ -42,6 +46,12 @@ export interface PostureFacts {
   /** `NoNewPrivs` of the probe: true for 1, false for 0, null when the probe could not run. */
   noNewPrivs: boolean | null;
   probeError?: string;
+  /**
+   * The node's `SwapTotal` in bytes, read by the probe; null when the probe ran but could not
+   * read it; absent when not asked (the single engine, where every container's own
+   * `MemorySwap = Memory` caps swap, R1).
+   */
+  swapTotalBytes?: number | null;
   securityOptions: string[];
   memoryLimit: boolean;
   pidsLimit: boolean;
@@ -86,6 +96,16 @@ export function evaluatePosture(facts: PostureFacts, rules: PostureRules, now = 
     } else if (facts.noNewPrivs === null) {
       problems.push(`Berth could not run its probe there to check no-new-privileges${facts.probeError ? ` (${facts.probeError})` : ""}.`);
     }
+    // A probe that could not run said so above; swap is then unknown for the same reason.
+    if (facts.noNewPrivs !== null && facts.swapTotalBytes !== undefined) {
+      if (facts.swapTotalBytes === null) {
+        problems.push("Berth could not read whether it has swap (no SwapTotal in the probe's /proc/meminfo).");
+      } else if (facts.swapTotalBytes > 0) {
+        problems.push(
+          `It has swap (${formatMiB(facts.swapTotalBytes)}): a Swarm service cannot cap a task's swap at its memory limit on this engine (API 1.41), so a tenant's task could use swap beyond its limit (turn swap off: swapoff -a, and drop it from /etc/fstab).`,
+        );
+      }
+    }
     const seccomp = options.get("seccomp");
     if (!seccomp) problems.push("Its daemon runs containers without seccomp.");
     else if (seccomp.profile === "unconfined") problems.push("Its daemon's default seccomp profile is unconfined.");
@@ -105,18 +125,30 @@ export function evaluatePosture(facts: PostureFacts, rules: PostureRules, now = 
   };
 }
 
+function formatMiB(bytes: number): string {
+  return `${Math.max(1, Math.round(bytes / 2 ** 20))} MiB`;
+}
+
+/** What the probe printed (its /proc/self/status, then /proc/meminfo) as facts; null where a line is missing. */
+export function parseProbeOutput(output: string): { noNewPrivs: boolean | null; swapTotalBytes: number | null } {
+  const nnp = /^NoNewPrivs:\s*([01])\s*$/m.exec(output);
+  const swap = /^SwapTotal:\s*(\d+)\s*kB\s*$/m.exec(output);
+  return { noNewPrivs: nnp ? nnp[1] === "1" : null, swapTotalBytes: swap ? Number(swap[1]) * 1024 : null };
+}
+
 const PROBE_TIMEOUT_MS = 15_000;
 const INFO_TIMEOUT_MS = 5000;
 
 /**
  * Runs a tiny hardened container on one engine, as a non-root uid with every capability
  * dropped and WITHOUT asking for no-new-privileges itself, and reads the NoNewPrivs flag its
- * process got: 1 only when the daemon's default supplies it. The container is always removed.
+ * process got (1 only when the daemon's default supplies it) and the node's SwapTotal
+ * (/proc/meminfo in a container is the host's). The container is always removed.
  */
-export async function probeNoNewPrivs(engine: Docker, image: string): Promise<boolean> {
+export async function probeNode(engine: Docker, image: string): Promise<{ noNewPrivs: boolean; swapTotalBytes: number | null }> {
   const container = await engine.createContainer({
     Image: image,
-    Cmd: ["cat", "/proc/self/status"],
+    Cmd: ["cat", "/proc/self/status", "/proc/meminfo"],
     User: "65534:65534",
     // A terminal gives the output raw, without the log stream's frame headers.
     Tty: true,
@@ -144,9 +176,9 @@ export async function probeNoNewPrivs(engine: Docker, image: string): Promise<bo
       clearTimeout(timer);
     }
     const output = (await container.logs({ stdout: true, stderr: true, follow: false })).toString("utf8");
-    const match = /^NoNewPrivs:\s*([01])\s*$/m.exec(output);
-    if (!match) throw new Error("the probe's output had no NoNewPrivs line");
-    return match[1] === "1";
+    const { noNewPrivs, swapTotalBytes } = parseProbeOutput(output);
+    if (noNewPrivs === null) throw new Error("the probe's output had no NoNewPrivs line");
+    return { noNewPrivs, swapTotalBytes };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
@@ -184,7 +216,7 @@ export async function postureFacts(engine: Docker | null, image: string, options
   facts.cpuLimit = info.CpuCfsQuota === true;
   if (!options.probe) return facts;
   try {
-    facts.noNewPrivs = await probeNoNewPrivs(engine, image);
+    ({ noNewPrivs: facts.noNewPrivs, swapTotalBytes: facts.swapTotalBytes } = await probeNode(engine, image));
   } catch (error) {
     facts.probeError = probeWords(error);
   }

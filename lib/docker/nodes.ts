@@ -89,6 +89,12 @@ function swarmNodePosture(nodeId: string, fresh: boolean): Promise<NodePosture> 
   return cached.posture;
 }
 
+/** A Swarm node's posture as Berth last checked it (checked now when it never was); null on the single engine. */
+export function cachedNodePosture(nodeId: string): Promise<NodePosture | null> {
+  if (engineKind() === "docker") return Promise.resolve(null);
+  return swarmNodePosture(nodeId, false);
+}
+
 async function setEligibility(nodeId: string, eligible: boolean): Promise<void> {
   const want = String(eligible);
   // Spec updates carry the version read; another writer in between makes the engine refuse
@@ -185,6 +191,25 @@ async function singleEngineNode(): Promise<EngineNode> {
 export async function listEngineNodes(options: { fresh?: boolean } = {}): Promise<EngineNode[]> {
   if (engineKind() === "docker") return [await singleEngineNode()];
   return listSwarmNodes(options.fresh === true);
+}
+
+/** A Swarm node that can run tenant tasks, by id and by the host name the Nodes page shows. */
+export interface TenantNode {
+  id: string;
+  hostname: string;
+}
+
+/**
+ * The Swarm nodes that can run tenant tasks: ready and passing posture (the same check that
+ * sets the eligibility label the placement constraint reads). Drained nodes count: they take
+ * tasks again once re-activated. Each one needs every catalog image (lib/docker/images.ts).
+ */
+export async function tenantNodes(): Promise<TenantNode[]> {
+  if (engineKind() === "docker") return [];
+  // Every launch asks: the node list and the cached postures only, not listSwarmNodes' task counts.
+  const nodes = (await managerDocker().listNodes()) as SwarmNodeInfo[];
+  const postures = await Promise.all(nodes.map((n) => swarmNodePosture(n.ID, false)));
+  return nodes.filter((n, i) => n.Status?.State === "ready" && postures[i].ok).map((n) => ({ id: n.ID, hostname: n.Description?.Hostname ?? n.ID }));
 }
 
 /** Checks every node now (and labels them); for the watch and for tests that need labels set. */

@@ -5,7 +5,9 @@ import { isNotFound, isStatus, toServiceError } from "@/lib/docker/errors";
 import { engineKind } from "@/lib/docker/engine-config";
 import { LABEL, belongsTo, tenantFilter } from "@/lib/docker/labels";
 import { PolicyAssertionError } from "@/lib/docker/policy-assertion-error";
-import { volumeNodeOf } from "@/lib/docker/swarm-tasks";
+import { imagePresence } from "@/lib/docker/images";
+import { cachedNodePosture, tenantNodes } from "@/lib/docker/nodes";
+import { taskEngine, volumeNodeOf, within } from "@/lib/docker/swarm-tasks";
 import * as swarm from "@/lib/docker/swarm-workloads";
 import { ServiceError } from "@/lib/errors";
 import {
@@ -85,6 +87,29 @@ export async function verifyWorkload(info: WorkloadInspect, scope: ExpectedScope
   return verifyInspect(info, scope);
 }
 
+/**
+ * Whether the workload's process runs with no-new-privileges, for the container page. On one
+ * engine the container asks for it itself (HostConfig.SecurityOpt, U4). On Swarm the node's
+ * daemon supplies it and neither the service spec nor the task container's inspect shows it
+ * (S3): the running task's own `NoNewPrivs` (the verifier's probe), else the posture of the
+ * node the task is on, which only passes with the daemon default (never a false "off").
+ */
+export async function workloadNoNewPrivileges(info: WorkloadInspect): Promise<boolean> {
+  if (!info.berthSwarm) return (info.HostConfig.SecurityOpt ?? ([] as string[])).some((o: string) => o.startsWith("no-new-privileges"));
+  const { container, task, nodeId } = info.berthSwarm;
+  const engine = taskEngine(task);
+  const user = /^(\d+):(\d+)$/.exec(container?.Config.User ?? "");
+  if (container?.State.Running && engine && user) {
+    const probe = await within(swarm.probeNoNewPrivs(engine, container.Id, { uid: Number(user[1]), gid: Number(user[2]) }), PAGE_PROBE_MS, null);
+    if (probe?.noNewPrivs !== undefined) return probe.noNewPrivs === 1;
+  }
+  const posture = nodeId ? await cachedNodePosture(nodeId).catch(() => null) : null;
+  return posture?.noNewPrivileges ?? false;
+}
+
+// A page waits this long at most for a node's answer before showing its posture instead.
+const PAGE_PROBE_MS = 3_000;
+
 /** Where a workload's container is now, for logs, stats and exec: its engine and id. */
 export async function locateWorkload(
   tenantId: string,
@@ -110,11 +135,36 @@ export interface WorkloadState {
 }
 
 /**
+ * On Swarm a launch is refused while its image is missing on a node that could run it (every
+ * node that can run tenant tasks, or the node of the volumes it mounts). Swarm's scheduler
+ * does not look at images: a task placed on such a node pulls there, fails, and the launch
+ * fails after the fact. Refusing up front keeps one rule for where tenant tasks may run (the
+ * posture's eligibility label); a label per image on every node would be a second one, kept in
+ * step with every node's images. The catalog page names the nodes, and its "Pull again"
+ * pulls the image onto them.
+ */
+async function requireImageOnNodes(ref: string, volumeNodeId: string | undefined): Promise<void> {
+  const nodes = await tenantNodes();
+  const candidates = volumeNodeId ? nodes.filter((n) => n.id === volumeNodeId) : nodes;
+  if (candidates.length === 0) return; // no node can take it: launchService says so in its words
+  const missing = (await imagePresence([ref], candidates)).get(ref)?.missingOn.map((n) => n.hostname) ?? [];
+  if (missing.length > 0) {
+    throw new ServiceError(
+      "conflict",
+      `The image ${ref} is missing on ${missing.length === 1 ? "node" : "nodes"} ${missing.join(", ")}, where this container could be placed. An administrator can pull it there again from the image catalog.`,
+    );
+  }
+}
+
+/**
  * Creates and starts a hardened container. The assertion re-reads the exact body that is
  * sent; if start fails the half-made container is removed, so a failed launch leaves nothing.
  */
 export async function launchWorkload(workload: WorkloadOptions, scope: ExpectedScope): Promise<{ dockerId: string }> {
-  if (workload.kind === "service") return swarm.launchService(workload.spec, scope, workload.swarm);
+  if (workload.kind === "service") {
+    await requireImageOnNodes(workload.spec.TaskTemplate.ContainerSpec.Image, workload.swarm.volumeNodeId);
+    return swarm.launchService(workload.spec, scope, workload.swarm);
+  }
   if (onSwarm()) throw new ServiceError("internal", "A container body cannot be launched on Swarm.");
   const options = workload.options;
   const violations = assertCreateOptions(options, scope);

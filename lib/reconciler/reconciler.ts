@@ -7,6 +7,8 @@ import { inspectWorkload } from "@/lib/docker/workloads";
 import { reconcileAll, type ReconcileReport } from "@/lib/reconciler/reconcile-all";
 import { refreshContainer } from "@/lib/reconciler/refresh-container";
 import { releaseLease, tryLease } from "@/lib/reconciler/lease";
+import { reconcilerLeaseName } from "@/lib/reconciler/lease-name";
+import { engineConfig } from "@/lib/docker/engine-config";
 
 export interface ReconcilerStatus {
   holder: string;
@@ -28,7 +30,7 @@ const CREATING_RETRY_MS = 500;
 const RESYNC_MS = 5 * 60_000;
 
 function leaseName(): string {
-  return `reconciler:${process.env.DOCKER_HOST || "unix:///var/run/docker.sock"}`;
+  return reconcilerLeaseName(engineConfig());
 }
 
 /**

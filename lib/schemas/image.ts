@@ -78,6 +78,8 @@ export const catalogImageSchema = z
     defaultPort: z.int().nullable(),
     defaultCommand: z.array(z.string()).nullable(),
     present: z.boolean(),
+    /** Swarm only: host names of the nodes that can run tenant tasks but lack the image. */
+    missingOn: z.array(z.string()).optional(),
   })
   .meta({ id: "CatalogImage" });
 

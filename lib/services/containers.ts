@@ -5,7 +5,16 @@ import { assertCanActInTenant, assertCanReadTenant, membershipRole, tenantWhere 
 import { db } from "@/lib/db";
 import { workloadLogs, type LogOptions } from "@/lib/docker/logs";
 import { workloadStats, type WorkloadStats } from "@/lib/docker/stats";
-import { inspectWorkload, listWorkloads, removeWorkload, restartWorkload, startWorkload, stopWorkload, workloadState } from "@/lib/docker/workloads";
+import {
+  inspectWorkload,
+  listWorkloads,
+  removeWorkload,
+  restartWorkload,
+  startWorkload,
+  stopWorkload,
+  workloadNoNewPrivileges,
+  workloadState,
+} from "@/lib/docker/workloads";
 import { ServiceError, forbidden, notFound } from "@/lib/errors";
 import { recordedState, toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
@@ -168,7 +177,7 @@ export async function getContainerDetail(actor: Actor, containerId: string) {
           capabilitiesDropped: info.HostConfig.CapDrop ?? [],
           capabilitiesAdded: info.HostConfig.CapAdd ?? [],
           readOnlyRootfs: info.HostConfig.ReadonlyRootfs ?? false,
-          noNewPrivileges: (info.HostConfig.SecurityOpt ?? ([] as string[])).some((o: string) => o.startsWith("no-new-privileges")),
+          noNewPrivileges: await workloadNoNewPrivileges(info),
           privileged: info.HostConfig.Privileged ?? false,
           memoryBytes: info.HostConfig.Memory ?? 0,
           nanoCpus: info.HostConfig.NanoCpus ?? 0,

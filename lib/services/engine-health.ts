@@ -3,7 +3,9 @@ import type { Actor } from "@/lib/auth/actor";
 import { requireRole } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { engineStatus } from "@/lib/docker/engine";
+import { engineConfig } from "@/lib/docker/engine-config";
 import { leaseHolder } from "@/lib/reconciler/lease";
+import { reconcilerLeaseName } from "@/lib/reconciler/lease-name";
 import { currentReconciler } from "@/lib/reconciler/reconciler";
 import { currentEdgeSync, type EdgeHealth } from "@/lib/ingress/edge-sync";
 import { ingressSettings } from "@/lib/ingress/settings";
@@ -23,7 +25,7 @@ export async function getEngineHealth(actor: Actor) {
   };
   const [engine, lease, quarantined] = await Promise.all([
     engineStatus(),
-    leaseHolder(`reconciler:${process.env.DOCKER_HOST || "unix:///var/run/docker.sock"}`),
+    leaseHolder(reconcilerLeaseName(engineConfig())),
     db.container.findMany({
       where: { status: "quarantined" },
       include: { tenant: { select: { name: true } } },

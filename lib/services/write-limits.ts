@@ -21,6 +21,7 @@ function limits(): Partial<Record<ActionName, RateRule>> {
     "volume.upload": { limit: perMinute, windowMs: 60_000 },
     "auth.token.create": { limit: rare, windowMs: 60_000 },
     "image.add": { limit: rare, windowMs: 60_000 },
+    "image.pull": { limit: rare, windowMs: 60_000 },
     // Each try checks the current password: a session left open must not become a way to
     // guess it. Fixed, not scaled by the setting: nobody changes a password often.
     "user.password.change": { limit: 5, windowMs: 15 * 60_000 },
@@ -33,6 +34,7 @@ const NAMES: Partial<Record<ActionName, string>> = {
   "volume.upload": "uploads",
   "auth.token.create": "new API tokens",
   "image.add": "image adds",
+  "image.pull": "image pulls",
   "user.password.change": "password changes",
 };
 

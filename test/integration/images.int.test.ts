@@ -3,7 +3,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import type { PullProgress } from "@/lib/docker/images";
 import { ServiceError } from "@/lib/errors";
-import { addCatalogImage, listCatalogImages, removeCatalogImage } from "@/lib/services/images";
+import { execFileSync } from "node:child_process";
+import { addCatalogImage, listCatalogImages, pullCatalogImage, removeCatalogImage } from "@/lib/services/images";
 import { makeActor } from "./fixtures";
 import { missingImageRef, pushFreshImage, removeTestImage } from "../support/registry-image";
 
@@ -118,5 +119,27 @@ describe("image catalog (real daemon, real local registry)", () => {
     expect(again.present).toBe(true);
     expect(events).toEqual([{ layers: [], currentBytes: 0, totalBytes: 0, status: "Already on the host" }]);
     await removeCatalogImage(admin, again.id);
+  });
+
+  it("Pull again brings a catalog image gone from the host back, recorded; only admins; nothing is pulled when it is there", async () => {
+    const image = await addCatalogImage(admin, { ref, name: "Pulled again" });
+    execFileSync("docker", ["rmi", ref], { stdio: "pipe" });
+    expect((await listCatalogImages(admin)).find((i) => i.id === image.id)).toMatchObject({ present: false });
+    expect(await codeOf(pullCatalogImage(await makeActor("operator"), image.id))).toBe("forbidden");
+
+    const events: PullProgress[] = [];
+    const pulled = await pullCatalogImage(admin, image.id, (p) => events.push(p));
+    expect(pulled).toEqual({ ...image, present: true });
+    expect(pulled).not.toHaveProperty("missingOn");
+    expect(events.at(-1)?.status).toContain("Downloaded newer image");
+    const event = await db.activityEvent.findFirst({ where: { action: "image.pull", target: `image:${ref}` }, orderBy: { seq: "desc" } });
+    expect(event).toMatchObject({ outcome: "allowed", actorId: admin.userId });
+    expect(JSON.parse(event!.details!)).toEqual({ ref, pulled: true });
+
+    const again: PullProgress[] = [];
+    await pullCatalogImage(admin, image.id, (p) => again.push(p));
+    expect(again, "already on the host: no pull").toEqual([]);
+    expect(await codeOf(pullCatalogImage(admin, "no-such-image"))).toBe("not_found");
+    await removeCatalogImage(admin, image.id);
   });
 });

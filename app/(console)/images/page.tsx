@@ -4,7 +4,7 @@ import { ServiceError } from "@/lib/errors";
 import type { CatalogImageDto } from "@/lib/schemas/image";
 import { listCatalogImages } from "@/lib/services/images";
 import { AddImageForm } from "@/components/add-image-form";
-import { removeCatalogImageAction } from "@/lib/actions/images";
+import { pullCatalogImageAction, removeCatalogImageAction } from "@/lib/actions/images";
 import { ConfirmActionButton } from "@/components/confirm-action-button";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
@@ -23,6 +23,8 @@ export default async function ImagesPage() {
     if (!(error instanceof ServiceError)) throw error;
     failure = error.message;
   }
+  // On Swarm every image says which nodes lack it (missingOn); on one engine the field is absent.
+  const onSwarm = images.some((i) => i.missingOn !== undefined);
   return (
     <>
       <PageHeader title="Image catalog" action={!isAdmin && <span className="badge">read-only</span>} />
@@ -51,7 +53,7 @@ export default async function ImagesPage() {
                 <th>Reference</th>
                 <th className="nowrap">Default port</th>
                 <th>Description</th>
-                <th>On host</th>
+                <th>{onSwarm ? "On nodes" : "On host"}</th>
                 {isAdmin && (
                   <th>
                     <span className="visually-hidden">Actions</span>
@@ -70,7 +72,11 @@ export default async function ImagesPage() {
                   <td className="muted">{image.description}</td>
                   <td className="nowrap">
                     {image.present ? (
-                      <span className="badge ok">present on host</span>
+                      <span className="badge ok">{onSwarm ? "on every node" : "present on host"}</span>
+                    ) : image.missingOn && image.missingOn.length > 0 ? (
+                      <span className="badge warn" title="Launching it is refused until every node that can run tenants' containers has it">
+                        missing on {image.missingOn.join(", ")}
+                      </span>
                     ) : (
                       <span className="badge warn" title="Launching it will fail until the image is pulled again">
                         missing
@@ -79,13 +85,25 @@ export default async function ImagesPage() {
                   </td>
                   {isAdmin && (
                     <td>
-                      <ConfirmActionButton
-                        action={removeCatalogImageAction.bind(null, image.id)}
-                        question={`Remove “${image.name}” (${image.ref}) from the catalog? Tenants can no longer launch it; running containers and the image on the host are kept.`}
-                        label="Remove"
-                        pendingLabel="Removing…"
-                        ariaLabel={`Remove ${image.name}`}
-                      />
+                      <div className="actions">
+                        {!image.present && (
+                          <ConfirmActionButton
+                            action={pullCatalogImageAction.bind(null, image.id)}
+                            question={`Pull ${image.ref} ${image.missingOn?.length ? `onto ${image.missingOn.join(", ")}` : "to the host"} again, so tenants can launch it?`}
+                            label="Pull again"
+                            pendingLabel="Pulling…"
+                            ariaLabel={`Pull ${image.name} again`}
+                            tone="plain"
+                          />
+                        )}
+                        <ConfirmActionButton
+                          action={removeCatalogImageAction.bind(null, image.id)}
+                          question={`Remove “${image.name}” (${image.ref}) from the catalog? Tenants can no longer launch it; running containers and the image on the host are kept.`}
+                          label="Remove"
+                          pendingLabel="Removing…"
+                          ariaLabel={`Remove ${image.name}`}
+                        />
+                      </div>
                     </td>
                   )}
                 </tr>
