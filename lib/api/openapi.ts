@@ -261,6 +261,13 @@ export const operations: Operation[] = [
     response: { status: 201, schema: catalogImageSchema },
   },
   {
+    method: "post",
+    path: "/images/{imageId}/pull",
+    summary:
+      "Pull a catalog image again where it is missing: the host, or on Swarm each node that can run tenant tasks and lacks it (missingOn); nothing when it is everywhere (admin)",
+    response: { status: 200, schema: catalogImageSchema },
+  },
+  {
     method: "delete",
     path: "/images/{imageId}",
     summary: "Remove an image from the catalog; the host keeps the image (admin)",

@@ -4,7 +4,9 @@ import { db } from "@/lib/db";
 import type { PullProgress } from "@/lib/docker/images";
 import { ServiceError } from "@/lib/errors";
 import { execFileSync } from "node:child_process";
+import { POST as pullRoute } from "@/app/api/v1/images/[imageId]/pull/route";
 import { addCatalogImage, listCatalogImages, pullCatalogImage, removeCatalogImage } from "@/lib/services/images";
+import { createTokenForSelf } from "@/lib/services/tokens";
 import { makeActor } from "./fixtures";
 import { missingImageRef, pushFreshImage, removeTestImage } from "../support/registry-image";
 
@@ -140,6 +142,16 @@ describe("image catalog (real daemon, real local registry)", () => {
     await pullCatalogImage(admin, image.id, (p) => again.push(p));
     expect(again, "already on the host: no pull").toEqual([]);
     expect(await codeOf(pullCatalogImage(admin, "no-such-image"))).toBe("not_found");
+
+    // The same through the API: POST /api/v1/images/{id}/pull.
+    execFileSync("docker", ["rmi", ref], { stdio: "pipe" });
+    const { token } = await createTokenForSelf(admin, { name: "pull-again", expiresInDays: 1 });
+    const res = await pullRoute(
+      new Request(`http://127.0.0.1/api/v1/images/${image.id}/pull`, { method: "POST", headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve({ imageId: image.id }) },
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ...image, present: true });
     await removeCatalogImage(admin, image.id);
   });
 });

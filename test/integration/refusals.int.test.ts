@@ -266,6 +266,7 @@ const ROUTE_ACTIONS: Record<string, string> = {
   "POST /app/api/v1/containers/[containerId]/start": "container.start",
   "POST /app/api/v1/containers/[containerId]/stop": "container.stop",
   "DELETE /app/api/v1/images/[imageId]": "image.remove",
+  "POST /app/api/v1/images/[imageId]/pull": "image.pull",
   "POST /app/api/v1/images": "image.add",
   "PUT /app/api/v1/quota-defaults": "quota.defaults.update",
   "POST /app/api/v1/tenants/[tenantId]/containers": "container.launch",
