@@ -15,7 +15,9 @@ export function removeSwarmObjects(runId: string, manager: string, nodes: string
         .map((s) => s.trim())
         .filter(Boolean);
     } catch (error) {
-      console.warn(`[cleanup] docker ${args.join(" ")} on ${host}: ${String((error as { stderr?: unknown }).stderr ?? error).trim()}`);
+      const why = String((error as { stderr?: unknown }).stderr ?? error).trim();
+      // Gone meanwhile (an overlay goes with its last task): nothing left to remove.
+      if (!/not found|no such/i.test(why)) console.warn(`[cleanup] docker ${args.join(" ")} on ${host}: ${why}`);
       return [];
     }
   };
