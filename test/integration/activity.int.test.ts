@@ -5,11 +5,12 @@ import { RawDatabase as Database } from "../support/raw-sqlite";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { GENESIS } from "@/lib/activity/chain";
+import { chainHash, GENESIS, type ChainedContent } from "@/lib/activity/chain";
 import { MAX_DETAILS_BYTES, recordActivity } from "@/lib/activity/record";
 import { verifyChain } from "@/lib/activity/verify";
 import { db } from "@/lib/db";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { csvLine } from "@/lib/activity/export-format";
 import { exportActivity, listActivity, verifyActivityChain } from "@/lib/services/activity";
 import { recentTenantActivity } from "@/lib/services/activity-feed";
 import { launchContainer } from "@/lib/services/launch-container";
@@ -353,7 +354,11 @@ describe("reading", () => {
     await expect(listActivity(member, { tenantId: b.id })).rejects.toMatchObject({ code: "forbidden" });
     await expect(listActivity(member, {})).rejects.toMatchObject({ code: "forbidden" });
     const { pages } = await exportActivity(a.owner, { format: "csv" });
-    for await (const page of pages) expect(page.every((e) => e.tenantId === a.id)).toBe(true);
+    const seqs: number[] = [];
+    for await (const page of pages) seqs.push(...page.map((e) => e.seq));
+    expect(seqs.length).toBeGreaterThan(0);
+    const tenants = await db.activityEvent.findMany({ where: { seq: { in: seqs } }, select: { tenantId: true }, distinct: ["tenantId"] });
+    expect(tenants).toEqual([{ tenantId: a.id }]);
   });
 
   it("the export's query selects exactly what the list selects, filter by filter", async () => {
@@ -391,6 +396,81 @@ describe("reading", () => {
     for await (const page of (await exportActivity(owner, { format: "jsonl" })).pages) mine.push(...page.map((e) => String(e.seq)));
     expect(mine).toEqual((await listActivity(owner, { limit: "500" })).items.map((e) => e.id));
     expect(mine.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("writes each CSV line in the database exactly as csvLine writes the row, awkward values and odd rows too", async () => {
+    const operator = await makeActor("operator");
+    const tenantId = uniq("csv-sql");
+    const awkward = [
+      'say "hi", then,\r\nleave',
+      '=HYPERLINK("http://x","y")',
+      "  +1",
+      "\t-2",
+      "\u3000@x",
+      "\uFF1D1",
+      "ünïcödé ✓ 漢字 😀",
+      "",
+      "plain",
+      "line\nbreak",
+      "cr\ronly",
+    ];
+    for (const [i, text] of awkward.entries()) {
+      const actor = {
+        kind: "anonymous" as const,
+        email: `${text}@example.com`,
+        client: { ip: text, userAgent: text, requestId: `${text}-${i}` },
+      };
+      await recordActivity(actor, {
+        action: testAction("csv"),
+        outcome: "denied",
+        tenantId,
+        target: text,
+        reason: text,
+        details: { text, big: "x".repeat(8000), quote: '"' },
+      });
+    }
+    // A row written by hand, chained like the recorder's but with its time in another text
+    // form for the same instant and an actor type the code does not write: the SQL leaves its
+    // line to csvLine.
+    const odd = await db.$transaction(async (tx) => {
+      const [head] = await tx.$queryRaw<{ hash: string; at: Date }[]>`SELECT "hash", "at" FROM "ActivityEvent" ORDER BY "seq" DESC LIMIT 1`;
+      const at = new Date(Math.max(Date.now(), head.at.getTime()));
+      const content: ChainedContent = {
+        at,
+        actorType: "robot",
+        actorId: "r,1",
+        actorEmail: null,
+        actorRole: null,
+        tenantId,
+        action: testAction("csv"),
+        target: "-1",
+        outcome: "allowed",
+        reason: null,
+        ip: null,
+        userAgent: null,
+        requestId: null,
+        details: '{"by":"hand"}',
+      };
+      const hash = chainHash(head.hash, content);
+      const [row] = await tx.$queryRaw<
+        { seq: number }[]
+      >`INSERT INTO "ActivityEvent" ("at", "actorType", "actorId", "tenantId", "action", "target", "outcome", "details", "prevHash", "hash")
+        VALUES (${at.toISOString()}, ${content.actorType}, ${content.actorId}, ${tenantId}, ${content.action}, ${content.target}, ${content.outcome}, ${content.details}, ${head.hash}, ${hash}) RETURNING "seq"`;
+      return { seq: Number(row.seq), at };
+    });
+    const [storedAt] = await db.$queryRaw<{ at: string }[]>`SELECT CAST("at" AS TEXT) AS "at" FROM "ActivityEvent" WHERE "seq" = ${odd.seq}`;
+    expect(storedAt.at).toBe(odd.at.toISOString());
+    await recordActivity({ kind: "system" }, { action: testAction("csv"), outcome: "allowed", tenantId, target: null, details: undefined });
+    await recordActivity(operator, { action: testAction("csv"), outcome: "failed", tenantId, target: "=1" });
+
+    const stored = await db.activityEvent.findMany({ where: { tenantId }, orderBy: { seq: "desc" } });
+    expect(stored).toHaveLength(awkward.length + 3);
+    // Page size 4: pages with and without the odd row, and a last page that is not full.
+    const exported: { seq: number; line: string }[] = [];
+    for await (const page of (await exportActivity(operator, { format: "csv", tenantId }, 4)).pages) exported.push(...page);
+    expect(exported).toEqual(stored.map((e) => ({ seq: e.seq, line: csvLine(e) })));
+    expect(exported.find((e) => e.seq === odd.seq)?.line).toMatch(new RegExp(`^${odd.seq},${odd.at.toISOString()},user,"r,1",`));
+    expect((await verifyChain()).ok).toBe(true);
   });
 
   it("exports in keyset batches, every matching event once", async () => {

@@ -1,43 +1,44 @@
 import { authedRoute } from "@/lib/api/route";
-import { csvHeader, csvLine, jsonLine } from "@/lib/activity/export-format";
-import { exportActivity } from "@/lib/services/activity";
+import { csvHeader } from "@/lib/activity/export-format";
+import { exportActivity, type ExportLine } from "@/lib/services/activity";
 
 export const dynamic = "force-dynamic";
 
 const encoder = new TextEncoder();
 // Bytes per chunk handed to the response. The stream asks for the next chunk only when the
 // one before it has been taken, and Next waits for the socket to drain before taking it,
-// so a slow reader holds the server at one page of rows plus a chunk or two.
+// so a slow reader holds the server at one page of lines plus a chunk or two.
 const CHUNK_CHARS = 64 * 1024;
 
 /** The current filter as a file, streamed chunk by chunk (pull-driven: a slow client slows the reads). */
 export const GET = authedRoute(async (actor, req) => {
   const { format, pages } = await exportActivity(actor, Object.fromEntries(new URL(req.url).searchParams));
-  const line = format === "csv" ? csvLine : jsonLine;
   let pending = format === "csv" ? csvHeader() : "";
-  let rows: Parameters<typeof line>[0][] = [];
+  let lines: ExportLine[] = [];
   let next = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       let text = pending;
       pending = "";
       while (text.length < CHUNK_CHARS) {
-        if (next === rows.length) {
+        if (next === lines.length) {
+          // The page just written goes before the next is read: one page held at a time.
+          lines = [];
           const page = req.signal.aborted ? { done: true as const } : await pages.next();
           if (page.done) {
             if (text) controller.enqueue(encoder.encode(text));
             controller.close();
             return;
           }
-          rows = page.value;
+          lines = page.value;
           next = 0;
         }
-        text += line(rows[next++]);
+        text += lines[next++].line;
       }
       controller.enqueue(encoder.encode(text));
     },
     async cancel() {
-      rows = [];
+      lines = [];
       await pages.return(undefined);
     },
   });
