@@ -31,6 +31,7 @@ test("an unknown URL is a 404 page with the console's navigation, and its script
   const response = await settled(page, await page.goto("/no/such/page"));
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expect(page).toHaveTitle("Not found · Berth");
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Tenants" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
@@ -59,6 +60,7 @@ test("signed out, an unknown URL is a 404 that offers to sign in, without consol
   const response = await settled(page, await page.goto("/no/such/page"));
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expect(page).toHaveTitle("Not found · Berth");
   await page.screenshot({ path: shot("404-signed-out-1280"), fullPage: true });
   await page.getByRole("link", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Sign in to Berth" })).toBeVisible();

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { findEvents } from "@/lib/services/activity";
+import { FEED_COLUMNS, findEvents } from "@/lib/services/activity";
 
 export interface FeedEvent {
   id: string;
@@ -22,7 +22,7 @@ export async function recentTenantActivity(
   tenantId: string,
   options: { target?: string; since?: Date; limit?: number } = {},
 ): Promise<FeedEvent[]> {
-  const { rows } = await findEvents(actor, { tenantId, target: options.target, from: options.since }, { limit: options.limit ?? 10 });
+  const { rows } = await findEvents(actor, { tenantId, target: options.target, from: options.since }, { limit: options.limit ?? 10 }, FEED_COLUMNS);
   return rows.map((e) => ({
     id: String(e.seq),
     at: e.at.toISOString(),

@@ -176,12 +176,43 @@ function sqlOf(r: ResolvedFilter): Prisma.Sql[] {
   return and;
 }
 
-/** One page of events, newest first: `before` and `after` are exclusive seq bounds. */
+/**
+ * What the tenant feeds show of an event (lib/services/activity-feed.ts): 8 of its 17
+ * columns. The feed is on every dashboard view; the rest (hashes, request ids, user agents,
+ * `details`) would be read and mapped only to be dropped.
+ */
+export const FEED_COLUMNS = {
+  seq: true,
+  at: true,
+  actorType: true,
+  actorEmail: true,
+  action: true,
+  target: true,
+  outcome: true,
+  reason: true,
+} as const satisfies Prisma.ActivityEventSelect;
+export type FeedColumns = Prisma.ActivityEventGetPayload<{ select: typeof FEED_COLUMNS }>;
+
+type EventPage = { before?: number; after?: number; limit: number; order?: "asc" | "desc" };
+
+/** One page of events, newest first: `before` and `after` are exclusive seq bounds. `columns`: only the feed's. */
 export async function findEvents(
   actor: Actor,
   filter: ActivityFilter & { target?: string },
-  page: { before?: number; after?: number; limit: number; order?: "asc" | "desc" },
-): Promise<{ rows: ActivityEvent[]; more: boolean }> {
+  page: EventPage,
+): Promise<{ rows: ActivityEvent[]; more: boolean }>;
+export async function findEvents(
+  actor: Actor,
+  filter: ActivityFilter & { target?: string },
+  page: EventPage,
+  columns: typeof FEED_COLUMNS,
+): Promise<{ rows: FeedColumns[]; more: boolean }>;
+export async function findEvents(
+  actor: Actor,
+  filter: ActivityFilter & { target?: string },
+  page: EventPage,
+  columns?: typeof FEED_COLUMNS,
+): Promise<{ rows: (ActivityEvent | FeedColumns)[]; more: boolean }> {
   const resolved = await resolveFilter(actor, filter);
   if (!resolved) return { rows: [], more: false };
   const where = whereOf(resolved);
@@ -192,6 +223,7 @@ export async function findEvents(
     where: { ...where, ...(Object.keys(seq).length ? { seq } : {}) },
     orderBy: { seq: page.order ?? "desc" },
     take: page.limit + 1,
+    ...(columns ? { select: columns } : {}),
   });
   return { rows: rows.slice(0, page.limit), more: rows.length > page.limit };
 }
