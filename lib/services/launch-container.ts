@@ -10,7 +10,7 @@ import { removeTenantVolume } from "@/lib/docker/volumes";
 import { buildWorkloadOptions, launchWorkload, removeWorkload, type WorkloadOptions } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
 import { checkContainerMaxima, parseLaunchRequest, type ExpectedScope, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
-import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
+import type { CatalogImage, Container, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
@@ -101,9 +101,11 @@ export function contextFor(launch: {
 }
 
 async function catalogImageFor(req: LaunchRequest): Promise<CatalogImage> {
-  const image = req.imageId
-    ? await db.catalogImage.findUnique({ where: { id: req.imageId } })
-    : await db.catalogImage.findUnique({ where: { ref: req.image ?? "" } });
+  // Plain SQL on the launch's hot path (Prisma compiles each call anew: docs/benchmarks.md);
+  // the adapter parses the JSON columns as Prisma would.
+  const [image] = req.imageId
+    ? await db.$queryRaw<CatalogImage[]>`SELECT * FROM "CatalogImage" WHERE "id" = ${req.imageId}`
+    : await db.$queryRaw<CatalogImage[]>`SELECT * FROM "CatalogImage" WHERE "ref" = ${req.image ?? ""}`;
   if (image) return image;
   const path = req.imageId ? "imageId" : "image";
   throw violationError([{ control: "O2", path, message: "only images from the catalog can be launched; pick one from the catalog" }]);
@@ -304,9 +306,15 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
             tx,
           );
         }
+        // Plain SQL (UPDATE … RETURNING, as Prisma's update sends it): Prisma compiles each
+        // call anew (docs/benchmarks.md). The reconciler may have removed a row it found
+        // without a container: then, as with Prisma's update, the launch fails and is undone.
+        const [live] = await tx.$queryRaw<Container[]>`
+          UPDATE "Container" SET "dockerId" = ${launched}, "status" = 'running' WHERE "id" = ${reserved.containerId} RETURNING *`;
+        if (!live) throw new Error(`the reserved container row ${reserved.containerId} is gone`);
         // The ports and routes are the reservation's own, not read back.
         const updated = {
-          ...(await tx.container.update({ where: { id: reserved.containerId }, data: { dockerId: launched, status: "running" } })),
+          ...live,
           ports: reserved.hostPorts.map((p) => ({ hostIp: publishAddress, hostPort: p.hostPort, protocol: p.protocol, containerPort: p.container })),
           routes: reserved.routes,
         };
