@@ -68,8 +68,34 @@ for (const method of ["run", "all"]) {
   };
 }
 
+// Prisma 6.19 compiles every query (model calls and raw SQL alike) in WebAssembly, with no
+// plan cache: count the compilations per launch, what they were for and how long they took.
+interface CompiledQuery {
+  modelName?: string;
+  action?: string;
+}
+const compiles: { query: string; ms: number }[] = [];
+async function watchCompiles() {
+  // The module the generated client loads (lib/generated/prisma/internal/class.ts); it ships no types.
+  const runtime: string = "@prisma/client/runtime/query_compiler_bg.sqlite.mjs";
+  const { QueryCompiler } = (await import(runtime)) as {
+    QueryCompiler: { prototype: { compile(q: string): unknown } };
+  };
+  const compile = QueryCompiler.prototype.compile;
+  QueryCompiler.prototype.compile = function (this: unknown, q: string) {
+    const t = now();
+    try {
+      return compile.call(this, q);
+    } finally {
+      const { modelName, action } = JSON.parse(q) as CompiledQuery;
+      compiles.push({ query: `${modelName ?? ""}.${action ?? "?"}`, ms: now() - t });
+    }
+  };
+}
+
 async function main() {
   const runs = Number(process.argv[2] ?? 20);
+  await watchCompiles();
   await seedStarterCatalog();
   const suffix = randomBytes(3).toString("hex");
   const tenant = await db.tenant.create({
@@ -107,11 +133,14 @@ async function main() {
   const rest: number[] = [];
   const per: Record<string, number[]> = {};
   let counted: string[] = [];
+  let compiled: typeof compiles = [];
+  const compileMs: number[] = [];
   const sqlPer: Record<string, number[]> = {};
   try {
     for (let i = 0; i < runs + 2; i++) {
       for (const k of Object.keys(engineMs)) delete engineMs[k];
       statements.length = 0;
+      compiles.length = 0;
       for (const k of Object.keys(sqlMs)) delete sqlMs[k];
       const t = now();
       const cpu = process.cpuUsage();
@@ -120,7 +149,8 @@ async function main() {
       const total = now() - t;
       const used = process.cpuUsage(cpu);
       const cpuMs = (used.user + used.system) / 1000;
-      if (i === 2) counted = [...statements];
+      if (i === 2) [counted, compiled] = [[...statements], [...compiles]];
+      if (i >= 2) compileMs.push(compiles.reduce((a, c) => a + c.ms, 0));
       if (i >= 2) for (const [k, v] of Object.entries(sqlMs)) (sqlPer[k] ??= []).push(v);
       const engine = Object.values(engineMs).reduce((a, b) => a + b, 0);
       if (i >= 2) {
@@ -141,6 +171,8 @@ async function main() {
   console.log(`statements per launch (incl. the Bearer check): ${counted.length}; transactions: ${byKind.get("BEGIN") ?? 0}`);
   for (const [k, n] of byKind) console.log(`  ${n} × ${k}`);
   if (process.env.PROFILE_SQL) for (const s of counted) console.log("   ", s.slice(0, 160));
+  console.log(`Prisma query compilations per launch: ${compiled.length} (${compiled.map((c) => c.query).join(", ")})`);
+  console.log("time compiling per launch", summarize(compileMs));
   console.log("total", summarize(totals));
   console.log("CPU time of the process per launch", summarize(cpus));
   console.log("portal work outside engine calls", summarize(rest));

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { ActivityEventDto } from "@/lib/schemas/activity";
 import { EmptyState } from "@/components/empty-state";
@@ -91,7 +92,7 @@ export function ActivityEvents({
       {events.length === 0 ? (
         filtered ? (
           <EmptyState title="No events match these filters">
-            Widen the time range or <a href="/activity">clear the filters</a>.
+            Widen the time range or <Link href="/activity">clear the filters</Link>.
           </EmptyState>
         ) : (
           <EmptyState title="No activity yet">Events appear here as people and the system act.</EmptyState>

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Usage } from "./quota";
 
 /**
@@ -20,6 +21,16 @@ export function holdsResources(row: { status: string; restart: string }): boolea
   return !(IDLE_STATUSES as readonly string[]).includes(row.status) && !(GONE_STATUSES as readonly string[]).includes(row.status);
 }
 
+type Int = number | bigint;
+interface GroupRow {
+  tenantId: string;
+  status: string;
+  restart: string;
+  count: Int;
+  memoryMb: Int | null;
+  cpuMillis: Int | null;
+}
+
 export const NO_USAGE: Usage = { containers: 0, memoryMb: 0, cpuMillis: 0, volumes: 0 };
 
 /**
@@ -29,19 +40,25 @@ export const NO_USAGE: Usage = { containers: 0, memoryMb: 0, cpuMillis: 0, volum
  * API, the dashboard, the launch form and the admin list all call it.
  */
 export async function usageByTenant(tx: Tx, tenantIds?: string[], options: { volumes?: boolean } = {}): Promise<Map<string, Usage>> {
-  const where = tenantIds ? { tenantId: { in: tenantIds } } : {};
+  if (tenantIds && tenantIds.length === 0) return new Map();
+  const ofTenants = tenantIds ? Prisma.sql`AND "tenantId" IN (${Prisma.join(tenantIds)})` : Prisma.empty;
   // One pass over the containers, grouped by what decides whether a row counts and holds
   // resources (holdsResources above is the one rule): a handful of groups per tenant, and
   // one query fewer on every dashboard view and every launch than separate count and sum
   // queries. Sequential on purpose: inside an interactive transaction queries run one at a time anyway.
-  const groups = await tx.container.groupBy({
-    by: ["tenantId", "status", "restart"],
-    where: { ...where, status: { notIn: [...GONE_STATUSES] } },
-    _count: { _all: true },
-    _sum: { memoryMb: true, cpuMillis: true },
-  });
+  // Plain SQL rather than groupBy: the reservation runs it under the tenant's lock on every
+  // launch, and Prisma compiles each call anew (docs/benchmarks.md). COUNT and SUM come back
+  // as 64-bit integers (BigInt on some drivers): Number() them.
+  const groups = await tx.$queryRaw<GroupRow[]>`
+    SELECT "tenantId", "status", "restart", COUNT(*) AS "count", SUM("memoryMb") AS "memoryMb", SUM("cpuMillis") AS "cpuMillis"
+    FROM "Container" WHERE "status" NOT IN (${Prisma.join(GONE_STATUSES)}) ${ofTenants}
+    GROUP BY "tenantId", "status", "restart"`;
   // `volumes: false`: a check that adds no volume never reads their count (reported as 0).
-  const volumes = options.volumes === false ? [] : await tx.volume.groupBy({ by: ["tenantId"], where, _count: { _all: true } });
+  const volumes =
+    options.volumes === false
+      ? []
+      : await tx.$queryRaw<{ tenantId: string; count: number | bigint }[]>`
+          SELECT "tenantId", COUNT(*) AS "count" FROM "Volume" WHERE 1 = 1 ${ofTenants} GROUP BY "tenantId"`;
   const usage = new Map<string, Usage>();
   const entry = (id: string) => {
     let u = usage.get(id);
@@ -50,13 +67,13 @@ export async function usageByTenant(tx: Tx, tenantIds?: string[], options: { vol
   };
   for (const g of groups) {
     const u = entry(g.tenantId);
-    u.containers += g._count._all;
+    u.containers += Number(g.count);
     if (holdsResources(g)) {
-      u.memoryMb += g._sum.memoryMb ?? 0;
-      u.cpuMillis += g._sum.cpuMillis ?? 0;
+      u.memoryMb += Number(g.memoryMb ?? 0);
+      u.cpuMillis += Number(g.cpuMillis ?? 0);
     }
   }
-  for (const v of volumes) entry(v.tenantId).volumes = v._count._all;
+  for (const v of volumes) entry(v.tenantId).volumes = Number(v.count);
   return usage;
 }
 

@@ -4,13 +4,14 @@ import type { Actor } from "@/lib/auth/actor";
 import { recordActivity } from "@/lib/activity/record";
 import { membershipRole } from "@/lib/authz";
 import { config } from "@/lib/config";
+import { cuid } from "@/lib/cuid";
 import { db } from "@/lib/db";
 import { ensureTenantNetwork, tenantNetworkName } from "@/lib/docker/networks";
 import { removeTenantVolume } from "@/lib/docker/volumes";
 import { buildWorkloadOptions, launchWorkload, removeWorkload, type WorkloadOptions } from "@/lib/docker/workloads";
 import { ServiceError } from "@/lib/errors";
 import { checkContainerMaxima, parseLaunchRequest, type ExpectedScope, type LaunchRequest, type TenantContext, type Violation } from "@/lib/policy";
-import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
+import type { CatalogImage, Container, Tenant } from "@/lib/generated/prisma/client";
 import { command, type Command } from "@/lib/services/command";
 import { toContainerDto } from "@/lib/services/container-dto";
 import type { ContainerDto } from "@/lib/schemas/container";
@@ -101,9 +102,11 @@ export function contextFor(launch: {
 }
 
 async function catalogImageFor(req: LaunchRequest): Promise<CatalogImage> {
-  const image = req.imageId
-    ? await db.catalogImage.findUnique({ where: { id: req.imageId } })
-    : await db.catalogImage.findUnique({ where: { ref: req.image ?? "" } });
+  // Plain SQL on the launch's hot path (Prisma compiles each call anew: docs/benchmarks.md);
+  // the adapter parses the JSON columns as Prisma would.
+  const [image] = req.imageId
+    ? await db.$queryRaw<CatalogImage[]>`SELECT * FROM "CatalogImage" WHERE "id" = ${req.imageId}`
+    : await db.$queryRaw<CatalogImage[]>`SELECT * FROM "CatalogImage" WHERE "ref" = ${req.image ?? ""}`;
   if (image) return image;
   const path = req.imageId ? "imageId" : "image";
   throw violationError([{ control: "O2", path, message: "only images from the catalog can be launched; pick one from the catalog" }]);
@@ -164,23 +167,13 @@ export async function reserveLaunch(cmd: Command, launch: PreparedLaunch): Promi
         cpuMillis: req.cpuMillis,
         volumes: launch.newVolumes.length,
       });
-      const row = await tx.container.create({
-        data: {
-          tenantId: tenant.id,
-          name: req.name,
-          imageId: image.id,
-          imageRef: image.ref,
-          status: "creating",
-          memoryMb: req.memoryMb,
-          cpuMillis: req.cpuMillis,
-          command: req.command,
-          envKeys: req.env ? Object.keys(req.env) : undefined,
-          readOnlyRootfs: req.readOnlyRootfs,
-          restart: req.restart,
-          createdById: actor.userId,
-          createdByEmail: actor.email,
-        },
-      });
+      // Plain SQL (Prisma compiles each create anew: docs/benchmarks.md), with what Prisma
+      // would fill in itself: a cuid() id, createdAt now, the JSON columns as JSON text.
+      const row = { id: cuid() };
+      const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+      await tx.$executeRaw`
+        INSERT INTO "Container" ("id", "tenantId", "name", "imageId", "imageRef", "status", "memoryMb", "cpuMillis", "command", "envKeys", "readOnlyRootfs", "restart", "createdAt", "createdById", "createdByEmail")
+        VALUES (${row.id}, ${tenant.id}, ${req.name}, ${image.id}, ${image.ref}, 'creating', ${req.memoryMb}, ${req.cpuMillis}, ${json(req.command)}, ${json(req.env ? Object.keys(req.env) : undefined)}, ${req.readOnlyRootfs}, ${req.restart}, ${new Date()}, ${actor.userId}, ${actor.email})`;
       const cfg = config();
       const published = req.ports.filter((p) => p.expose === "port");
       const hostPorts = await allocatePorts(tx, row.id, published, cfg.publishAddress, cfg.portRange);
@@ -318,9 +311,15 @@ export async function startLaunch(cmd: Command, launch: PreparedLaunch, reserved
             tx,
           );
         }
+        // Plain SQL (UPDATE … RETURNING, as Prisma's update sends it): Prisma compiles each
+        // call anew (docs/benchmarks.md). The reconciler may have removed a row it found
+        // without a container: then, as with Prisma's update, the launch fails and is undone.
+        const [live] = await tx.$queryRaw<Container[]>`
+          UPDATE "Container" SET "dockerId" = ${launched}, "status" = 'running' WHERE "id" = ${reserved.containerId} RETURNING *`;
+        if (!live) throw new Error(`the reserved container row ${reserved.containerId} is gone`);
         // The ports and routes are the reservation's own, not read back.
         const updated = {
-          ...(await tx.container.update({ where: { id: reserved.containerId }, data: { dockerId: launched, status: "running" } })),
+          ...live,
           ports: reserved.hostPorts.map((p) => ({ hostIp: publishAddress, hostPort: p.hostPort, protocol: p.protocol, containerPort: p.container })),
           routes: reserved.routes,
         };

@@ -12,7 +12,11 @@ import type { MembershipRole } from "@/lib/schemas/user";
  */
 export async function memberTenant(actor: Actor, tenantId: string, need: MembershipRole = "member"): Promise<Tenant> {
   assertCanActInTenant(actor, tenantId, need);
-  const tenant = await db.tenant.findFirst({ where: { id: tenantId, memberships: { some: { userId: actor.userId } } } });
+  // Plain SQL: every command in a tenant reads it, and Prisma compiles each findFirst anew
+  // (docs/benchmarks.md). `SELECT t.*` returns every column of the model, typed by the adapter.
+  const [tenant] = await db.$queryRaw<Tenant[]>`
+    SELECT t.* FROM "Tenant" t
+    WHERE t."id" = ${tenantId} AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."tenantId" = t."id" AND m."userId" = ${actor.userId})`;
   if (!tenant) throw notFound("Tenant");
   return tenant;
 }

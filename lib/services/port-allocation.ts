@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { ServiceError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { HostPortAllocation } from "@/lib/policy";
 
 /**
@@ -16,10 +17,10 @@ export async function allocatePorts(
   range: { from: number; to: number },
 ): Promise<HostPortAllocation[]> {
   if (requested.length === 0) return [];
-  const taken = await tx.portAllocation.findMany({
-    where: { hostIp, hostPort: { gte: range.from, lte: range.to } },
-    select: { hostPort: true },
-  });
+  // Plain SQL: this runs in every launch's reservation, and Prisma compiles each call anew
+  // (docs/benchmarks.md).
+  const taken = await tx.$queryRaw<{ hostPort: number }[]>`
+    SELECT "hostPort" FROM "PortAllocation" WHERE "hostIp" = ${hostIp} AND "hostPort" >= ${range.from} AND "hostPort" <= ${range.to}`;
   const used = new Set(taken.map((p) => p.hostPort));
   const out: HostPortAllocation[] = [];
   let candidate = range.from;
@@ -35,8 +36,8 @@ export async function allocatePorts(
     used.add(candidate);
     out.push({ container: port.container, protocol: port.protocol, hostPort: candidate });
   }
-  await tx.portAllocation.createMany({
-    data: out.map((p) => ({ hostIp, hostPort: p.hostPort, protocol: p.protocol, containerPort: p.container, containerId })),
-  });
+  await tx.$executeRaw`INSERT INTO "PortAllocation" ("hostIp", "hostPort", "protocol", "containerPort", "containerId") VALUES ${Prisma.join(
+    out.map((p) => Prisma.sql`(${hostIp}, ${p.hostPort}, ${p.protocol}, ${p.container}, ${containerId})`),
+  )}`;
   return out;
 }
