@@ -11,22 +11,9 @@ import { CSV_LINE_SQL, FORMULA_FIRST, LEADING_BLANKS } from "./export-sql";
  * and come back as Prisma reads them (`at` as a Date).
  */
 
-const TEXT_COLUMNS = [
-  "actorId",
-  "actorEmail",
-  "actorRole",
-  "tenantId",
-  "action",
-  "target",
-  "outcome",
-  "reason",
-  "ip",
-  "userAgent",
-  "requestId",
-  "details",
-  "hash",
-] as const;
-type Text = (typeof TEXT_COLUMNS)[number];
+/** The exported columns stored as text: all but the sequence, the time and the actor type. */
+type Text = Exclude<(typeof EXPORT_COLUMNS)[number], "seq" | "at" | "actorType">;
+const TEXT_COLUMNS = EXPORT_COLUMNS.filter((c): c is Text => c !== "seq" && c !== "at" && c !== "actorType");
 
 let db: InstanceType<typeof RawDatabase>;
 let nextSeq = 1;

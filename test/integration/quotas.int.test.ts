@@ -13,20 +13,11 @@ import { usageByTenant } from "@/lib/quota/usage";
 import { createVolume } from "@/lib/services/volumes";
 import { makeActor } from "./fixtures";
 import { cleanUpTenant, expectHardened, tenantWithOwner, type TestTenant } from "./tenancy";
+import { refusal } from "../support/refusal";
 
 const SHELL = "berth/shell:1";
 const sleeper = (name: string, memoryMb = 32, cpuMillis = 50) => ({ name, image: SHELL, command: ["sleep", "3600"], memoryMb, cpuMillis });
 const base = { maxContainers: 10, maxMemoryMb: 2048, maxCpuMillis: 4000, maxVolumes: 10 };
-
-async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ServiceError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 const lastEvent = (tenantId: string | null, action: string) =>
   db.activityEvent.findFirstOrThrow({ where: { tenantId, action }, orderBy: { seq: "desc" } });

@@ -6,7 +6,6 @@ import { LABEL, testLabels } from "@/lib/docker/labels";
 import { inspectWorkload } from "@/lib/docker/workloads";
 import { Reconciler } from "@/lib/reconciler/reconciler";
 import { reconcileAll } from "@/lib/reconciler/reconcile-all";
-import { ServiceError } from "@/lib/errors";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { changeContainerState } from "@/lib/services/containers";
 import { launchContainer } from "@/lib/services/launch-container";
@@ -16,6 +15,7 @@ import { updateContainer } from "@/lib/services/update-container";
 import { createVolume } from "@/lib/services/volumes";
 import { makeActor, uniq } from "./fixtures";
 import { cleanUpTenant, expectHardened, tenantWithOwner, type TestTenant } from "./tenancy";
+import { refusal } from "../support/refusal";
 
 /*
  * Edit and redeploy on the real daemon: the container is recreated behind the same row, keeps
@@ -39,16 +39,6 @@ afterAll(async () => {
   await cleanUpTenant(a);
   await cleanUpTenant(b);
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ServiceError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 async function execIn(t: TestTenant, containerId: string, cmd: string[]) {
   const row = await db.container.findUniqueOrThrow({ where: { id: containerId } });

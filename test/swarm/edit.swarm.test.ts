@@ -4,7 +4,6 @@ import { db } from "@/lib/db";
 import { managerDocker, nodeDocker } from "@/lib/docker/client";
 import { refreshNodePosture } from "@/lib/docker/nodes";
 import { tasksOf } from "@/lib/docker/swarm-tasks";
-import { ServiceError } from "@/lib/errors";
 import { Reconciler } from "@/lib/reconciler/reconciler";
 import { reconcileAll } from "@/lib/reconciler/reconcile-all";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
@@ -15,7 +14,8 @@ import { getTenantUsage } from "@/lib/services/tenant-usage";
 import { updateContainer } from "@/lib/services/update-container";
 import { makeActor, uniq } from "../integration/fixtures";
 import { cleanUpTenant, tenantWithOwner, type TestTenant } from "../integration/tenancy";
-import { execOnNode, expectVerified, liveOf, waitFor } from "./swarm-support";
+import { SHELL, execOnNode, expectVerified, liveOf, rowOf, sleeper, waitFor } from "./swarm-support";
+import { refusal } from "../support/refusal";
 
 /*
  * Edit and redeploy on Swarm (PUT /api/v1/containers/{id} → updateContainer): the service is
@@ -24,7 +24,7 @@ import { execOnNode, expectVerified, liveOf, waitFor } from "./swarm-support";
  * leaves the old service spec and a running task. And a start re-asserts the live spec (S3):
  * one changed behind Berth's back while the service was scaled to 0 does not run.
  */
-const SHELL = "berth/shell:1";
+
 const WEB = "berth/static-web:1";
 const quota = { maxContainers: 10, maxMemoryMb: 256, maxCpuMillis: 4000, maxVolumes: 10 };
 let t: TestTenant;
@@ -45,26 +45,6 @@ afterAll(async () => {
   await reconciler?.stop();
   await cleanUpTenant(t);
 });
-
-const sleeper = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  image: SHELL,
-  command: ["sleep", "3600"],
-  memoryMb: 32,
-  cpuMillis: 100,
-  ...extra,
-});
-const rowOf = (id: string) => db.container.findUniqueOrThrow({ where: { id } });
-
-async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ServiceError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 async function serviceOf(containerId: string) {
   const { dockerId } = await rowOf(containerId);

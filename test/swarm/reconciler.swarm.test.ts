@@ -13,13 +13,13 @@ import { activateNode, drainNode } from "@/lib/services/nodes";
 import { listVolumeFiles } from "@/lib/services/volume-files";
 import { makeActor } from "../integration/fixtures";
 import { cleanUpTenant, tenantWithOwner, type TestTenant } from "../integration/tenancy";
-import { execOnNode, expectVerified, liveOf, waitFor } from "./swarm-support";
+import { execOnNode, expectVerified, liveOf, rowOf, sleeper, waitFor } from "./swarm-support";
 
 /*
  * The reconciler on Swarm: it follows the manager's service and node events and every
  * node's container events, and re-reads everything when a node's stream comes back.
  */
-const SHELL = "berth/shell:1";
+
 let tenant: TestTenant;
 let reconciler: Reconciler;
 
@@ -39,16 +39,6 @@ afterAll(async () => {
   await reconciler.stop();
   await cleanUpTenant(tenant);
 });
-
-const sleeper = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  image: SHELL,
-  command: ["sleep", "3600"],
-  memoryMb: 32,
-  cpuMillis: 100,
-  ...extra,
-});
-const rowOf = (id: string) => db.container.findUniqueOrThrow({ where: { id } });
 
 describe("the reconciler on Swarm", () => {
   it("quarantines a service changed with `docker service update` behind Berth's back, within seconds", async () => {

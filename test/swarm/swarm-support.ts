@@ -50,3 +50,17 @@ export async function waitFor<T>(what: string, read: () => Promise<T>, done: (va
   }
   return last;
 }
+
+export const SHELL = "berth/shell:1";
+
+/** A launch request for a sleeping shell: the container most Swarm tests need. */
+export const sleeper = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: SHELL,
+  command: ["sleep", "3600"],
+  memoryMb: 32,
+  cpuMillis: 100,
+  ...extra,
+});
+
+export const rowOf = (id: string) => db.container.findUniqueOrThrow({ where: { id } });
