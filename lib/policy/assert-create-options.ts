@@ -15,7 +15,7 @@ import { isString, type CheckRun } from "./check-support";
 import type { ExpectedScope } from "./expected-scope";
 import { controlOfField, PRESENCE_MATTERS } from "./field-controls";
 import { checkPlainJson, goFoldKey, readStruct } from "./go-json";
-import { violation, type Violation } from "./violation";
+import { dedupeViolations, violation, type Violation } from "./violation";
 
 const TOP_LEVEL = ["name", "Image", "User", "Cmd", "Env", "Labels", "ExposedPorts", "Healthcheck", "HostConfig", "NetworkingConfig"] as const;
 
@@ -138,15 +138,5 @@ export function assertCreateOptions(options: unknown, expected: ExpectedScope): 
       }
     }
   }
-  return dedupe(out);
-}
-
-function dedupe(list: Violation[]): Violation[] {
-  const seen = new Set<string>();
-  return list.filter((v) => {
-    const key = `${v.control}|${v.path}|${v.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return dedupeViolations(out);
 }

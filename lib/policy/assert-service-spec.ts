@@ -6,7 +6,7 @@ import { isInt, isString, join, show, type CheckRun } from "./check-support";
 import { CHECK_LIMITS, type ExpectedScope } from "./expected-scope";
 import { checkPlainJson, isPlainObject, isUnset, readStruct } from "./go-json";
 import { ELIGIBLE_CONSTRAINT, MAX_SERVICE_NAME } from "./service-spec";
-import { violation, type ControlId, type Violation } from "./violation";
+import { dedupeViolations, violation, type ControlId, type Violation } from "./violation";
 
 /** What Berth's records say about where a service may run. */
 export interface SwarmScope {
@@ -254,15 +254,5 @@ export function assertServiceSpec(spec: unknown, expected: ExpectedScope, swarm:
   // "plugin" runs a managed plugin with the plugin's own privileges.
   if (!(runtime === undefined || runtime === "" || runtime === "container"))
     out.push(violation("H8", `${p}.Runtime`, `must be "container" (got ${show(runtime)})`));
-  return dedupe(out);
-}
-
-function dedupe(list: Violation[]): Violation[] {
-  const seen = new Set<string>();
-  return list.filter((v) => {
-    const key = `${v.control}|${v.path}|${v.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return dedupeViolations(out);
 }

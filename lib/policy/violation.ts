@@ -48,6 +48,17 @@ export function violation(control: ControlId | "INPUT", path: string, message: s
   return { control, path, message };
 }
 
+/** Each violation once: several checks can reach the same field with the same finding. */
+export function dedupeViolations(list: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return list.filter((v) => {
+    const key = `${v.control}|${v.path}|${v.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function formatViolation(v: Violation): string {
   return v.path === "" ? v.message : `${v.path}: ${v.message}`;
 }
