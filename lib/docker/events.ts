@@ -1,6 +1,7 @@
 import "server-only";
 import { engineDocker as docker } from "@/lib/docker/engine-client";
 import { engineKind } from "@/lib/docker/engine-config";
+import { followEventStream } from "@/lib/docker/event-stream";
 import { LABEL } from "@/lib/docker/labels";
 import { followSwarmEvents } from "@/lib/docker/swarm-events";
 
@@ -27,47 +28,21 @@ const ACTIONS = ["start", "die", "oom", "kill", "stop", "restart", "destroy", "u
  */
 export async function followWorkloadEvents(onEvent: (event: WorkloadEvent) => void, signal: AbortSignal): Promise<void> {
   if (engineKind() === "swarm") return followSwarmEvents(onEvent, signal);
-  const stream = (await docker().getEvents({
-    filters: { type: ["container"], label: [`${LABEL.managed}=true`], event: ACTIONS },
-  })) as NodeJS.ReadableStream & { destroy?: () => void };
-  await new Promise<void>((resolve) => {
-    let buffer = "";
-    const finish = () => resolve();
-    signal.addEventListener("abort", () => {
-      stream.destroy?.();
-      finish();
-    });
-    stream.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString("utf8");
-      let newline: number;
-      while ((newline = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line) continue;
-        try {
-          const raw = JSON.parse(line) as {
-            Action?: string;
-            id?: string;
-            Actor?: { ID?: string; Attributes?: Record<string, string> };
-            timeNano?: number;
-          };
-          const attributes = raw.Actor?.Attributes ?? {};
-          onEvent({
-            action: (raw.Action ?? "").split(":")[0],
-            dockerId: raw.Actor?.ID ?? raw.id ?? "",
-            berthId: attributes[LABEL.id],
-            tenantId: attributes[LABEL.tenant],
-            timeNano: raw.timeNano ?? 0,
-          });
-        } catch {
-          // A partial or foreign line: the next full re-read corrects anything missed.
-        }
-      }
-    });
-    stream.on("end", finish);
-    stream.on("close", finish);
-    stream.on("error", finish);
-  });
+  await followEventStream(
+    docker(),
+    { type: ["container"], label: [`${LABEL.managed}=true`], event: ACTIONS },
+    (raw) => {
+      const attributes = raw.Actor?.Attributes ?? {};
+      onEvent({
+        action: (raw.Action ?? "").split(":")[0],
+        dockerId: raw.Actor?.ID ?? raw.id ?? "",
+        berthId: attributes[LABEL.id],
+        tenantId: attributes[LABEL.tenant],
+        timeNano: raw.timeNano ?? 0,
+      });
+    },
+    signal,
+  );
 }
 
 export interface ManagedObject {

@@ -1,6 +1,7 @@
 import "server-only";
 import { managerDocker } from "@/lib/docker/client";
 import { engineKind } from "@/lib/docker/engine-config";
+import { onEventLines, type RawEngineEvent } from "@/lib/docker/event-stream";
 import { recheckNode, recheckUnansweredNodes, refreshNodePosture } from "@/lib/docker/nodes";
 
 /**
@@ -16,12 +17,6 @@ const RECONNECT_MS = 2000;
 // A node whose engine did not answer is asked again this often: its daemon may come back
 // without the manager ever seeing it down (a restart within the heartbeat).
 const UNANSWERED_MS = 5000;
-
-interface NodeEvent {
-  Type?: string;
-  Action?: string;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-}
 
 const globalForWatch = globalThis as unknown as { berthNodeWatch?: { stop: () => void } };
 
@@ -49,16 +44,7 @@ export function startNodeWatch(): void {
     }
     // After a reconnect, whatever happened while the stream was down is re-read.
     void refreshAll();
-    let buffered = "";
-    stream.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString("utf8");
-      let newline: number;
-      while ((newline = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (line) onEvent(line);
-      }
-    });
+    onEventLines(stream, onEvent);
     stream.on("error", () => undefined);
     stream.on("close", () => {
       stream = null;
@@ -66,13 +52,7 @@ export function startNodeWatch(): void {
     });
   };
 
-  const onEvent = (line: string) => {
-    let event: NodeEvent;
-    try {
-      event = JSON.parse(line) as NodeEvent;
-    } catch {
-      return;
-    }
+  const onEvent = (event: RawEngineEvent) => {
     const id = event.Actor?.ID;
     if (event.Type !== "node" || !id) return;
     const attributes = event.Actor?.Attributes ?? {};

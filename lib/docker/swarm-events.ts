@@ -1,6 +1,6 @@
 import "server-only";
-import type Dockerode from "dockerode";
 import { configuredNodeIds, managerDocker, nodeDocker } from "@/lib/docker/client";
+import { followEventStream } from "@/lib/docker/event-stream";
 import { LABEL } from "@/lib/docker/labels";
 
 /** What the reconciler needs of one engine event; "resync" asks it for a full re-read. */
@@ -12,58 +12,10 @@ export interface SwarmWorkloadEvent {
   timeNano: number;
 }
 
-interface RawEvent {
-  Type?: string;
-  Action?: string;
-  id?: string;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-  timeNano?: number;
-}
-
 // Container actions on a node that change what Berth shows (exec_* is the probe's own noise).
 const CONTAINER_ACTIONS = ["start", "die", "oom", "kill", "stop", "destroy", "health_status"];
 const NODE_RETRY_MS = 2_000;
 const RESETTLE_MS = [5_000, 15_000];
-
-/** Reads an engine's event stream line by line until it ends or `signal` aborts; rejects if it cannot be opened. */
-async function followStream(
-  engine: Dockerode,
-  filters: Record<string, string[]>,
-  onRaw: (raw: RawEvent) => void,
-  signal: AbortSignal,
-  onOpen: () => void = () => undefined,
-): Promise<void> {
-  const stream = (await engine.getEvents({ filters })) as NodeJS.ReadableStream & { destroy?: () => void };
-  // Only now does the engine send events: a re-read asked for from here on misses nothing.
-  onOpen();
-  await new Promise<void>((resolve) => {
-    let buffer = "";
-    const finish = () => resolve();
-    const abort = () => {
-      stream.destroy?.();
-      finish();
-    };
-    if (signal.aborted) abort();
-    signal.addEventListener("abort", abort);
-    stream.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString("utf8");
-      let newline: number;
-      while ((newline = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line) continue;
-        try {
-          onRaw(JSON.parse(line) as RawEvent);
-        } catch {
-          // A partial or foreign line: the next full re-read corrects anything missed.
-        }
-      }
-    });
-    stream.on("end", finish);
-    stream.on("close", finish);
-    stream.on("error", finish);
-  });
-}
 
 /**
  * Follows one node's container events for as long as the manager's stream lives. A node
@@ -74,7 +26,7 @@ async function followNode(nodeId: string, onEvent: (event: SwarmWorkloadEvent) =
   let missed = false;
   while (!signal.aborted) {
     try {
-      await followStream(
+      await followEventStream(
         nodeDocker(nodeId),
         { type: ["container"], label: [`${LABEL.managed}=true`], event: CONTAINER_ACTIONS },
         (raw) => {
@@ -125,7 +77,7 @@ export async function followSwarmEvents(onEvent: (event: SwarmWorkloadEvent) => 
   const local = new AbortController();
   const stop = () => local.abort();
   signal.addEventListener("abort", stop);
-  const manager = followStream(
+  const manager = followEventStream(
     managerDocker(),
     { type: ["service", "node"] },
     (raw) => {
