@@ -13,14 +13,31 @@ bash scripts/ensure-images.sh
 bash scripts/ensure-registry.sh
 
 failed=()
+# Each stage's output is also kept in a log, so a failed stage's failures can be repeated at the
+# end of the run (CI shows only the tail of a long run).
+stage_logs=$(mktemp -d /tmp/berth-test-logs.XXXXXX)
 # Each stage prints how long it took, so a slower `npm test` shows which stage grew.
 stage() {
   local name=$1; shift
-  local began=$SECONDS
+  local began=$SECONDS log="$stage_logs/${name// /-}.log"
   say "── $name"
-  if "$@"; then say "── $name: passed in $((SECONDS - began)) s"; return 0; fi
+  # Process substitution, not a pipe: the stage runs in this shell, so what it sets stays set.
+  if "$@" > >(tee "$log") 2>&1; then say "── $name: passed in $((SECONDS - began)) s"; return 0; fi
   say "── $name: FAILED after $((SECONDS - began)) s"
   failed+=("$name")
+}
+# What a failed stage said about its failures: Vitest's "Failed Tests" section, Playwright's
+# numbered failures and summary, or else the stage's last lines.
+failures_of() { # LOG
+  local plain
+  plain=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1")
+  if grep -q 'Failed Tests' <<<"$plain"; then
+    sed -n '/Failed Tests/,$p' <<<"$plain" | head -200
+  elif grep -qE '^ +[0-9]+\) ' <<<"$plain"; then
+    sed -n '/^ *[0-9]\+) /,$p' <<<"$plain" | head -200
+  else
+    tail -60 <<<"$plain"
+  fi
 }
 
 stage "type check" npx tsc --noEmit -p .
@@ -42,6 +59,7 @@ swarm_stage() {
   (source "$(bash scripts/swarm.sh env-file)" && npx vitest run --project swarm)
 }
 cleanup() {
+  rm -rf "$stage_logs"
   if [ "$swarm_started" = 1 ]; then bash scripts/swarm.sh down >/dev/null 2>&1 || true; fi
   if [ -n "${e2e_dir:-}" ]; then rm -rf "$e2e_dir"; fi
 }
@@ -106,6 +124,10 @@ bash scripts/swarm.sh down >/dev/null 2>&1 || true
 swarm_started=0
 
 if [ ${#failed[@]} -gt 0 ]; then
+  for name in "${failed[@]}"; do
+    say "── what failed in: $name"
+    failures_of "$stage_logs/${name// /-}.log" || true
+  done
   printf '\033[31m[berth] failed: %s\033[0m\n' "$(IFS=,; echo "${failed[*]}")"
   exit 1
 fi
