@@ -25,6 +25,7 @@ import { pageWeight } from "./page-weight";
 import { removeRunObjects } from "./raw-docker";
 import { markdownTable, timingRow, valueRow, type Row } from "./report";
 import { runId } from "./run-id";
+import { settle } from "./settle";
 
 const steps = (name: string, fallback: string) => {
   const list = (process.env[name] ?? fallback).split(",").map((v) => Number(v.trim()));
@@ -187,8 +188,11 @@ async function main() {
       for (let i = 0; i < sizes.scaleTenants; i++) tenants.push(await createTenant(admin, `s${i}`, GENEROUS));
       const seeded = await seedScale(tenants, perTenant, sizes.scaleConcurrency);
       log(`   ${seeded.containers} containers in ${seeded.seconds} s (${seeded.launchesPerSecond}/s)`);
-      // Let the short jobs exit and the reconciler record it before measuring.
+      // Let the short jobs exit and the reconciler record it, and the machine come back from
+      // the seeding, before measuring (bench/settle.ts; the log shows how busy it still was).
       await new Promise((r) => setTimeout(r, 5000));
+      const quiet = await settle();
+      log(`   settled after ${quiet.waitedSeconds} s: CPU ${Math.round(quiet.busy * 100)} % busy; measuring`);
       const r = await listAtScale(tenants[0], seeded.containers, sizes.listRuns);
       results.listAtScale = {
         ...r,
@@ -444,6 +448,8 @@ async function main() {
           seeding.push({ containers: perTenant * n, seconds: seeded.seconds });
           log(`   ${perTenant * n} containers (${seeded.containers} more in ${seeded.seconds} s); measuring`);
           await new Promise((r) => setTimeout(r, 5000)); // the short jobs exit, the reconciler records it
+          const quiet = await settle();
+          log(`   settled after ${quiet.waitedSeconds} s: CPU ${Math.round(quiet.busy * 100)} % busy`);
           containerSteps.push(await measureContainers(tenants[0], cookie, perTenant * n, sizes.growthRuns, serverPid));
         }
         const users = await db.user.findMany({ select: { id: true, email: true } });
