@@ -11,6 +11,8 @@ const alias = {
 
 export default defineConfig({
   test: {
+    // The default report, and at its end every test that passed only on its retry.
+    reporters: ["default", "./test/support/flaky-reporter.ts"],
     projects: [
       {
         resolve: { alias },
@@ -36,6 +38,10 @@ export default defineConfig({
           // One real daemon and one SQLite file per worker: keep files sequential so
           // port ranges and networks never collide between files.
           fileParallelism: false,
+          // One retry: these tests drive a real daemon on a shared machine, where one slow
+          // moment can fail a test that passes on its own. A test that fails twice still fails,
+          // and the flaky reporter names every retried pass with its first error.
+          retry: 1,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -53,6 +59,7 @@ export default defineConfig({
           setupFiles: ["test/integration/setup-env.ts", "test/swarm/setup-env.ts"],
           // One Swarm shared by every file: files run one at a time (a drain moves everyone's tasks).
           fileParallelism: false,
+          retry: 1, // as the integration tests
           testTimeout: 90_000,
           hookTimeout: 120_000,
         },

@@ -127,6 +127,12 @@ fi
 bash scripts/swarm.sh down >/dev/null 2>&1 || true
 swarm_started=0
 
+# Tests that passed only on their retry (Vitest's flaky reporter, Playwright's "flaky"), repeated
+# here so a flake is seen even when the run passes.
+for log in "$stage_logs"/*.log; do
+  flaky=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | sed -n -e '/^Flaky: /,/^$/p' -e '/^ *[0-9]\+ flaky$/,/^ *[0-9]\+ passed/p')
+  if [ -n "$flaky" ]; then say "── retried in: $(basename "$log" .log)"; printf '%s\n' "$flaky"; fi
+done
 if [ ${#failed[@]} -gt 0 ]; then
   for name in "${failed[@]}"; do
     say "── what failed in: $name"
