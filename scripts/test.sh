@@ -21,11 +21,12 @@ stage() {
   local name=$1; shift
   local began=$SECONDS log="$stage_logs/${name// /-}.log"
   say "── $name"
-  # Process substitution, not a pipe: the stage runs in this shell, so what it sets stays set;
-  # the wait lets tee print the stage's last lines before the verdict.
+  # Process substitution, not a pipe: the stage runs in this shell, so what it sets stays set.
+  # The braces make this shell (not the command's own process) open the substitution, so $!
+  # is tee's pid and the wait lets tee print the stage's last lines before the verdict.
   local rc=0
-  "$@" > >(tee "$log") 2>&1 || rc=$?
-  wait $! 2>/dev/null || true
+  { "$@"; } > >(tee "$log") 2>&1 || rc=$?
+  wait "$!" 2>/dev/null || true
   if [ "$rc" = 0 ]; then say "── $name: passed in $((SECONDS - began)) s"; return 0; fi
   say "── $name: FAILED after $((SECONDS - began)) s"
   failed+=("$name")
