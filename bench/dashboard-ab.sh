@@ -3,7 +3,8 @@
 # into a snapshot of its own, both production servers running at once, then views alternating.
 #   bash bench/dashboard-ab.sh BEFORE_REV AFTER_REV
 # AB_WORK (default /tmp/dashboard-ab) keeps the builds, so a rerun of the same revisions only
-# measures; AB_PORT_A/AB_PORT_B (3611/3612), AB_VIEWS, AB_WARMUP, AB_CONTAINERS as in the .ts.
+# measures (AB_BUILD_ONLY=1: only build); AB_PORT_A/AB_PORT_B (3611/3612), AB_VIEWS, AB_WARMUP,
+# AB_CONTAINERS as in the .ts.
 # Not part of `npm run bench`: it launches its own 2 × 25 small containers (berth/shell:1,
 # 32 MB, 50 millicores), labelled with this run's id, and removes them (and their networks)
 # when it ends, however it ends.
@@ -65,6 +66,7 @@ wait_up() { # PORT PID
 
 build "$work/before" "${1:?BEFORE_REV}"
 build "$work/after" "${2:?AFTER_REV}"
+[ "${AB_BUILD_ONLY:-0}" = 1 ] && exit 0
 port_a=${AB_PORT_A:-3611} port_b=${AB_PORT_B:-3612}
 pid_a=$(start "$work/before" "$port_a" 26600-26699)
 pids+=("$pid_a")
