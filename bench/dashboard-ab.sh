@@ -4,7 +4,7 @@
 #   bash bench/dashboard-ab.sh BEFORE_REV AFTER_REV
 # AB_WORK (default /tmp/dashboard-ab) keeps the builds, so a rerun of the same revisions only
 # measures (AB_BUILD_ONLY=1: only build); AB_PORT_A/AB_PORT_B (3611/3612), AB_VIEWS, AB_WARMUP,
-# AB_CONTAINERS as in the .ts.
+# AB_CONTAINERS, AB_DUMP_DIR (each server's first /dashboard HTML) as in the .ts.
 # Not part of `npm run bench`: it launches its own 2 × 25 small containers (berth/shell:1,
 # 32 MB, 50 millicores), labelled with this run's id, and removes them (and their networks)
 # when it ends, however it ends.

@@ -10,7 +10,7 @@
  * Run by bench/dashboard-ab.sh (builds, servers, clean-up). Self-contained on purpose: the
  * other bench modules talk to one BENCH_BASE_URL; this one talks to two.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { mapLimit, round, summarize } from "./stats";
 
@@ -132,6 +132,8 @@ async function main() {
       const first = await fetch(`${s.server.url}/dashboard`, { headers: { cookie: s.cookie } }).then((r) => r.text());
       const shown = Array.from({ length: CONTAINERS }, (_, i) => `ab-${String(i).padStart(2, "0")}`).filter((n) => first.includes(n));
       if (shown.length !== CONTAINERS) throw new Error(`${s.server.label}: /dashboard shows ${shown.length} of ${CONTAINERS} containers`);
+      // AB_DUMP_DIR: each server's first view, to compare the two pages' markup.
+      if (process.env.AB_DUMP_DIR) writeFileSync(`${process.env.AB_DUMP_DIR}/dashboard-${seeded.indexOf(s) === 0 ? "a" : "b"}.html`, first);
     }
     for (let i = 0; i < WARMUP; i++) for (const s of seeded) await view(s);
     const load = [loadavg()[0]];
