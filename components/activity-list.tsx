@@ -1,6 +1,6 @@
 import type { FeedEvent } from "@/lib/services/activity-feed";
 import { EmptyState } from "@/components/empty-state";
-import { RelativeTime } from "@/components/relative-time";
+import { ActivityRows } from "@/components/activity-rows";
 
 export function ActivityList({ events, empty }: { events: FeedEvent[]; empty: string }) {
   if (events.length === 0) return <EmptyState>{empty}</EmptyState>;
@@ -16,28 +16,7 @@ export function ActivityList({ events, empty }: { events: FeedEvent[]; empty: st
             <th>Outcome</th>
           </tr>
         </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr key={e.id}>
-              <td>
-                <RelativeTime iso={e.at} />
-              </td>
-              <td>{e.actor}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>{e.target ?? <span className="muted">—</span>}</td>
-              <td>
-                <span className={`badge ${e.outcome === "allowed" ? "ok" : "danger"}`}>{e.outcome}</span>
-                {e.reason && (
-                  <div className="muted" style={{ fontSize: 12, maxWidth: 420 }}>
-                    {e.reason}
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
+        <ActivityRows events={events} />
       </table>
     </div>
   );

@@ -1,19 +1,16 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
 import type { ListParams } from "@/lib/forms/list-params";
 import type { Order } from "@/lib/schemas/list-query";
 import { SortHeader } from "@/components/list-controls";
-import { formatCpu } from "@/lib/quota/format";
 import { containerStateOf, type ContainerDto } from "@/lib/schemas/container";
-import { ContainerStatus } from "@/components/container-status";
+import { ContainerRows, type ContainerRowData } from "@/components/container-rows";
 import { LiveContainers } from "@/components/live-containers";
-import { RelativeTime } from "@/components/relative-time";
-import { PortLinks } from "@/components/port-links";
 
 /**
  * A tenant's containers. On a narrow screen the name, status and URLs stay; image, limits and
  * creation are on each container's page. The statuses follow the tenant's live stream (one
- * for the whole table, not one per row); the times keep themselves current.
+ * for the whole table, not one per row); the times keep themselves current. The rows are one
+ * client component (components/container-rows.tsx) given plain data.
  */
 export function ContainerTable({
   tenantId,
@@ -54,29 +51,7 @@ export function ContainerTable({
               {th("created", "Created", "hide-narrow")}
             </tr>
           </thead>
-          <tbody>
-            {containers.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link href={`/containers/${c.id}`}>{c.name}</Link>
-                </td>
-                <td className="hide-narrow">
-                  <code>{c.image}</code>
-                </td>
-                <td>
-                  {/* Only the live part: a client component's props are serialized into the page. */}
-                  <ContainerStatus container={containerStateOf(c)} />
-                </td>
-                <td>{c.ports.length === 0 ? <span className="muted">none</span> : <PortLinks ports={c.ports} />}</td>
-                <td className="num hide-narrow">{c.memoryMb} MB</td>
-                <td className="num hide-narrow">{formatCpu(c.cpuMillis)}</td>
-                <td className="hide-narrow">
-                  <RelativeTime iso={c.createdAt} />
-                  {c.createdBy && <span className="muted"> by {c.createdBy}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
+          <ContainerRows rows={containers.map(containerRowOf)} />
         </table>
       </div>
     );
@@ -85,4 +60,22 @@ export function ContainerTable({
       {table}
     </LiveContainers>
   );
+}
+
+/** Of a container, what its row shows (no tenant id, host addresses or node in the page's payload). */
+function containerRowOf(c: ContainerDto): ContainerRowData {
+  return {
+    id: c.id,
+    name: c.name,
+    image: c.image,
+    status: c.status,
+    ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+    ...(c.oomKilled ? { oomKilled: true } : {}),
+    ...(c.health ? { health: c.health } : {}),
+    ports: c.ports.map((p) => ({ container: p.container, protocol: p.protocol, url: p.url })),
+    memoryMb: c.memoryMb,
+    cpuMillis: c.cpuMillis,
+    createdAt: c.createdAt,
+    createdBy: c.createdBy,
+  };
 }

@@ -1,7 +1,7 @@
 import type { ContainerDto } from "@/lib/schemas/container";
 
 /** A container's addresses: TCP ones as links (HTTPS through the edge or a raw port), UDP as text. */
-export function PortLinks({ ports }: { ports: ContainerDto["ports"] }) {
+export function PortLinks({ ports }: { ports: Pick<ContainerDto["ports"][number], "container" | "protocol" | "url">[] }) {
   return (
     <div className="url-list">
       {ports.map((p) =>

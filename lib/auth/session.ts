@@ -5,19 +5,21 @@ import { redirect, unauthorized } from "next/navigation";
 import type { Actor } from "@/lib/auth/actor";
 import { clientInfoFrom } from "@/lib/auth/client-info";
 import { loadActor } from "@/lib/auth/load-actor";
-import { auth } from "@/lib/auth/next-auth";
+import { sessionFromHeaders } from "@/lib/auth/session-token";
 
 /**
  * The signed-in Actor for this request, read once per request (React `cache`). A session
  * whose user was disabled or deleted yields null: signed out on the next request.
  */
 export const getSessionActor = cache(async (): Promise<Actor | null> => {
-  const session = await auth();
-  const userId = session?.user?.id;
-  if (!userId) return null;
+  const request = await headers();
+  // The session cookie decoded as Auth.js's auth() decodes it, without its Request/Response
+  // round trip (lib/auth/session-token.ts).
+  const session = await sessionFromHeaders(request);
+  if (!session) return null;
   // A session from before sign-in times were kept counts as signed in at the epoch: it ends
   // at the user's first password change like any other.
-  return loadActor(userId, clientInfoFrom(await headers()), undefined, new Date(session.signedInAt ?? 0));
+  return loadActor(session.userId, clientInfoFrom(request), undefined, new Date(session.signedInAt ?? 0));
 });
 
 /**

@@ -24,8 +24,10 @@ export function holdsResources(row: { status: string; restart: string }): boolea
 type Int = number | bigint;
 interface GroupRow {
   tenantId: string;
-  status: string;
-  restart: string;
+  kind: "container" | "volume";
+  /** Null on the volume group. */
+  status: string | null;
+  restart: string | null;
   count: Int;
   memoryMb: Int | null;
   cpuMillis: Int | null;
@@ -43,22 +45,24 @@ export async function usageByTenant(tx: Tx, tenantIds?: string[], options: { vol
   if (tenantIds && tenantIds.length === 0) return new Map();
   const ofTenants = tenantIds ? Prisma.sql`AND "tenantId" IN (${Prisma.join(tenantIds)})` : Prisma.empty;
   // One pass over the containers, grouped by what decides whether a row counts and holds
-  // resources (holdsResources above is the one rule): a handful of groups per tenant, and
-  // one query fewer on every dashboard view and every launch than separate count and sum
-  // queries. Sequential on purpose: inside an interactive transaction queries run one at a time anyway.
+  // resources (holdsResources above is the one rule), and the volumes counted in the same
+  // statement (UNION ALL, `kind` telling the groups apart): a handful of groups per tenant in
+  // one query on every dashboard view and launch, not separate count and sum queries.
   // Plain SQL rather than groupBy: the reservation runs it under the tenant's lock on every
   // launch, and Prisma compiles each call anew (docs/benchmarks.md). COUNT and SUM come back
   // as 64-bit integers (BigInt on some drivers): Number() them.
-  const groups = await tx.$queryRaw<GroupRow[]>`
-    SELECT "tenantId", "status", "restart", COUNT(*) AS "count", SUM("memoryMb") AS "memoryMb", SUM("cpuMillis") AS "cpuMillis"
-    FROM "Container" WHERE "status" NOT IN (${Prisma.join(GONE_STATUSES)}) ${ofTenants}
-    GROUP BY "tenantId", "status", "restart"`;
   // `volumes: false`: a check that adds no volume never reads their count (reported as 0).
   const volumes =
     options.volumes === false
-      ? []
-      : await tx.$queryRaw<{ tenantId: string; count: number | bigint }[]>`
-          SELECT "tenantId", COUNT(*) AS "count" FROM "Volume" WHERE 1 = 1 ${ofTenants} GROUP BY "tenantId"`;
+      ? Prisma.empty
+      : Prisma.sql`
+          UNION ALL
+          SELECT "tenantId", 'volume' AS "kind", NULL AS "status", NULL AS "restart", COUNT(*) AS "count", NULL AS "memoryMb", NULL AS "cpuMillis"
+          FROM "Volume" WHERE 1 = 1 ${ofTenants} GROUP BY "tenantId"`;
+  const groups = await tx.$queryRaw<GroupRow[]>`
+    SELECT "tenantId", 'container' AS "kind", "status", "restart", COUNT(*) AS "count", SUM("memoryMb") AS "memoryMb", SUM("cpuMillis") AS "cpuMillis"
+    FROM "Container" WHERE "status" NOT IN (${Prisma.join(GONE_STATUSES)}) ${ofTenants}
+    GROUP BY "tenantId", "status", "restart"${volumes}`;
   const usage = new Map<string, Usage>();
   const entry = (id: string) => {
     let u = usage.get(id);
@@ -67,13 +71,15 @@ export async function usageByTenant(tx: Tx, tenantIds?: string[], options: { vol
   };
   for (const g of groups) {
     const u = entry(g.tenantId);
-    u.containers += Number(g.count);
-    if (holdsResources(g)) {
-      u.memoryMb += Number(g.memoryMb ?? 0);
-      u.cpuMillis += Number(g.cpuMillis ?? 0);
+    if (g.kind === "volume") u.volumes = Number(g.count);
+    else {
+      u.containers += Number(g.count);
+      if (holdsResources({ status: g.status ?? "", restart: g.restart ?? "" })) {
+        u.memoryMb += Number(g.memoryMb ?? 0);
+        u.cpuMillis += Number(g.cpuMillis ?? 0);
+      }
     }
   }
-  for (const v of volumes) entry(v.tenantId).volumes = Number(v.count);
   return usage;
 }
 

@@ -26,8 +26,9 @@ import { command, type Command } from "@/lib/services/command";
 import { stringsOf } from "@/lib/services/json-columns";
 import { recordRouteChanges } from "@/lib/services/route-allocation";
 import { kickEdge } from "@/lib/ingress/edge-sync";
-import type { ContainerStatus, Prisma } from "@/lib/generated/prisma/client";
-import { CONTAINER_SORTS, containerListQuerySchema, orderOf, pageWindow, type ListPage, type Order } from "@/lib/schemas/list-query";
+import type { ContainerStatus } from "@/lib/generated/prisma/client";
+import { containerListQuerySchema, type ListPage } from "@/lib/schemas/list-query";
+import { readContainerPage } from "@/lib/services/container-page";
 import { parseInput } from "@/lib/validation";
 import { reserveQuota } from "@/lib/quota/reserve";
 import { holdsResources } from "@/lib/quota/usage";
@@ -57,41 +58,16 @@ async function withLiveState(tenantId: string, rows: Parameters<typeof recordedS
   return rows.map((row) => toContainerDto(row, live.get(row.id) ?? null));
 }
 
-const CONTAINER_ORDER: Record<(typeof CONTAINER_SORTS)[number], (o: Order) => Prisma.ContainerOrderByWithRelationInput> = {
-  created: (o) => ({ createdAt: o }),
-  name: (o) => ({ name: o }),
-  // The status Berth recorded (the reconciler keeps it); the page shows the engine's if it differs.
-  status: (o) => ({ status: o }),
-  image: (o) => ({ imageRef: o }),
-  memory: (o) => ({ memoryMb: o }),
-  cpu: (o) => ({ cpuMillis: o }),
-};
-
 /**
  * One page of a tenant's containers, searched (name or image) and sorted in the query, with
  * the tenant scope in its `where` (GET /tenants/{id}/containers, the dashboard, the tenant
- * page). Ties are broken by id so that pages never repeat or skip a row.
+ * page). Ties are broken by id so that pages never repeat or skip a row. Plain SQL
+ * (lib/services/container-page.ts): every dashboard view reads it.
  */
 export async function queryContainers(actor: Actor, tenantId: string, input: unknown): Promise<ListPage<ContainerDto>> {
   assertCanReadTenant(actor, tenantId);
   const query = parseInput(containerListQuerySchema, input);
-  const sort = query.sort ?? "created";
-  // `contains` is LIKE: case-blind for ASCII on SQLite; names, slugs and emails are lower case anyway.
-  const where: Prisma.ContainerWhereInput = {
-    tenantId,
-    tenant: tenantWhere(actor),
-    ...(query.q ? { OR: [{ name: { contains: query.q } }, { imageRef: { contains: query.q } }] } : {}),
-  };
-  const window = pageWindow(query);
-  const rows = await db.container.findMany({
-    where,
-    include: withPorts,
-    orderBy: [CONTAINER_ORDER[sort](orderOf(sort, query.order)), { id: "asc" }],
-    ...window,
-  });
-  // A page that is neither full nor empty is the last one: the total is what came before it
-  // plus its rows, no count query needed (most tenants fit on the first page).
-  const total = rows.length > 0 && rows.length < window.take ? window.skip + rows.length : await db.container.count({ where });
+  const { rows, total } = await readContainerPage(actor, tenantId, query);
   return { items: await withLiveState(tenantId, rows), total, page: query.page, pageSize: query.pageSize };
 }
 

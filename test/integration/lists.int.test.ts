@@ -7,6 +7,11 @@ import { GET as getUsersRoute } from "@/app/api/v1/users/route";
 import { createTokenForSelf } from "@/lib/services/tokens";
 import { listActivity } from "@/lib/services/activity";
 import { queryContainers } from "@/lib/services/containers";
+import { readContainerPage, type ContainerPageRow } from "@/lib/services/container-page";
+import { recordedState, toContainerDto } from "@/lib/services/container-dto";
+import { tenantWhere } from "@/lib/authz";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { CONTAINER_SORTS, orderOf, pageWindow } from "@/lib/schemas/list-query";
 import { addTenantMember } from "@/lib/services/tenant-members";
 import { createTenant } from "@/lib/services/tenants";
 import { queryTenants } from "@/lib/services/tenant-usage";
@@ -93,6 +98,62 @@ describe("containers", () => {
         fields: [expect.objectContaining({ path })],
       });
     }
+  });
+
+  it("the plain-SQL page is what Prisma's findMany with include returned, for every sort, order, search and page", async () => {
+    // Ports and HTTPS routes on some rows (two published ports on one, a route beside a port on another).
+    const rows = await db.container.findMany({ where: { tenantId: tenantA }, orderBy: { name: "asc" } });
+    const byName = new Map(rows.map((r) => [r.name, r.id]));
+    const base = 40000 + Math.floor(Math.random() * 20000);
+    await db.portAllocation.createMany({
+      data: [
+        { hostIp: "127.0.0.250", hostPort: base, protocol: "tcp", containerPort: 8080, containerId: byName.get("web")! },
+        { hostIp: "127.0.0.250", hostPort: base + 1, protocol: "udp", containerPort: 53, containerId: byName.get("web")! },
+        { hostIp: "127.0.0.250", hostPort: base + 2, protocol: "tcp", containerPort: 80, containerId: byName.get("api")! },
+      ],
+    });
+    await db.ingressRoute.createMany({
+      data: [
+        { hostName: `${uniq("api")}.apps.test`, containerId: byName.get("api")!, containerPort: 80 },
+        { hostName: `${uniq("api2")}.apps.test`, containerId: byName.get("api")!, containerPort: 9000 },
+      ],
+    });
+    const dtos = (page: ContainerPageRow[]) => page.map((r) => toContainerDto(r, recordedState(r)));
+    for (const actor of [memberA, admin]) {
+      for (const sort of CONTAINER_SORTS) {
+        for (const order of [undefined, "asc", "desc"] as const) {
+          for (const q of [undefined, "w", "busybox", "%", "nothing"]) {
+            for (const [page, pageSize] of [
+              [1, 50],
+              [1, 2],
+              [2, 2],
+              [3, 2],
+              [4, 2],
+            ] as const) {
+              const query = { sort, order, q, page, pageSize };
+              const where: Prisma.ContainerWhereInput = {
+                tenantId: tenantA,
+                tenant: tenantWhere(actor),
+                ...(q ? { OR: [{ name: { contains: q } }, { imageRef: { contains: q } }] } : {}),
+              };
+              const column = { created: "createdAt", name: "name", status: "status", image: "imageRef", memory: "memoryMb", cpu: "cpuMillis" }[sort];
+              const expected = await db.container.findMany({
+                where,
+                include: { ports: true, routes: true },
+                orderBy: [{ [column]: orderOf(sort, order) }, { id: "asc" }],
+                ...pageWindow(query),
+              });
+              const got = await readContainerPage(actor, tenantA, query);
+              expect(JSON.stringify(dtos(got.rows)), JSON.stringify(query)).toBe(JSON.stringify(dtos(expected)));
+              expect(got.total, JSON.stringify(query)).toBe(await db.container.count({ where }));
+            }
+          }
+        }
+      }
+    }
+    expect(
+      dtos((await readContainerPage(memberA, tenantA, { sort: "name", page: 1, pageSize: 50 })).rows).find((c) => c.name === "api")?.ports,
+    ).toHaveLength(3);
   });
 
   it("the API takes the same parameters and refuses unknown or repeated ones", async () => {

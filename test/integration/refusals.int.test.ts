@@ -153,6 +153,7 @@ const NOT_COMMANDS: Record<string, string> = {
       "queryTenants",
       "queryUsers",
       "queryContainers",
+      "readContainerPage",
       "toTenantDto",
       "listTenants",
       "getTenant",
