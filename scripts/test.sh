@@ -23,10 +23,13 @@ stage() {
   say "── $name"
   # Process substitution, not a pipe: the stage runs in this shell, so what it sets stays set.
   # The braces make this shell (not the command's own process) open the substitution, so $!
-  # is tee's pid and the wait lets tee print the stage's last lines before the verdict.
-  local rc=0
+  # is tee's pid. Up to 5 s for tee to print the stage's last lines before the verdict: no
+  # longer, since daemons a stage starts and leaves running (the local Swarm's) inherit the
+  # pipe, and tee ends only when they do.
+  local rc=0 tee_pid
   { "$@"; } > >(tee "$log") 2>&1 || rc=$?
-  wait "$!" 2>/dev/null || true
+  tee_pid=$!
+  for _ in $(seq 50); do kill -0 "$tee_pid" 2>/dev/null || break; sleep 0.1; done
   if [ "$rc" = 0 ]; then say "── $name: passed in $((SECONDS - began)) s"; return 0; fi
   say "── $name: FAILED after $((SECONDS - began)) s"
   failed+=("$name")
