@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
 import { GET as getContainersRoute } from "@/app/api/v1/tenants/[tenantId]/containers/route";
@@ -117,6 +117,13 @@ describe("containers", () => {
         { hostName: `${uniq("api")}.apps.test`, containerId: byName.get("api")!, containerPort: 80 },
         { hostName: `${uniq("api2")}.apps.test`, containerId: byName.get("api")!, containerPort: 9000 },
       ],
+    });
+    // Gone at the end, pass or fail: the database is shared by the run's files, and the edge's
+    // test counts every route in it (ingress.int.test.ts).
+    onTestFinished(async () => {
+      const ids = [byName.get("web")!, byName.get("api")!];
+      await db.ingressRoute.deleteMany({ where: { containerId: { in: ids } } });
+      await db.portAllocation.deleteMany({ where: { containerId: { in: ids } } });
     });
     const dtos = (page: ContainerPageRow[]) => page.map((r) => toContainerDto(r, recordedState(r)));
     for (const actor of [memberA, admin]) {
