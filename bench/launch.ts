@@ -28,12 +28,9 @@ export interface LaunchOverhead {
 /**
  * Sequential launches, portal and raw interleaved (and their order alternated) so drift in
  * the daemon — its state grows, caches warm — hits both sides alike. Each container is
- * removed, untimed, before the next launch, so every launch sees the same engine; `pauseMs`
- * after each removal lets the removal's aftermath (the daemon's endpoint teardown, the portal's
- * handling of the kill, die and destroy events) finish before the next timed launch.
+ * removed, untimed, before the next launch, so every launch sees the same engine.
  */
-export async function launchOverhead(t: BenchTenant, runs: number, pauseMs = 0): Promise<LaunchOverhead> {
-  const pause = () => new Promise((r) => setTimeout(r, pauseMs));
+export async function launchOverhead(t: BenchTenant, runs: number): Promise<LaunchOverhead> {
   // Warm-up, untimed: the first launch creates the tenant network and warms the route.
   for (let i = 0; i < 2; i++) {
     await portalRemove(t.member, (await portalLaunch(t.member, t.id, `warm-${i}`)).id);
@@ -46,14 +43,12 @@ export async function launchOverhead(t: BenchTenant, runs: number, pauseMs = 0):
       const { ms, value } = await timed(() => portalLaunch(t.member, t.id, `p-${i}`));
       portal.push(ms);
       await portalRemove(t.member, value.id);
-      await pause();
     };
     const doRaw = async () => {
       const options = await rawCreateOptions(t.id, launchRequest(`r-${i}`));
       const { ms, value } = await timed(() => rawLaunch(options));
       raw.push(ms);
       await rawRemove(value);
-      await pause();
     };
     if (i % 2 === 0) {
       await doPortal();

@@ -43,9 +43,6 @@ const int = (name: string, fallback: number) => {
 
 const sizes = {
   launchRuns: int("BENCH_RUNS", 30),
-  // Item 1: a pause after each removal, so the next timed launch starts with the daemon's and
-  // the portal's work for the removal done (0: back to back, as the published runs).
-  launchPauseMs: int("BENCH_LAUNCH_PAUSE_MS", 0),
   independentRuns: int("BENCH_INDEPENDENT_RUNS", 21),
   concurrentRounds: int("BENCH_CONCURRENT_ROUNDS", 3),
   concurrentTenants: 10,
@@ -131,8 +128,8 @@ async function main() {
     }
 
     if (only.has("1")) {
-      log(`1. launch overhead: ${sizes.launchRuns} sequential launches each side, ${sizes.launchPauseMs} ms pause after each removal`);
-      const r = await launchOverhead(home, sizes.launchRuns, sizes.launchPauseMs);
+      log(`1. launch overhead: ${sizes.launchRuns} sequential launches each side`);
+      const r = await launchOverhead(home, sizes.launchRuns);
       results.launchOverhead = r;
       rows.push(timingRow("1", "launch (POST …/containers vs create+start)", r.portal, r.raw, "ratio ≤ 1.05", r.ratioMedian <= 1.05, r.ratioMedian));
     }
