@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { db } from "@/lib/db";
 import { docker } from "@/lib/docker/client";
+import { coresBetween, cpuSnapshot, type CoresByGroup } from "./cpu-by-process";
 import { baseUrl } from "./http";
 import type { BenchTenant } from "./fixtures";
 import { mapLimit, round, summarize, timed, type Summary } from "./stats";
@@ -278,55 +279,6 @@ function healthSampler() {
   };
 }
 
-type CpuGroup = "portal" | "benchClient" | "dockerd" | "containerd" | "containers" | "kernelWorkers" | "other";
-
-/**
- * CPU ticks (USER_HZ, 100 a second) per process, grouped by what it is to the console's path:
- * the portal, this client, the engine (dockerd; containerd and its shims, which hold each
- * exec's pty), the containers' own processes (cat, sh), kernel workers (the pty's buffers
- * are pushed on workqueues), and everything else on the machine. Plus the machine's busy ticks.
- */
-function cpuSnapshot(serverPid: number): { busy: number; perPid: Map<number, { group: CpuGroup; ticks: number }> } {
-  const perPid = new Map<number, { group: CpuGroup; ticks: number }>();
-  for (const name of readdirSync("/proc")) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-      let group: CpuGroup = "other";
-      if (pid === serverPid) group = "portal";
-      else if (pid === process.pid) group = "benchClient";
-      else if (comm === "dockerd") group = "dockerd";
-      else if (comm.startsWith("containerd")) group = "containerd";
-      else if (comm.startsWith("kworker")) group = "kernelWorkers";
-      else if (/\/docker[/-]/.test(readFileSync(`/proc/${pid}/cgroup`, "utf8"))) group = "containers";
-      perPid.set(pid, { group, ticks });
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-  const idle = cpu[3] + (cpu[4] ?? 0); // idle + iowait
-  return { busy: cpu.reduce((a, b) => a + b, 0) - idle, perPid };
-}
-
-/** Cores each group used between two snapshots (processes seen in both; short-lived ones are in the machine's total only). */
-function coresBetween(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>, seconds: number) {
-  const ticks: Record<CpuGroup, number> = { portal: 0, benchClient: 0, dockerd: 0, containerd: 0, containers: 0, kernelWorkers: 0, other: 0 };
-  for (const [pid, now] of b.perPid) {
-    const before = a.perPid.get(pid);
-    if (before) ticks[now.group] += now.ticks - before.ticks;
-  }
-  const cores = Object.fromEntries(Object.entries(ticks).map(([k, v]) => [k, round(v / 100 / seconds, 2)])) as Record<CpuGroup, number>;
-  const machineBusy = round((b.busy - a.busy) / 100 / seconds, 2);
-  const attributed = Object.values(ticks).reduce((n, v) => n + v, 0) / 100 / seconds;
-  // Processes that started or ended during the load (a shared machine's builds and test workers), and interrupts.
-  return { machineBusy, ...cores, unattributed: round(Math.max(0, machineBusy - attributed), 2) };
-}
-
 function rssMb(pid: number): number | null {
   try {
     const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
@@ -367,7 +319,7 @@ export interface ConsoleLoad {
   healthRatio: { median: number; p95: number };
   server: { rssBeforeMb: number | null; rssPeakMb: number | null };
   /** Cores used during the load, by whom (the machine has os.cpus().length). */
-  cores: ReturnType<typeof coresBetween>;
+  cores: CoresByGroup;
   /** The measuring client's event-loop delay during the load (a share of every latency above could be its own). */
   benchClientLoopDelayMs: { p50: number; p99: number; max: number };
   /** Set when the load hit maxSeconds before every console had its turns. */
@@ -581,7 +533,7 @@ export async function consoleLoad(tenants: BenchTenant[], sizes: ConsoleSizes, s
         rssBeforeMb: rssBefore,
         rssPeakMb: rssPeak,
       },
-      cores: coresBetween(cpuBefore, cpuAfter, seconds),
+      cores: coresBetween(cpuBefore, cpuAfter),
       benchClientLoopDelayMs: {
         p50: round(clientLoop.percentile(50) / 1e6),
         p99: round(clientLoop.percentile(99) / 1e6),

@@ -1,3 +1,4 @@
+import { coresBetween, cpuSnapshot, type CoresByGroup } from "./cpu-by-process";
 import { fetchPage, sessionCookie, type Api } from "./http";
 import { PASSWORD, type BenchTenant } from "./fixtures";
 import { rawList } from "./raw-docker";
@@ -22,7 +23,7 @@ export interface SeededScale {
   containers: number;
   seconds: number;
   launchesPerSecond: number;
-  ids: { member: Api; id: string }[];
+  ids: { member: Api; id: string; image: string }[];
 }
 
 /**
@@ -33,8 +34,9 @@ export async function seedScale(tenants: BenchTenant[], perTenant: number, concu
   const jobs = tenants.flatMap((t) => Array.from({ length: perTenant }, (_, i) => ({ t, k: firstIndex + i })));
   const { ms, value } = await timed(() =>
     mapLimit(jobs, concurrency, async ({ t, k }) => {
-      const c = await t.member.send<{ id: string }>("POST", `/api/v1/tenants/${t.id}/containers`, scaleRequest(k));
-      return { member: t.member, id: c.id };
+      const request = scaleRequest(k);
+      const c = await t.member.send<{ id: string }>("POST", `/api/v1/tenants/${t.id}/containers`, request);
+      return { member: t.member, id: c.id, image: request.image };
     }),
   );
   return { containers: value.length, seconds: round(ms / 1000), launchesPerSecond: round(value.length / (ms / 1000)), ids: value };
@@ -46,6 +48,10 @@ export async function removeScale(seeded: SeededScale): Promise<void> {
 
 export interface ListAtScale {
   totalContainers: number;
+  /** Who used the CPU while the three reads ran (bench/cpu-by-process.ts), in cores. */
+  cores: CoresByGroup;
+  /** The portal's own CPU per iteration (one API list and one dashboard view), ms. */
+  portalCpuMsPerIteration: number;
   tenantContainers: number;
   api: Summary;
   page: Summary;
@@ -58,7 +64,7 @@ export interface ListAtScale {
  * Interleaves the three reads (API list, dashboard page, daemon list with the tenant's
  * label filter) in every iteration so they see the same engine and the same load.
  */
-export async function listAtScale(t: BenchTenant, totalContainers: number, runs: number): Promise<ListAtScale> {
+export async function listAtScale(t: BenchTenant, totalContainers: number, runs: number, serverPid: number): Promise<ListAtScale> {
   const cookie = await sessionCookie(t.email, PASSWORD);
   const path = `/api/v1/tenants/${t.id}/containers`;
   const check = async () => {
@@ -75,15 +81,21 @@ export async function listAtScale(t: BenchTenant, totalContainers: number, runs:
   const apiMs: number[] = [];
   const pageMs: number[] = [];
   const rawMs: number[] = [];
+  const before = cpuSnapshot(serverPid);
   for (let i = 0; i < runs; i++) {
     apiMs.push((await timed(() => t.member.get(path))).ms);
     pageMs.push((await timed(() => fetchPage("/dashboard", cookie))).ms);
     rawMs.push((await timed(() => rawList(t.id))).ms);
   }
+  const after = cpuSnapshot(serverPid);
   const api = summarize(apiMs);
   const raw = summarize(rawMs);
   return {
     totalContainers,
+    cores: coresBetween(before, after),
+    portalCpuMsPerIteration: serverPid
+      ? round((((after.perPid.get(serverPid)?.ticks ?? 0) - (before.perPid.get(serverPid)?.ticks ?? 0)) * 10) / runs, 1)
+      : NaN,
     tenantContainers: first.count,
     api,
     page: summarize(pageMs),
