@@ -7,6 +7,7 @@ import { clientInfoFrom, viaEdge } from "@/lib/auth/client-info";
 import { openConsoleExec, type ConsoleExec } from "@/lib/docker/exec";
 import { ServiceError } from "@/lib/errors";
 import { ingressSettings } from "@/lib/ingress/settings";
+import { TokenBucket } from "@/lib/rate-limit/token-bucket";
 import { CONSOLE_CLOSE } from "@/lib/schemas/console";
 import { CONSOLE_PATH, consoleAccessNow, recordConsoleClose, redeemConsoleTicket, refuseConsole, type RedeemedTicket } from "@/lib/services/console";
 
@@ -29,7 +30,38 @@ const limits = () => ({
   perTenant: Number(process.env.BERTH_CONSOLES_PER_TENANT) || 5,
   // The same re-check as every long-lived stream (lib/streams/guarded-stream.ts): at most 30 s.
   recheckMs: Math.min(Number(process.env.BERTH_STREAM_RECHECK_MS) || 30_000, 30_000),
+  bytesPerSecond: kibPerSecond() * 1024,
 });
+
+/**
+ * What one console relays at most each way, per second (0: no cap). Every byte a console
+ * relays costs the portal's one event loop and the engine CPU (~50 ms per MiB in all on this
+ * host, docs/benchmarks.md), so without a cap a few consoles printing as fast as they can
+ * (`cat /dev/urandom`) freeze the portal for everyone: health took 1.7 s with 20 of them. 256
+ * KiB/s is more than anyone reads (thousands of lines a second) and leaves the host its CPU.
+ */
+function kibPerSecond(): number {
+  const value = Number(process.env.BERTH_CONSOLE_KIB_PER_SECOND ?? 256);
+  return Number.isFinite(value) && value >= 0 ? value : 256;
+}
+
+/**
+ * A stream held back for any of several reasons (a slow browser, the rate cap, a shell that
+ * does not read), going on only when none is left.
+ */
+function pausable(pause: () => void, resume: () => void) {
+  const reasons = new Set<string>();
+  return {
+    holds: (reason: string) => reasons.has(reason),
+    hold(reason: string) {
+      if (reasons.size === 0) pause();
+      reasons.add(reason);
+    },
+    release(reason: string) {
+      if (reasons.delete(reason) && reasons.size === 0) resume();
+    },
+  };
+}
 
 /** The shell a console runs (the image's /bin/sh; Berth's starter images are busybox). */
 const SHELL = ["/bin/sh"];
@@ -112,7 +144,7 @@ export async function handleConsoleUpgrade(req: IncomingMessage, socket: Duplex,
 }
 
 function runSession(ws: WebSocket, exec: ConsoleExec, session: RedeemedTicket): void {
-  const { idleMs, maxMs, recheckMs } = limits();
+  const { idleMs, maxMs, recheckMs, bytesPerSecond } = limits();
   const { container } = session;
   const started = Date.now();
   let lastInput = started;
@@ -135,18 +167,42 @@ function runSession(ws: WebSocket, exec: ConsoleExec, session: RedeemedTicket): 
     void recordConsoleClose(actor, container, { durationMs: Date.now() - started, bytesIn, bytesOut, code, reason });
   };
 
+  // Each way: at most `bytesPerSecond`, a second's worth at once (so a command's usual output
+  // is not slowed at all); past it the relay stops reading until the debt is paid.
+  const budget = () => (bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, bytesPerSecond) : null);
+  const outBudget = budget();
+  const inBudget = budget();
+  const output = pausable(
+    () => exec.stream.pause(),
+    () => {
+      if (!ended) exec.stream.resume();
+    },
+  );
+  const input = pausable(
+    () => ws.pause(),
+    () => {
+      if (!ended) ws.resume();
+    },
+  );
+  const holdFor = (side: ReturnType<typeof pausable>, ms: number) => {
+    if (ms <= 0 || side.holds("rate")) return;
+    side.hold("rate");
+    setTimeout(() => side.release("rate"), ms);
+  };
+
   exec.stream.on("data", (chunk: Buffer) => {
     bytesOut += chunk.length;
     ws.send(chunk, { binary: true });
-    if (ws.bufferedAmount > HIGH_WATER && !exec.stream.isPaused()) {
-      exec.stream.pause();
+    if (ws.bufferedAmount > HIGH_WATER && !output.holds("browser")) {
+      output.hold("browser");
       const drain = setInterval(() => {
         if (ended || ws.bufferedAmount < LOW_WATER) {
           clearInterval(drain);
-          exec.stream.resume();
+          output.release("browser");
         }
       }, 20);
     }
+    if (outBudget) holdFor(output, outBudget.spend(chunk.length));
   });
   // The shell ended: because the container stopped (4003), or by itself (1000).
   // A stop from outside Berth kills the shell a moment before the engine reports the container
@@ -177,10 +233,11 @@ function runSession(ws: WebSocket, exec: ConsoleExec, session: RedeemedTicket): 
       lastInput = Date.now();
       // A shell that does not read (a paste into `sleep`) must not make the portal buffer it:
       // stop reading the browser until the engine's connection drains.
-      if (!exec.stream.write(bytes)) {
-        ws.pause();
-        exec.stream.once("drain", () => ws.resume());
+      if (!exec.stream.write(bytes) && !input.holds("shell")) {
+        input.hold("shell");
+        exec.stream.once("drain", () => input.release("shell"));
       }
+      if (inBudget) holdFor(input, inBudget.spend(bytes.length));
       return;
     }
     // The one text message: {"type":"resize","cols":N,"rows":N}; anything else is ignored.

@@ -27,4 +27,17 @@ describe("TokenBucket", () => {
     expect(bucket.take(20)).toBe(1000);
     expect(bucket.take(41)).toBe(Infinity);
   });
+
+  it("spend takes what was already used, going into debt, and says how long the debt lasts", () => {
+    let now = 0;
+    const bucket = new TokenBucket(1000, 1000, () => now); // 1000 bytes a second, a burst of 1000
+    expect(bucket.spend(600)).toBe(0);
+    expect(bucket.spend(900)).toBe(500); // 500 in debt: half a second
+    now += 200;
+    expect(bucket.spend(0)).toBe(300);
+    now += 300;
+    expect(bucket.spend(0)).toBe(0); // back at zero
+    now += 10_000;
+    expect(bucket.spend(1500)).toBe(500); // refilled to the capacity only, not beyond
+  });
 });

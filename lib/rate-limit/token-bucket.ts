@@ -32,4 +32,16 @@ export class TokenBucket {
     if (cost > this.capacity || this.ratePerSecond <= 0) return Infinity;
     return Math.ceil(((cost - this.tokens) / this.ratePerSecond) * 1000);
   }
+
+  /**
+   * Takes `cost` tokens even if there are not enough (the balance may go below zero), for work
+   * already done, such as bytes a relay has passed on; returns 0, or the milliseconds until the
+   * balance is back to zero, which the caller waits before doing more.
+   */
+  spend(cost: number): number {
+    this.refill();
+    this.tokens -= cost;
+    if (this.tokens >= 0) return 0;
+    return this.ratePerSecond > 0 ? Math.ceil((-this.tokens / this.ratePerSecond) * 1000) : Infinity;
+  }
 }

@@ -190,6 +190,37 @@ describe("a console in a running container (real daemon, real WebSocket)", () =>
     session.ws.terminate();
   }, 60_000);
 
+  it("relays at most BERTH_CONSOLE_KIB_PER_SECOND each way, a second's worth at once, and loses nothing", async () => {
+    process.env.BERTH_CONSOLE_KIB_PER_SECOND = "64";
+    try {
+      const session = await connect(await ticketFor(a.owner));
+      session.type("echo ready-$((1 + 1))\n");
+      await waitFor(session, /ready-2/);
+      const count = (text: string) => text.split("Q").length - 1;
+      // Output: 320 KiB printed at once. The relay passes a chunk on, then waits out what it
+      // overdrew, so at least (320 - 64 burst - 64 last chunks) / 64 = 3 s.
+      let began = Date.now();
+      session.type("head -c 327680 /dev/zero | tr '\\0' Q; echo; echo out-$((2 + 3))\n");
+      await waitFor(session, /out-5/, 20_000); // not in the echoed command line
+      const outputMs = Date.now() - began;
+      expect(count(session.output())).toBeGreaterThanOrEqual(327680);
+      expect(outputMs).toBeGreaterThanOrEqual(2500);
+      // Input: 320 KiB typed into a reader that prints nothing back. The relay stops reading
+      // the browser when over the cap; what the socket already read (up to one read's worth)
+      // still goes, so at least (320 - 64 - 64) / 64 = 3 s.
+      session.type("stty raw -echo; head -c 327680 >/dev/null; stty sane; echo in-$((3 + 4))\n");
+      await new Promise((r) => setTimeout(r, 300));
+      began = Date.now();
+      for (let i = 0; i < 20; i++) session.type("y".repeat(16 * 1024));
+      await waitFor(session, /in-7/, 20_000);
+      expect(Date.now() - began).toBeGreaterThanOrEqual(2500);
+      session.ws.close();
+      await session.closed;
+    } finally {
+      delete process.env.BERTH_CONSOLE_KIB_PER_SECOND;
+    }
+  }, 60_000);
+
   it("closes with 4001 within the re-check when the caller's token is revoked", async () => {
     const issued = await createTokenForSelf(a.owner, { name: "console", expiresInDays: 1 });
     const tokenActor = await actorFromBearer(new Headers({ authorization: `Bearer ${issued.token}` }));
