@@ -10,8 +10,9 @@
  * Run by bench/dashboard-ab.sh (builds, servers, clean-up). Self-contained on purpose: the
  * other bench modules talk to one BENCH_BASE_URL; this one talks to two.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { processCpuMs } from "./cpu-by-process";
 import { mapLimit, round, summarize } from "./stats";
 
 interface Server {
@@ -36,13 +37,6 @@ const CONTAINERS = Number(env("AB_CONTAINERS", "25"));
 const ADMIN = { email: env("BERTH_ADMIN_EMAIL"), password: env("BERTH_ADMIN_PASSWORD") };
 const RUN = env("BERTH_TEST_RUN_ID");
 const PASSWORD = "dashboard-ab-password-1";
-
-/** utime + stime of a process in ms (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function call<T>(server: Server, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
   const res = await fetch(server.url + path, {
@@ -139,7 +133,7 @@ async function main() {
     const load = [loadavg()[0]];
     const times: number[][] = seeded.map(() => []);
     const bytes: number[] = seeded.map(() => 0);
-    const cpuStart = seeded.map((s) => cpuMs(s.server.pid));
+    const cpuStart = seeded.map((s) => processCpuMs(s.server.pid));
     for (let i = 0; i < VIEWS; i++) {
       // Alternate which server goes first, so neither always follows the other's view.
       const order = i % 2 === 0 ? [0, 1] : [1, 0];
@@ -150,7 +144,7 @@ async function main() {
       }
       if (i % 50 === 49) load.push(loadavg()[0]);
     }
-    const cpu = seeded.map((s, k) => (cpuMs(s.server.pid) - cpuStart[k]) / VIEWS);
+    const cpu = seeded.map((s, k) => (processCpuMs(s.server.pid) - cpuStart[k]) / VIEWS);
     load.push(loadavg()[0]);
     console.log(`\n/dashboard A/B: ${VIEWS} views each, alternating, after ${WARMUP} warm-up views; ${CONTAINERS} containers in the tenant`);
     console.log(`1-minute load average during the loop: ${load.map((l) => round(l, 2)).join(" → ")}`);
