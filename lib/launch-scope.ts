@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { tenantNetworkName } from "@/lib/docker/networks";
 import type { Capability, ExpectedScope } from "@/lib/policy";
-import type { CatalogImage, Tenant } from "@/lib/generated/prisma/client";
+import type { CatalogImage, Container, PortAllocation, Tenant } from "@/lib/generated/prisma/client";
 
 export function allowedCapabilities(tenant: Pick<Tenant, "allowNetBindService">): Capability[] {
   return tenant.allowNetBindService ? ["NET_BIND_SERVICE"] : [];
@@ -25,23 +25,14 @@ export async function expectedScopeFor(
   options: { asLaunch?: boolean } = {},
 ): Promise<ExpectedScope> {
   const cfg = config();
+  // Plain SQL: the reconciler builds this scope for every container it refreshes, and Prisma
+  // compiles each model query anew (docs/benchmarks.md); these are the same reads.
   const [volumes, images, recorded] = await Promise.all([
-    db.volume.findMany({ where: { tenantId: tenant.id }, select: { dockerName: true } }),
-    container ? Promise.resolve([{ ref: container.imageRef }]) : db.catalogImage.findMany({ select: { ref: true } }),
-    container
-      ? db.container.findUnique({
-          where: { id: container.id },
-          select: {
-            status: true,
-            memoryMb: true,
-            cpuMillis: true,
-            readOnlyRootfs: true,
-            ports: { select: { hostIp: true, hostPort: true, containerPort: true } },
-          },
-        })
-      : null,
+    db.$queryRaw<{ dockerName: string }[]>`SELECT "dockerName" FROM "Volume" WHERE "tenantId" = ${tenant.id}`,
+    container ? Promise.resolve([{ ref: container.imageRef }]) : db.$queryRaw<{ ref: string }[]>`SELECT "ref" FROM "CatalogImage"`,
+    container ? recordedLaunch(container.id) : null,
   ]);
-  const image = container ? await db.catalogImage.findUnique({ where: { ref: container.imageRef }, select: { healthcheck: true } }) : null;
+  const image = container ? await imageHealthcheck(container.imageRef) : null;
   // A known container is held to what it was launched with, not to today's tenant policy
   // or operator settings: tightening a policy applies to launches from now on and must not
   // turn running containers into "drift". Its hardening controls never loosen this way.
@@ -77,6 +68,26 @@ export async function expectedScopeFor(
     maxMemoryMb: recorded?.memoryMb ?? tenant.containerMaxMemoryMb,
     maxCpuMillis: recorded?.cpuMillis ?? tenant.containerMaxCpuMillis,
   };
+}
+
+/** What Berth recorded for a container (its limits and host ports), or null: a row gone. */
+async function recordedLaunch(containerId: string) {
+  const [row] = await db.$queryRaw<Pick<Container, "status" | "memoryMb" | "cpuMillis" | "readOnlyRootfs">[]>`
+    SELECT "status", "memoryMb", "cpuMillis", "readOnlyRootfs" FROM "Container" WHERE "id" = ${containerId}`;
+  if (!row) return null;
+  const ports = await db.$queryRaw<Pick<PortAllocation, "hostIp" | "hostPort" | "containerPort">[]>`
+    SELECT "hostIp", "hostPort", "containerPort" FROM "PortAllocation" WHERE "containerId" = ${containerId}`;
+  return { ...row, ports };
+}
+
+/**
+ * Whether the catalog image defines a healthcheck, or null for an image no longer in the
+ * catalog. JSON `null` counts as none, as Prisma reads a Json column.
+ */
+async function imageHealthcheck(ref: string): Promise<{ healthcheck: true | null } | null> {
+  const [row] = await db.$queryRaw<{ defined: number | bigint }[]>`
+    SELECT CASE WHEN "healthcheck" IS NULL OR "healthcheck" = 'null' THEN 0 ELSE 1 END AS "defined" FROM "CatalogImage" WHERE "ref" = ${ref}`;
+  return row ? { healthcheck: Number(row.defined) === 1 ? true : null } : null;
 }
 
 /**

@@ -1,11 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { db } from "@/lib/db";
 import { followWorkloadEvents, type WorkloadEvent } from "@/lib/docker/events";
 import { inspectWorkload } from "@/lib/docker/workloads";
 import { reconcileAll, type ReconcileReport } from "@/lib/reconciler/reconcile-all";
 import { refreshContainer } from "@/lib/reconciler/refresh-container";
+import { trackedContainerFor } from "@/lib/reconciler/tracked-container";
 import { releaseLease, tryLease } from "@/lib/reconciler/lease";
 import { reconcilerLeaseName } from "@/lib/reconciler/lease-name";
 import { engineConfig } from "@/lib/docker/engine-config";
@@ -198,9 +198,7 @@ export class Reconciler {
     if (!event.berthId && !event.dockerId) return;
     this.queue = this.queue
       .then(async () => {
-        const row = event.berthId
-          ? await db.container.findUnique({ where: { id: event.berthId }, include: { tenant: true } })
-          : await db.container.findUnique({ where: { dockerId: event.dockerId }, include: { tenant: true } });
+        const row = await trackedContainerFor(event);
         // Only containers of this Berth's database, and only their own tenant's labels.
         if (!row || (event.berthId && row.tenantId !== event.tenantId)) return;
         if (row.status === "creating") {

@@ -7,6 +7,8 @@ import { inspectWorkload } from "@/lib/docker/workloads";
 import { Reconciler } from "@/lib/reconciler/reconciler";
 import { reconcileAll } from "@/lib/reconciler/reconcile-all";
 import { tryLease } from "@/lib/reconciler/lease";
+import { trackedContainerFor } from "@/lib/reconciler/tracked-container";
+import { expectedScopeFor } from "@/lib/launch-scope";
 import { seedStarterCatalog } from "@/lib/services/catalog-seed";
 import { changeContainerState, getContainer, listContainers, removeContainer } from "@/lib/services/containers";
 import { launchContainer } from "@/lib/services/launch-container";
@@ -172,6 +174,40 @@ describe("changes Berth asked for (real daemon, event stream)", () => {
 });
 
 describe("the reconciler's own state", () => {
+  it("reads the row an event names, and the scope it verifies against, as Prisma's model reads do (plain SQL)", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, {
+      name: "reread",
+      image: SHELL,
+      command: ["sh", "-c", "sleep 0.2; exit 5"],
+      env: { MODE: "x" },
+      ports: [{ container: 8080, expose: "port" }],
+      memoryMb: 32,
+      cpuMillis: 100,
+    });
+    await eventually(
+      () => db.container.findUniqueOrThrow({ where: { id: c.id } }),
+      (r) => r.status === "exited" && r.stateChangedAt !== null,
+    );
+    const expected = await db.container.findUniqueOrThrow({ where: { id: c.id }, include: { tenant: true } });
+    expect(await trackedContainerFor({ berthId: c.id })).toStrictEqual(expected);
+    expect(await trackedContainerFor({ dockerId: expected.dockerId ?? "" })).toStrictEqual(expected);
+    expect(await trackedContainerFor({ berthId: "nope" })).toBeNull();
+
+    const scope = await expectedScopeFor(expected.tenant, { id: c.id, imageRef: SHELL });
+    const port = await db.portAllocation.findFirstOrThrow({ where: { containerId: c.id } });
+    expect(scope).toMatchObject({
+      hostIp: port.hostIp,
+      maxMemoryMb: 32,
+      maxCpuMillis: 100,
+      allowWritableRootfs: !expected.readOnlyRootfs,
+      requireHealthcheck: false, // the shell image has none
+      ownedVolumeNames: [],
+      allowedImageRefs: [SHELL],
+    });
+    expect((await expectedScopeFor(expected.tenant, { id: c.id, imageRef: "berth/static-web:1" })).requireHealthcheck).toBe(true);
+    expect((await expectedScopeFor(expected.tenant, { id: c.id, imageRef: "not/in-the-catalog:1" })).requireHealthcheck).toBeUndefined();
+  });
+
   it("one event that fails leaves it following events; a pass after it makes the rows live again", async () => {
     const c = await launchContainer(tenant.owner, tenant.id, { name: "hiccup", image: SHELL, memoryMb: 32, cpuMillis: 100 });
     await reconciler.settle();
