@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { processCpuMs } from "./cpu-by-process";
 import { baseUrl, sessionCookie, type Api } from "./http";
 import { PASSWORD, type BenchTenant } from "./fixtures";
 import { rawList } from "./raw-docker";
@@ -11,18 +11,12 @@ import { round, summarize, timed, type Summary } from "./stats";
  * machine the wall clock carries everyone's load, the CPU time mostly the portal's work.
  */
 
-/** The server process's user + system CPU time so far, in ms (Linux /proc; clock ticks are 10 ms). */
-function serverCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** Server CPU ms per call over `n` sequential calls (null without the server's pid). */
 async function cpuPerCall(pid: number, n: number, call: () => Promise<unknown>): Promise<number | null> {
   if (!pid) return null;
-  const before = serverCpuMs(pid);
+  const before = processCpuMs(pid);
   for (let i = 0; i < n; i++) await call();
-  return round((serverCpuMs(pid) - before) / n, 2);
+  return round((processCpuMs(pid) - before) / n, 2);
 }
 
 /** A page with a session cookie: the time to its first body bytes (first paint can start) and to its end. */
@@ -127,10 +121,10 @@ export async function measureEvents(
   serverPid: number,
 ): Promise<EventStep> {
   // queryActivity sends each of its 6 filters once to warm up, then `runs` times.
-  const before = serverPid ? serverCpuMs(serverPid) : 0;
+  const before = serverPid ? processCpuMs(serverPid) : 0;
   const query = await queryActivity(operator, t.id, runs);
   const requests = query.perFilter.length * (runs + 1);
-  const queryCpuMs = serverPid ? round((serverCpuMs(serverPid) - before) / requests, 2) : null;
+  const queryCpuMs = serverPid ? round((processCpuMs(serverPid) - before) / requests, 2) : null;
   const { htmlKb } = await firstView(cookie);
   const pageMs: number[] = [];
   const firstByteMs: number[] = [];

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { processCpuMs } from "./cpu-by-process";
 import { ApiError, type Api } from "./http";
 import { launchRequest, type BenchTenant } from "./fixtures";
 import { rawCreateOptions, rawLaunch, rawRemove, runningOf } from "./raw-docker";
@@ -23,6 +23,10 @@ export interface LaunchOverhead {
   raw: Summary;
   ratioMedian: number;
   ratioP95: number;
+  /** The median of portal ÷ raw within each iteration (the two launches side by side in time). */
+  pairRatioMedian: number;
+  /** Median of portal − raw within each iteration, ms: the portal's cost in time, not as a share. */
+  pairDifferenceMedianMs: number;
 }
 
 /**
@@ -60,7 +64,14 @@ export async function launchOverhead(t: BenchTenant, runs: number): Promise<Laun
   }
   const p = summarize(portal);
   const r = summarize(raw);
-  return { portal: p, raw: r, ratioMedian: round(p.median / r.median, 3), ratioP95: round(p.p95 / r.p95, 3) };
+  return {
+    portal: p,
+    raw: r,
+    ratioMedian: round(p.median / r.median, 3),
+    ratioP95: round(p.p95 / r.p95, 3),
+    pairRatioMedian: round(summarize(portal.map((ms, i) => ms / raw[i])).median, 3),
+    pairDifferenceMedianMs: round(summarize(portal.map((ms, i) => ms - raw[i])).median, 1),
+  };
 }
 
 export interface ConcurrentLaunches {
@@ -160,13 +171,6 @@ export async function concurrentLaunches(tenants: BenchTenant[], perTenant: numb
   };
 }
 
-/** CPU time (user + system) a process has used, in ms; USER_HZ is 100 on Linux. */
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 export interface IndependentComparison {
   runs: number;
   /**
@@ -196,7 +200,7 @@ export async function independentComparison(t: BenchTenant, runs: number, server
   const portal: number[] = [];
   const raw: number[] = [];
   const pairs: number[] = [];
-  const cpuBefore = serverPid ? cpuMsOf(serverPid) : 0;
+  const cpuBefore = serverPid ? processCpuMs(serverPid) : 0;
   for (let i = 0; i < runs; i++) {
     const p = await timed(() => portalLaunch(t.member, t.id, `ind-p-${i}`));
     await portalRemove(t.member, p.value.id);
@@ -207,7 +211,7 @@ export async function independentComparison(t: BenchTenant, runs: number, server
     raw.push(r.ms);
     pairs.push(p.ms / r.ms);
   }
-  const portalCpuMsPerPair = serverPid ? round((cpuMsOf(serverPid) - cpuBefore) / runs, 1) : null;
+  const portalCpuMsPerPair = serverPid ? round((processCpuMs(serverPid) - cpuBefore) / runs, 1) : null;
   const ps = summarize(portal);
   const rs = summarize(raw);
   return {
