@@ -32,7 +32,7 @@ export async function expectedScopeFor(
     container ? Promise.resolve([{ ref: container.imageRef }]) : db.$queryRaw<{ ref: string }[]>`SELECT "ref" FROM "CatalogImage"`,
     container ? recordedLaunch(container.id) : null,
   ]);
-  const image = container ? await imageHealthcheck(container.imageRef) : null;
+  const requireHealthcheck = container ? await imageDefinesHealthcheck(container.imageRef) : undefined;
   // A known container is held to what it was launched with, not to today's tenant policy
   // or operator settings: tightening a policy applies to launches from now on and must not
   // turn running containers into "drift". Its hardening controls never loosen this way.
@@ -58,7 +58,7 @@ export async function expectedScopeFor(
     allowPublicBind: cfg.allowPublicBind,
     portRange,
     allowWritableRootfs: launched ? !launched.readOnlyRootfs : tenant.allowWritableRootfs,
-    requireHealthcheck: image ? image.healthcheck !== null : undefined,
+    requireHealthcheck,
     allowedRuntimes: [],
     berthId: container?.id,
     // For a known container, exactly the limits Berth recorded for it: a `docker update`
@@ -81,13 +81,13 @@ async function recordedLaunch(containerId: string) {
 }
 
 /**
- * Whether the catalog image defines a healthcheck, or null for an image no longer in the
- * catalog. JSON `null` counts as none, as Prisma reads a Json column.
+ * Whether the catalog image defines a healthcheck (JSON `null` counts as none, as Prisma reads
+ * a Json column); undefined for an image no longer in the catalog.
  */
-async function imageHealthcheck(ref: string): Promise<{ healthcheck: true | null } | null> {
+async function imageDefinesHealthcheck(ref: string): Promise<boolean | undefined> {
   const [row] = await db.$queryRaw<{ defined: number | bigint }[]>`
     SELECT CASE WHEN "healthcheck" IS NULL OR "healthcheck" = 'null' THEN 0 ELSE 1 END AS "defined" FROM "CatalogImage" WHERE "ref" = ${ref}`;
-  return row ? { healthcheck: Number(row.defined) === 1 ? true : null } : null;
+  return row ? Number(row.defined) === 1 : undefined;
 }
 
 /**
