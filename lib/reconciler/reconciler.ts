@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { followWorkloadEvents, type WorkloadEvent } from "@/lib/docker/events";
 import { inspectWorkload } from "@/lib/docker/workloads";
 import { reconcileAll, type ReconcileReport } from "@/lib/reconciler/reconcile-all";
+import { heldFromRefresh } from "@/lib/reconciler/held-from-refresh";
 import { refreshContainer } from "@/lib/reconciler/refresh-container";
 import { trackedContainerFor } from "@/lib/reconciler/tracked-container";
 import { releaseLease, tryLease } from "@/lib/reconciler/lease";
@@ -48,6 +49,8 @@ export class Reconciler {
   private queue: Promise<void> = Promise.resolve();
   // A pass waiting in the queue, shared by whoever asks for one before it starts.
   private passWaiting: Promise<boolean> | null = null;
+  // Containers (by the engine's id, or Berth's) with a refresh queued or a retry scheduled that has not begun.
+  private waiting = new Set<string>();
   // A failed event or pass leaves some rows stale until a full pass has succeeded after it.
   private rowsStale = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -196,8 +199,16 @@ export class Reconciler {
     }
     // A Swarm service event names the service only; its row is found by that id.
     if (!event.berthId && !event.dockerId) return;
+    // A refresh reads the engine's state as it is when it runs, not the event's: one already
+    // waiting for this container covers this event too (a removal's kill, die and stop; a
+    // launch's start while the launch is committing).
+    const key = event.dockerId || event.berthId || "";
+    if (this.waiting.has(key)) return;
+    this.waiting.add(key);
     this.queue = this.queue
       .then(async () => {
+        // From here on an event needs a refresh of its own: this one may have read the engine already.
+        this.waiting.delete(key);
         const row = await trackedContainerFor(event);
         // Only containers of this Berth's database, and only their own tenant's labels.
         if (!row || (event.berthId && row.tenantId !== event.tenantId)) return;
@@ -205,7 +216,11 @@ export class Reconciler {
           // The launch has not committed yet (a container can exit before it does): look
           // again shortly, so that exit is not lost until the next full pass.
           if (attempt < CREATING_RETRIES) {
-            setTimeout(() => this.enqueue(event, attempt + 1), CREATING_RETRY_MS).unref();
+            this.waiting.add(key);
+            setTimeout(() => {
+              this.waiting.delete(key);
+              this.enqueue(event, attempt + 1);
+            }, CREATING_RETRY_MS).unref();
           }
           return;
         }
@@ -213,7 +228,9 @@ export class Reconciler {
         // events of the one it replaced (its stop and destroy) or of the new one before the
         // edit commits say nothing about the row; the row follows the container it names.
         if (row.dockerId && event.dockerId && event.dockerId !== row.dockerId) return;
-        const info = event.action === "destroy" || !row.dockerId ? null : await inspectWorkload(row.tenantId, row.dockerId);
+        // Nothing the engine says changes a quarantined or missing row: no need to ask it.
+        const asked = event.action !== "destroy" && row.dockerId && !heldFromRefresh(row.status);
+        const info = asked ? await inspectWorkload(row.tenantId, row.dockerId ?? "") : null;
         await refreshContainer(row, info);
         this.status.eventsHandled++;
       })

@@ -7,6 +7,7 @@ import type { Container, Tenant } from "@/lib/generated/prisma/client";
 import { formatViolation, type Violation } from "@/lib/policy";
 import { expectedScopeFor } from "@/lib/launch-scope";
 import { editInFlight } from "@/lib/reconciler/edit-lease";
+import { heldFromRefresh } from "@/lib/reconciler/held-from-refresh";
 
 export type TrackedContainer = Container & { tenant: Tenant };
 
@@ -97,10 +98,7 @@ async function changedSince(row: TrackedContainer): Promise<boolean> {
 }
 
 export async function refreshContainer(row: TrackedContainer, info: WorkloadInspect | null): Promise<void> {
-  // A missing row is final: the engine's ids are never reused. Berth's own removal marks the
-  // row missing before it removes the container (lib/services/containers.ts), so the kill,
-  // die and destroy that follow are not read as the container dying or vanishing by itself.
-  if (row.status === "creating" || row.status === "quarantined" || row.status === "missing") return;
+  if (heldFromRefresh(row.status)) return;
   // An edit in flight (lib/services/update-container.ts) marks its row `restarting` and holds
   // the row's edit lease: the engine may already run the new workload the row does not record
   // yet (on Swarm the service's live spec is the new one), which is no drift. The edit
