@@ -212,13 +212,26 @@ export async function verifyService(info: SwarmInspect, expected: ExpectedScope,
   if (container && engine) {
     const running = container.State.Running;
     const answer = running ? await probeNoNewPrivs(engine, container.Id, { uid: expected.uid, gid: expected.gid }) : null;
+    // A container that stopped after it was read (killed while it was being verified, so the
+    // probe's exec was refused or cut short) has no process to judge: it is probed again when
+    // it starts. Without this a kill at the wrong moment reads as a policy violation.
+    const stoppedMeanwhile = answer !== null && answer.noNewPrivs === undefined && (await stoppedOn(engine, container.Id));
     // A probe the node did not answer (its daemon restarting) fails a launch (strict), while
     // the reconciler leaves the container as it is and probes again on its next event or pass
     // rather than quarantine it for want of an answer.
-    const probe = running && answer === null ? (options.strict === false ? null : { noNewPrivs: undefined }) : answer;
+    const probe = stoppedMeanwhile ? null : running && answer === null ? (options.strict === false ? null : { noNewPrivs: undefined }) : answer;
     out.push(...verifyTaskContainer(container, scope, probe));
   }
   return out;
+}
+
+/** Whether the container is known not to run now (stopped or gone); false when its node cannot say. */
+async function stoppedOn(engine: Dockerode, containerId: string): Promise<boolean> {
+  try {
+    return !(await engine.getContainer(containerId).inspect()).State.Running;
+  } catch (error) {
+    return isNotFound(error);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { managerDocker } from "@/lib/docker/client";
+import { managerDocker, nodeDocker } from "@/lib/docker/client";
+import { verifyWorkload } from "@/lib/docker/workloads";
+import { expectedScopeFor } from "@/lib/launch-scope";
+import { formatViolation } from "@/lib/policy";
 import { refreshNodePosture } from "@/lib/docker/nodes";
 import { listSwarmNodes } from "@/lib/docker/swarm-tasks";
 import { Reconciler } from "@/lib/reconciler/reconciler";
@@ -72,21 +75,7 @@ describe("the reconciler on Swarm", () => {
 
   it("a task that dies shows as exited within seconds, with its exit code", async () => {
     const c = await launchContainer(tenant.owner, tenant.id, sleeper("dies", { restart: "no" }));
-    const live = await liveOf(c.id);
-    execFileSync(
-      "docker",
-      [
-        "--host",
-        `unix://${process.env.BERTH_SWARM_DIR}/node${nodeIndex(live.berthSwarm.nodeId ?? "")}/docker.sock`,
-        "kill",
-        "-s",
-        "KILL",
-        live.berthSwarm.container?.Id ?? "",
-      ],
-      {
-        stdio: "pipe",
-      },
-    );
+    killOnNode(await liveOf(c.id));
     const row = await waitFor(
       "the death",
       () => rowOf(c.id),
@@ -94,6 +83,25 @@ describe("the reconciler on Swarm", () => {
       15_000,
     );
     expect(row.exitCode).toBe(137);
+  });
+
+  it("a task killed while it is being verified is not taken for a violation: its probe finds no process", async () => {
+    const c = await launchContainer(tenant.owner, tenant.id, sleeper("killed-mid-check", { restart: "no" }));
+    const row = await db.container.findUniqueOrThrow({ where: { id: c.id }, include: { tenant: true } });
+    // Read while it runs, as the verifier reads it before it probes, and killed before the probe.
+    const live = await liveOf(c.id);
+    expect(live.berthSwarm.container?.State.Running).toBe(true);
+    killOnNode(live);
+    const node = nodeDocker(live.berthSwarm.nodeId ?? "");
+    await waitFor(
+      "the kill",
+      () => node.getContainer(live.berthSwarm.container?.Id ?? "").inspect(),
+      (info) => !info.State.Running,
+      10_000,
+    );
+    const scope = await expectedScopeFor(row.tenant, { id: row.id, imageRef: row.imageRef });
+    expect((await verifyWorkload(live, scope, { strict: false })).map(formatViolation)).toEqual([]);
+    expect((await verifyWorkload(live, scope)).map(formatViolation)).toEqual([]);
   });
 
   it("a volume-mounting service stays on its volume's node, and so does a second one mounting it", async () => {
@@ -209,6 +217,12 @@ describe("the reconciler on Swarm", () => {
 });
 
 /** Node i of the local Swarm, from its engine endpoint in BERTH_SWARM_NODES. */
+/** SIGKILL to the task's container, sent through its own node's engine (behind Berth's back). */
+function killOnNode(live: Awaited<ReturnType<typeof liveOf>>): void {
+  const socket = `unix://${process.env.BERTH_SWARM_DIR}/node${nodeIndex(live.berthSwarm.nodeId ?? "")}/docker.sock`;
+  execFileSync("docker", ["--host", socket, "kill", "-s", "KILL", live.berthSwarm.container?.Id ?? ""], { stdio: "pipe" });
+}
+
 function nodeIndex(nodeId: string): number {
   const nodes = JSON.parse(process.env.BERTH_SWARM_NODES ?? "{}") as Record<string, string>;
   const m = /\/node(\d+)\/docker\.sock$/.exec(nodes[nodeId] ?? "");
