@@ -49,7 +49,7 @@ export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise
   return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
 }
 
-const NODE_CALL_MS = 5_000;
+export const NODE_CALL_MS = 5_000;
 
 /** Every task of a service, newest first (Swarm keeps a few old ones as history). */
 export async function tasksOf(serviceId: string): Promise<SwarmTask[]> {

@@ -5,7 +5,17 @@ import { managerDocker } from "@/lib/docker/client";
 import { isNotFound, toServiceError } from "@/lib/docker/errors";
 import { LABEL, belongsTo, tenantFilter } from "@/lib/docker/labels";
 import { PolicyAssertionError } from "@/lib/docker/policy-assertion-error";
-import { currentTask, findVolumeNode, listSwarmNodes, taskContainer, taskEngine, tasksOf, within, type SwarmTask } from "@/lib/docker/swarm-tasks";
+import {
+  NODE_CALL_MS,
+  currentTask,
+  findVolumeNode,
+  listSwarmNodes,
+  taskContainer,
+  taskEngine,
+  tasksOf,
+  within,
+  type SwarmTask,
+} from "@/lib/docker/swarm-tasks";
 import { ServiceError } from "@/lib/errors";
 import {
   assertExecOptions,
@@ -213,8 +223,9 @@ export async function verifyService(info: SwarmInspect, expected: ExpectedScope,
     const running = container.State.Running;
     const answer = running ? await probeNoNewPrivs(engine, container.Id, { uid: expected.uid, gid: expected.gid }) : null;
     // A container that stopped after it was read (killed while it was being verified, so the
-    // probe's exec was refused or cut short) has no process to judge: it is probed again when
-    // it starts. Without this a kill at the wrong moment reads as a policy violation.
+    // probe's exec was refused or cut short) has no process to judge; a container Swarm starts
+    // in its place is verified on its own start event (and only eligible nodes take tasks).
+    // Without this a kill at the wrong moment reads as a policy violation.
     const stoppedMeanwhile = answer !== null && answer.noNewPrivs === undefined && (await stoppedOn(engine, container.Id));
     // A probe the node did not answer (its daemon restarting) fails a launch (strict), while
     // the reconciler leaves the container as it is and probes again on its next event or pass
@@ -225,13 +236,16 @@ export async function verifyService(info: SwarmInspect, expected: ExpectedScope,
   return out;
 }
 
-/** Whether the container is known not to run now (stopped or gone); false when its node cannot say. */
-async function stoppedOn(engine: Dockerode, containerId: string): Promise<boolean> {
-  try {
-    return !(await engine.getContainer(containerId).inspect()).State.Running;
-  } catch (error) {
-    return isNotFound(error);
-  }
+/** Whether the container is known not to run now (stopped or gone); false when its node cannot say in time. */
+function stoppedOn(engine: Dockerode, containerId: string): Promise<boolean> {
+  const read = engine
+    .getContainer(containerId)
+    .inspect()
+    .then(
+      (info) => !info.State.Running,
+      (error: unknown) => isNotFound(error),
+    );
+  return within(read, NODE_CALL_MS, false);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

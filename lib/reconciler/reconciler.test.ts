@@ -10,7 +10,7 @@ import type { Container } from "@/lib/generated/prisma/client";
  */
 const engine = vi.hoisted(() => ({
   emit: (_event: unknown): void => undefined,
-  rows: new Map<string, { id: string; tenantId: string; dockerId: string; status: string }>(),
+  rows: new Map<string, { id: string; tenantId: string; dockerId: string | null; status: string }>(),
   inspected: [] as string[],
   refreshed: [] as { id: string; status: string; asked: boolean }[],
 }));
@@ -28,8 +28,11 @@ vi.mock("@/lib/docker/workloads", () => ({
   },
 }));
 vi.mock("@/lib/reconciler/tracked-container", () => ({
-  trackedContainerFor: async (ref: { berthId?: string }) => {
-    const row = engine.rows.get(ref.berthId ?? "");
+  // By Berth's id, else by the engine's id (which a launch writes only when it commits).
+  trackedContainerFor: async (ref: { berthId?: string; dockerId?: string }) => {
+    const row = ref.berthId
+      ? engine.rows.get(ref.berthId)
+      : [...engine.rows.values()].find((r) => r.dockerId !== null && r.dockerId === ref.dockerId);
     return row ? { ...row, tenant: { id: row.tenantId } } : null;
   },
 }));
@@ -55,7 +58,7 @@ const event = (action: string, id: string): WorkloadEvent => ({
   tenantId: "t1",
   timeNano: 0,
 });
-const row = (id: string, status: string) => engine.rows.set(id, { id, tenantId: "t1", dockerId: `d-${id}`, status });
+const row = (id: string, status: string, dockerId: string | null = `d-${id}`) => engine.rows.set(id, { id, tenantId: "t1", dockerId, status });
 
 let reconciler: InstanceType<typeof Reconciler>;
 
@@ -112,18 +115,29 @@ describe("the reconciler's queue", () => {
     expect(engine.refreshed.map((r) => r.asked)).toEqual([false, false]);
   });
 
-  it("looks again at a launch that has not committed, once, however many of its events came meanwhile", async () => {
+  it("looks again at a launch that has not committed, and refreshes it once it has", async () => {
     row("new", "creating");
     engine.emit(event("start", "new"));
     await reconciler.settle();
     expect(engine.refreshed).toEqual([]);
-    // The container dies before the launch commits; the retry already waiting covers it.
-    engine.emit(event("die", "new"));
     row("new", "running");
     await vi.advanceTimersByTimeAsync(500);
     await reconciler.settle();
     expect(engine.inspected).toEqual(["d-new"]);
     expect(engine.refreshed).toEqual([{ id: "new", status: "running", asked: true }]);
+  });
+
+  it("on Swarm, a service's own event (no Berth id) does not stand in for its task's container event", async () => {
+    // The service's create, then its task's start, both before the launch commits: the first
+    // finds no row by the service id, the second finds the row by Berth's id and looks again.
+    row("svc", "creating", null);
+    engine.emit({ action: "create", dockerId: "d-svc", timeNano: 0 });
+    engine.emit(event("start", "svc"));
+    await reconciler.settle();
+    row("svc", "running");
+    await vi.advanceTimersByTimeAsync(500);
+    await reconciler.settle();
+    expect(engine.refreshed).toEqual([{ id: "svc", status: "running", asked: true }]);
   });
 
   it("ignores an event whose row is unknown or whose labels name another tenant", async () => {

@@ -49,8 +49,9 @@ export class Reconciler {
   private queue: Promise<void> = Promise.resolve();
   // A pass waiting in the queue, shared by whoever asks for one before it starts.
   private passWaiting: Promise<boolean> | null = null;
-  // Containers (by the engine's id, or Berth's) with a refresh queued or a retry scheduled that has not begun.
-  private waiting = new Set<string>();
+  // Containers (by Berth's id and the engine's) with a refresh queued that has not begun, and
+  // how many times that refresh has already looked at a launch still committing.
+  private waiting = new Map<string, { attempt: number }>();
   // A failed event or pass leaves some rows stale until a full pass has succeeded after it.
   private rowsStale = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -199,12 +200,21 @@ export class Reconciler {
     }
     // A Swarm service event names the service only; its row is found by that id.
     if (!event.berthId && !event.dockerId) return;
-    // A refresh reads the engine's state as it is when it runs, not the event's: one already
-    // waiting for this container covers this event too (a removal's kill, die and stop; a
-    // launch's start while the launch is committing).
-    const key = event.dockerId || event.berthId || "";
-    if (this.waiting.has(key)) return;
-    this.waiting.add(key);
+    // A refresh reads the engine's state as it is when it runs, not the event's: one queued for
+    // the same container and not begun yet covers this event too (a removal's kill, die and
+    // stop). The key is both ids: on Swarm a service's own events carry no Berth id (their row is
+    // found by the service id, only once the launch has committed it) while its task's container
+    // events do, so one must not stand in for the other; on one engine an edit's new container
+    // keeps the Berth id under a new engine id. The covering refresh keeps the larger budget of
+    // retries of the two while the launch commits.
+    const key = `${event.berthId ?? ""}|${event.dockerId}`;
+    const queued = this.waiting.get(key);
+    if (queued) {
+      queued.attempt = Math.min(queued.attempt, attempt);
+      return;
+    }
+    const job = { attempt };
+    this.waiting.set(key, job);
     this.queue = this.queue
       .then(async () => {
         // From here on an event needs a refresh of its own: this one may have read the engine already.
@@ -215,12 +225,8 @@ export class Reconciler {
         if (row.status === "creating") {
           // The launch has not committed yet (a container can exit before it does): look
           // again shortly, so that exit is not lost until the next full pass.
-          if (attempt < CREATING_RETRIES) {
-            this.waiting.add(key);
-            setTimeout(() => {
-              this.waiting.delete(key);
-              this.enqueue(event, attempt + 1);
-            }, CREATING_RETRY_MS).unref();
+          if (job.attempt < CREATING_RETRIES) {
+            setTimeout(() => this.enqueue(event, job.attempt + 1), CREATING_RETRY_MS).unref();
           }
           return;
         }
